@@ -1,0 +1,4 @@
+/* cmd_export.c -- placeholder */
+#include "config.h"
+
+#include "cmd.h"

@@ -1,0 +1,4 @@
+/* cmd_help.c -- placeholder */
+#include "config.h"
+
+#include "cmd.h"

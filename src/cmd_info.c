@@ -1,0 +1,4 @@
+/* cmd_info.c -- placeholder */
+#include "config.h"
+
+#include "cmd.h"

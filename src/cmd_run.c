@@ -1,0 +1,4 @@
+/* cmd_run.c -- placeholder */
+#include "config.h"
+
+#include "cmd.h"

@@ -1,0 +1,4 @@
+/* experiment.c -- placeholder */
+#include "config.h"
+
+#include "experiment.h"

@@ -1,0 +1,4 @@
+/* export.c -- placeholder */
+#include "config.h"
+
+#include "export.h"

@@ -1,0 +1,227 @@
+/*
+ * notebook.h -- the SQLite notebook: one file holding any number of result
+ * sets and their jobs.  It is the single source of truth: the runner
+ * writes to it, while the CLI and the console read it from other
+ * processes at any time (WAL: readers never block the writer).  This
+ * module is the only one that talks to SQLite.
+ *
+ * A job is one attempt at one (point, repetition).  Positions 0..njobs-1
+ * of a result set are handed out in exploration order through a cursor;
+ * a job row exists from the moment it starts running.  Retries and
+ * interrupted jobs come back as "queued" rows.  Exactly one row per
+ * (point, repetition) is current: the latest attempt.
+ */
+#ifndef LABRAT_NOTEBOOK_H
+#define LABRAT_NOTEBOOK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Schema version written to PRAGMA user_version. */
+#define NOTEBOOK_SCHEMA_VERSION 1
+/* PRAGMA application_id of labrat notebooks ("LBRT"). */
+#define NOTEBOOK_APPLICATION_ID 0x4c425254
+/* Default notebook file, overridden by -n FILE or $LABRAT_NOTEBOOK. */
+#define NOTEBOOK_DEFAULT "labrat.db"
+
+enum nb_state {
+	NB_QUEUED,       /* waiting to be retried or re-run */
+	NB_RUNNING,
+	NB_OK,
+	NB_FAILED,
+	NB_INTERRUPTED,  /* its runner died while it ran (never current) */
+	NB_CANCELLED,
+	NB_NSTATES
+};
+#define NB_STATE_BIT(s) (1u << (s))
+
+/* "queued", "running", "ok", "failed", "interrupted", "cancelled". */
+const char *notebook_state_name(enum nb_state s);
+/* Parse a state name; also "pending" as NB_QUEUED.  0 or -1. */
+int notebook_state_parse(const char *name, enum nb_state *s);
+
+struct nb_set {
+	int64_t id;
+	char *tag;
+	char *description;
+	char *attributes;     /* JSON object text, "{}" by default */
+	double created;       /* seconds since the epoch */
+	bool locked;          /* finished for good: refuses new work */
+	char *space;          /* space_to_json() */
+	char *experiment;     /* experiment_to_json() */
+	char *backend;        /* "local" */
+	int cores;            /* the cores rule as given (0, n, -n) */
+	double timeout;       /* seconds per job, 0: none */
+	uint64_t mem_limit;   /* bytes per job, 0: none */
+	int retries;          /* extra attempts after a failure */
+	int repeat;           /* repetitions per point, >= 1 */
+	bool sequential;      /* exploration order */
+	uint64_t seed;
+	uint64_t npoints;     /* points in the space */
+	uint64_t njobs;       /* npoints * repeat */
+	uint64_t cursor;      /* positions handed out so far (0..njobs) */
+	char *status;         /* "new", "running", "paused", "finished",
+	                         "cancelled" */
+	int64_t runner_pid;   /* 0: none */
+	double heartbeat;     /* last sign of life of the runner, 0: never */
+};
+void notebook_set_clear(struct nb_set *s);
+
+struct nb_counts {
+	uint64_t n[NB_NSTATES]; /* current jobs by state (interrupted: 0) */
+	uint64_t pending;       /* njobs - cursor + queued */
+	uint64_t total;         /* njobs */
+	double ready;           /* (ok + failed + cancelled) / total; 1 if
+	                           total is 0 (epyc's readyFraction) */
+};
+
+struct notebook;
+
+/*
+ * Open (creating it if missing) the notebook at path, in WAL mode with a
+ * busy timeout, migrating an older schema.  Refuses with a clear message:
+ * a file that is not SQLite, an SQLite file of another application, a
+ * notebook written by a newer labrat.  0 or -1 with *err.
+ */
+int notebook_open(const char *path, struct notebook **nb, char **err);
+void notebook_close(struct notebook *nb);
+const char *notebook_path(const struct notebook *nb);
+
+/* Group several writes in one transaction (calls nest; the outermost
+ * commit commits).  Every write below commits on its own otherwise. */
+int notebook_begin(struct notebook *nb, char **err);
+int notebook_commit(struct notebook *nb, char **err);
+/* Roll back the outermost transaction (used on error paths). */
+void notebook_rollback(struct notebook *nb);
+
+/* Create a result set from s (id, created, cursor, status, runner_pid,
+ * heartbeat are set here).  A tag that exists is refused with a message
+ * that names `labrat resume TAG` and -t NEWTAG. */
+int notebook_set_create(struct notebook *nb, struct nb_set *s, char **err);
+/* Read the set tagged tag; -1 with "no result set ..." if none. */
+int notebook_set_find(struct notebook *nb, const char *tag, struct nb_set *s,
+    char **err);
+/* All sets, oldest first; free each with notebook_set_clear and the
+ * array with free. */
+int notebook_set_list(struct notebook *nb, struct nb_set **sets, size_t *n,
+    char **err);
+/* Lock a set (epyc's finish()): no more jobs start or finish in it. */
+int notebook_set_lock(struct notebook *nb, int64_t set_id, char **err);
+/* Record the runner's status and pid, and stamp the heartbeat now. */
+int notebook_set_status(struct notebook *nb, int64_t set_id,
+    const char *status, int64_t runner_pid, char **err);
+/* Stamp the heartbeat now. */
+int notebook_heartbeat(struct notebook *nb, int64_t set_id, char **err);
+
+/* Current job counts by state, from counters kept by triggers: constant
+ * time whatever the size of the set. */
+int notebook_counts(struct notebook *nb, const struct nb_set *s,
+    struct nb_counts *c, char **err);
+
+/* One unit of work for the runner. */
+struct nb_work {
+	int64_t job_id;       /* the queued row, or 0 for a fresh position */
+	uint64_t pos;         /* fresh: the cursor position it takes */
+	uint64_t point;
+	int rep;
+	int attempt;          /* 1 for a fresh position */
+};
+
+/* The oldest queued job of the set: 1 with *w filled, 0 if none. */
+int notebook_next_queued(struct notebook *nb, int64_t set_id,
+    struct nb_work *w, char **err);
+/*
+ * Start w: a queued row (w->job_id != 0) becomes running; a fresh position
+ * (w->job_id == 0, w->pos equal to the set's cursor) becomes a new running
+ * row and the cursor moves past it, in one transaction.  params_json is the
+ * job's parameters as a JSON object (stored, and its values indexed for
+ * sorting).  Sets w->job_id.  Refused for a locked set.
+ */
+int notebook_job_start(struct notebook *nb, int64_t set_id,
+    struct nb_work *w, const char *params_json, double start,
+    const char *host, int engine, char **err);
+
+struct nb_outcome {
+	enum nb_state state;      /* NB_OK, NB_FAILED or NB_CANCELLED */
+	const char *results_json; /* JSON object text, or NULL */
+	const char *error;        /* why it failed, or NULL */
+	const char *stderr_tail;  /* or NULL */
+	double start, end;        /* seconds since the epoch */
+	int exit_code;            /* -1: none */
+	int signal;               /* 0: none */
+	int64_t maxrss_kb;        /* -1: unknown */
+	double cpu_user, cpu_sys; /* seconds */
+	bool truncated;           /* the output was cut */
+	bool requeue;             /* also queue attempt+1 of this point and
+	                             repetition (a retry): this row stops
+	                             being current */
+};
+/* Record how a running job ended, in one transaction (with its result
+ * values indexed for sorting).  Refused for a job that is not running. */
+int notebook_job_finish(struct notebook *nb, int64_t job_id,
+    const struct nb_outcome *o, char **err);
+/* Failed attempts so far of (point, rep) in the set. */
+int notebook_failures(struct notebook *nb, int64_t set_id, uint64_t point,
+    int rep, int *n, char **err);
+/* After a runner died: every running job of the set becomes interrupted
+ * (no longer current) and a queued attempt+1 takes its place.  *n is how
+ * many were re-queued. */
+int notebook_recover(struct notebook *nb, int64_t set_id, uint64_t *n,
+    char **err);
+
+/* A job row, as readers see it; strings live until the callback returns. */
+struct nb_job {
+	int64_t id;
+	uint64_t point;
+	int rep;
+	int attempt;
+	enum nb_state state;
+	bool current;
+	const char *params;       /* JSON object text */
+	const char *results;      /* JSON object text or NULL */
+	const char *error;        /* or NULL */
+	const char *stderr_tail;  /* or NULL */
+	const char *host;         /* or NULL */
+	int engine;               /* -1: none */
+	double start, end;        /* 0: not yet */
+	int exit_code;            /* -1: none */
+	int signal;               /* 0: none */
+	int64_t maxrss_kb;        /* -1: unknown */
+	double cpu_user, cpu_sys;
+	bool truncated;
+};
+/* Return non-zero to stop the visit. */
+typedef int (*nb_job_fn)(const struct nb_job *j, void *arg);
+
+/* Visit the set's jobs ordered by point, rep, attempt.  states is a mask
+ * of NB_STATE_BIT()s (0: every state); current_only skips superseded
+ * attempts. */
+int notebook_jobs_each(struct notebook *nb, int64_t set_id, unsigned states,
+    bool current_only, nb_job_fn fn, void *arg, char **err);
+
+/*
+ * Visit one page (offset, limit) of the set's current jobs with a state in
+ * states (0: all), sorted by sort: a parameter or result name, or one of
+ * "point", "state", "start", "end", "elapsed", "maxrss_kb" -- through an
+ * index, never by reading JSON row by row.  Jobs without a value for sort
+ * come last, in point order.
+ */
+int notebook_jobs_page(struct notebook *nb, int64_t set_id, const char *sort,
+    bool descending, unsigned states, uint64_t offset, uint64_t limit,
+    nb_job_fn fn, void *arg, char **err);
+
+enum nb_name_kind {
+	NB_NAME_PARAM,
+	NB_NAME_RESULT,
+};
+/* Parameter or result names seen in the set, in order of first
+ * appearance: a NULL-terminated vector (util_strv_free). */
+int notebook_names(struct notebook *nb, int64_t set_id,
+    enum nb_name_kind kind, char ***names, char **err);
+
+/* A number that changes whenever another connection commits to the file
+ * (PRAGMA data_version): monitors poll it to know when to redraw. */
+int64_t notebook_data_version(struct notebook *nb);
+
+#endif

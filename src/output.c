@@ -1,0 +1,4 @@
+/* output.c -- placeholder until the module lands (see output.h). */
+#include "config.h"
+
+#include "output.h"

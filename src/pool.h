@@ -1,0 +1,95 @@
+/*
+ * pool.h -- the local lab: a pool of engines on this machine, each running
+ * one job (a child process in its own process group) at a time, with its
+ * output captured within bounds, its time and memory limited, and its
+ * resource use measured by wait4.
+ */
+#ifndef LABRAT_POOL_H
+#define LABRAT_POOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Capture bounds: the first POOL_OUT_HEAD bytes of stdout are kept; past
+ * that, only the last POOL_OUT_TAIL bytes; stderr keeps its last
+ * POOL_ERR_TAIL bytes. */
+#define POOL_OUT_HEAD (1024 * 1024)
+#define POOL_OUT_TAIL (64 * 1024)
+#define POOL_ERR_TAIL (4 * 1024)
+/* Seconds between SIGTERM and SIGKILL when a job times out or is
+ * cancelled. */
+#define POOL_KILL_GRACE 2.0
+
+/* The cores rule of epyc's ParallelLab (seed 000): 0 uses all available,
+ * +n uses n, -n uses all but n; never below 1. */
+int pool_cores_rule(int rule, int available);
+/* CPUs this process may run on (sched_getaffinity, else online CPUs). */
+int pool_cores_available(void);
+
+struct pool_request {
+	char **argv;          /* NULL-terminated; argv[0] is looked up in PATH */
+	char **env;           /* NULL-terminated "NAME=value" added to the
+	                         runner's environment (replacing same names),
+	                         or NULL */
+	const char *input;    /* written to the job's stdin, then EOF */
+	size_t input_len;
+	double timeout;       /* seconds, 0 for none: SIGTERM to the job's
+	                         process group, SIGKILL POOL_KILL_GRACE later */
+	uint64_t mem_limit;   /* bytes of address space (RLIMIT_AS), 0: none */
+	void *udata;          /* handed back in the result */
+};
+
+enum pool_end {
+	POOL_EXITED,          /* code: exit status */
+	POOL_SIGNALED,        /* code: signal number */
+	POOL_TIMEOUT,         /* code: the signal that ended it */
+	POOL_SPAWN_FAILED,    /* code: errno (e.g. ENOENT for a bad argv[0]) */
+};
+
+struct pool_result {
+	void *udata;
+	int engine;           /* 0 .. slots-1 */
+	enum pool_end end;
+	int code;
+	char *out;            /* stdout; when out_truncated: the head, "\n",
+	                         then the tail starting at a line boundary */
+	size_t out_len;
+	bool out_truncated;
+	char *err;            /* the tail of stderr */
+	size_t err_len;
+	bool err_truncated;
+	double start, end_time; /* wall clock, seconds since the epoch */
+	int64_t maxrss_kb;    /* peak resident set of the job, from wait4 */
+	double cpu_user, cpu_sys;
+};
+
+struct pool;
+
+/* A pool of slots engines (slots >= 1). */
+struct pool *pool_new(int slots);
+int pool_slots(const struct pool *p);
+int pool_busy(const struct pool *p);
+
+/* Start a job on a free engine.  Returns the engine number, or -1 when no
+ * engine is free.  A command that cannot be executed is not an error here:
+ * it ends as POOL_SPAWN_FAILED through pool_wait. */
+int pool_start(struct pool *p, const struct pool_request *req);
+
+/*
+ * Wait up to timeout_ms milliseconds (-1: no limit) for a job to end.
+ * Returns 1 with *r filled (free it with pool_result_clear), or 0 when the
+ * time passed, a signal interrupted the wait, the wakeup descriptor became
+ * readable, or no job is running.
+ */
+int pool_wait(struct pool *p, int timeout_ms, struct pool_result *r);
+/* Make pool_wait return early when fd becomes readable (-1: none). */
+void pool_set_wakeup_fd(struct pool *p, int fd);
+/* Send sig to the process group of every running job. */
+void pool_signal_all(struct pool *p, int sig);
+/* Stop every running job (SIGTERM, SIGKILL after POOL_KILL_GRACE), reap
+ * them all and free the pool. Their results are discarded. */
+void pool_free(struct pool *p);
+void pool_result_clear(struct pool_result *r);
+
+#endif

@@ -1,0 +1,4 @@
+/* runner.c -- placeholder */
+#include "config.h"
+
+#include "runner.h"

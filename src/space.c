@@ -1,0 +1,4 @@
+/* space.c -- placeholder until the module lands (see space.h). */
+#include "config.h"
+
+#include "space.h"

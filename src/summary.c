@@ -1,0 +1,4 @@
+/* summary.c -- placeholder */
+#include "config.h"
+
+#include "summary.h"

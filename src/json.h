@@ -52,6 +52,9 @@ struct json_object {
 int json_parse_object(const char *s, size_t len, struct json_object *obj,
     char **err, size_t *errpos);
 void json_object_free(struct json_object *obj);
+/* Merge repeated names in place: each keeps the position of its first
+ * appearance and the value of its last (what json_parse_object does). */
+void json_object_dedup(struct json_object *obj);
 /* The member named name, or NULL. */
 const struct json_member *json_object_get(const struct json_object *obj,
     const char *name);
@@ -66,7 +69,10 @@ bool json_number_valid(const char *s, size_t len);
 /* Append s[0..len) as a quoted JSON string; invalid UTF-8 and NUL bytes
  * become U+FFFD, control characters are escaped. */
 void json_append_string(struct buf *b, const char *s, size_t len);
-/* Append a member's value as JSON (strings quoted, the rest as text). */
+/* Append a member's value as JSON (strings quoted, the rest as text;
+ * arrays and objects without white space between tokens).  A number or
+ * array/object text that is not valid JSON (say "nan") is written as null,
+ * so the output is always valid JSON. */
 void json_append_value(struct buf *b, const struct json_member *m);
 /* Append the object as compact JSON: {"a":1,"b":"x"}. */
 void json_append_object(struct buf *b, const struct json_object *obj);

@@ -211,6 +211,12 @@ int notebook_jobs_page(struct notebook *nb, int64_t set_id, const char *sort,
     bool descending, unsigned states, uint64_t offset, uint64_t limit,
     nb_job_fn fn, void *arg, char **err);
 
+/* The query plan (EXPLAIN QUERY PLAN, one line per step, each prefixed
+ * with the part of the page it reads) of notebook_jobs_page for sort:
+ * lets a test check that sorting goes through an index.  Owned *plan. */
+int notebook_explain(struct notebook *nb, int64_t set_id, const char *sort,
+    bool descending, char **plan, char **err);
+
 enum nb_name_kind {
 	NB_NAME_PARAM,
 	NB_NAME_RESULT,

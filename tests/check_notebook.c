@@ -1,10 +1,1391 @@
-/* check_notebook.c -- the notebook suite (placeholder until its tests land). */
+/*
+ * check_notebook.c -- the notebook suite: schema and migrations, result
+ * sets, the job life cycle (start, finish, retry, recover) and its
+ * counters, crash safety across _exit and kill -9, a concurrent reader,
+ * visits and sorted pages (and their query plans), names, UTF-8 and
+ * change detection.  Every test gets a fresh notebook in a temp dir.
+ */
 #include "config.h"
 
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
 #include "check_suites.h"
+#include "notebook.h"
+#include "testutil.h"
+#include "util.h"
+
+static char *dir;
+static char *path;
+static struct notebook *nb;
+
+static void
+setup(void)
+{
+	char *err = NULL;
+
+	dir = testutil_tempdir();
+	path = testutil_path(dir, "labrat.db");
+	if (notebook_open(path, &nb, &err) != 0)
+		ck_abort_msg("notebook_open: %s", err);
+}
+
+static void
+teardown(void)
+{
+	notebook_close(nb);
+	nb = NULL;
+	testutil_rmtree(dir);
+	free(path);
+	free(dir);
+}
+
+/* Fail the test with err if rc is not 0. */
+static void
+ok_or_die(int rc, char *err, const char *what)
+{
+	if (rc != 0)
+		ck_abort_msg("%s: %s", what, err != NULL ? err : "?");
+	free(err);
+}
+
+/* Create result set tag with npoints points and repeat repetitions. */
+static void
+make_set(struct notebook *n, const char *tag, uint64_t npoints, int repeat,
+    struct nb_set *s)
+{
+	char *err = NULL;
+
+	memset(s, 0, sizeof *s);
+	s->tag = xstrdup(tag);
+	s->description = xstrdup("a test set");
+	s->space = xstrdup("{\"x\":[1,2,3]}");
+	s->experiment = xstrdup("{\"argv\":[\"true\"]}");
+	s->backend = xstrdup("local");
+	s->repeat = repeat;
+	s->retries = 2;
+	s->npoints = npoints;
+	s->njobs = npoints * (uint64_t)repeat;
+	ok_or_die(notebook_set_create(n, s, &err), err, "set_create");
+}
+
+/* Start the job at the set's next fresh position pos. */
+static int64_t
+start_at(struct notebook *n, const struct nb_set *s, uint64_t pos,
+    const char *params)
+{
+	struct nb_work w;
+	char *err = NULL;
+
+	memset(&w, 0, sizeof w);
+	w.pos = pos;
+	w.point = pos % s->npoints;
+	w.rep = (int)(pos / s->npoints);
+	w.attempt = 1;
+	ok_or_die(notebook_job_start(n, s->id, &w, params, 1000.0 + (double)pos,
+	    "host", 0, &err), err, "job_start");
+	ck_assert_int_gt(w.job_id, 0);
+	return w.job_id;
+}
+
+/* Start with a params object holding the point number. */
+static int64_t
+start_plain(struct notebook *n, const struct nb_set *s, uint64_t pos)
+{
+	char params[64];
+
+	snprintf(params, sizeof params, "{\"p\":%" PRIu64 "}", pos);
+	return start_at(n, s, pos, params);
+}
+
+/* Finish job id as state with results (or NULL). */
+static int
+finish(struct notebook *n, int64_t id, enum nb_state state,
+    const char *results, bool requeue, char **err)
+{
+	struct nb_outcome o;
+
+	memset(&o, 0, sizeof o);
+	o.state = state;
+	o.results_json = results;
+	o.error = state == NB_FAILED ? "exit 1" : NULL;
+	o.start = 0;
+	o.end = 2000;
+	o.exit_code = state == NB_FAILED ? 1 : 0;
+	o.maxrss_kb = -1;
+	o.requeue = requeue;
+	return notebook_job_finish(n, id, &o, err);
+}
+
+static void
+finish_ok(struct notebook *n, int64_t id, const char *results)
+{
+	char *err = NULL;
+
+	ok_or_die(finish(n, id, NB_OK, results, false, &err), err, "finish");
+}
+
+static struct nb_counts
+counts_of(struct notebook *n, const struct nb_set *s)
+{
+	struct nb_counts c;
+	char *err = NULL;
+
+	ok_or_die(notebook_counts(n, s, &c, &err), err, "counts");
+	return c;
+}
+
+/* What a visit saw: one entry per job, strings copied. */
+struct seen {
+	size_t n;
+	int64_t id[64];
+	uint64_t point[64];
+	int rep[64];
+	int attempt[64];
+	enum nb_state state[64];
+	bool current[64];
+	char *params[64];
+	char *results[64];
+	char *error[64];
+	double start[64], end[64];
+	int64_t maxrss[64];
+	int stop_after;      /* stop the visit after this many, 0: never */
+};
+
+static int
+seen_add(const struct nb_job *j, void *arg)
+{
+	struct seen *x = arg;
+
+	ck_assert_uint_lt(x->n, 64);
+	x->id[x->n] = j->id;
+	x->point[x->n] = j->point;
+	x->rep[x->n] = j->rep;
+	x->attempt[x->n] = j->attempt;
+	x->state[x->n] = j->state;
+	x->current[x->n] = j->current;
+	x->params[x->n] = xstrdup(j->params);
+	x->results[x->n] = j->results != NULL ? xstrdup(j->results) : NULL;
+	x->error[x->n] = j->error != NULL ? xstrdup(j->error) : NULL;
+	x->start[x->n] = j->start;
+	x->end[x->n] = j->end;
+	x->maxrss[x->n] = j->maxrss_kb;
+	x->n++;
+	return x->stop_after > 0 && x->n == (size_t)x->stop_after;
+}
+
+static void
+seen_free(struct seen *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->n; i++) {
+		free(x->params[i]);
+		free(x->results[i]);
+		free(x->error[i]);
+	}
+	memset(x, 0, sizeof *x);
+}
+
+static void
+each(struct notebook *n, const struct nb_set *s, unsigned states,
+    bool current_only, struct seen *x)
+{
+	char *err = NULL;
+
+	memset(x, 0, sizeof *x);
+	ok_or_die(notebook_jobs_each(n, s->id, states, current_only, seen_add,
+	    x, &err), err, "jobs_each");
+}
+
+/* The points of a page, as "p,p,p". */
+static char *
+page(struct notebook *n, const struct nb_set *s, const char *sort,
+    bool desc, unsigned states, uint64_t offset, uint64_t limit)
+{
+	struct seen x;
+	struct buf b;
+	char *err = NULL;
+	size_t i;
+
+	memset(&x, 0, sizeof x);
+	ok_or_die(notebook_jobs_page(n, s->id, sort, desc, states, offset,
+	    limit, seen_add, &x, &err), err, "jobs_page");
+	buf_init(&b);
+	for (i = 0; i < x.n; i++)
+		buf_printf(&b, "%s%" PRIu64, i > 0 ? "," : "", x.point[i]);
+	seen_free(&x);
+	return buf_steal(&b);
+}
+
+#define ck_assert_page(got, want) do {					\
+	char *g_ = (got);						\
+	ck_assert_str_eq(g_, (want));					\
+	free(g_);							\
+} while (0)
+
+/* One integer answer from a private sqlite3 connection to file. */
+static int64_t
+sql_int(const char *file, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	ck_assert_int_eq(sqlite3_open(file, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
+	    SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* Run sql on file with a private connection. */
+static void
+sql_exec(const char *file, const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	ck_assert_int_eq(sqlite3_open(file, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		ck_abort_msg("%s: %s", sql, msg);
+	sqlite3_close(db);
+}
+
+/* Open file expecting a refusal; returns the message. */
+static char *
+open_refused(const char *file)
+{
+	struct notebook *n = NULL;
+	char *err = NULL;
+
+	ck_assert_int_eq(notebook_open(file, &n, &err), -1);
+	ck_assert_ptr_null(n);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_msg(strstr(err, file) != NULL, "message names the file: %s",
+	    err);
+	return err;
+}
+
+START_TEST(test_create_reopen)
+{
+	struct nb_set s, t;
+	struct nb_counts c;
+	char *err = NULL;
+	int64_t id;
+
+	ck_assert_str_eq(notebook_path(nb), path);
+	ck_assert_int_eq(sql_int(path, "PRAGMA user_version"),
+	    NOTEBOOK_SCHEMA_VERSION);
+	ck_assert_int_eq(sql_int(path, "PRAGMA application_id"),
+	    NOTEBOOK_APPLICATION_ID);
+	ck_assert_int_eq(sql_int(path, "SELECT journal_mode = 'wal' FROM "
+	    "pragma_journal_mode"), 1);
+
+	memset(&s, 0, sizeof s);
+	s.tag = xstrdup("first");
+	s.attributes = xstrdup("{\"who\":\"me\"}");
+	s.space = xstrdup("{\"x\":[1,2]}");
+	s.experiment = xstrdup("{\"argv\":[\"echo\"]}");
+	s.cores = -1;
+	s.timeout = 2.5;
+	s.mem_limit = UINT64_C(1) << 33;
+	s.retries = 3;
+	s.repeat = 2;
+	s.sequential = true;
+	s.seed = UINT64_C(0xfedcba9876543210);
+	s.npoints = 2;
+	s.njobs = 4;
+	ok_or_die(notebook_set_create(nb, &s, &err), err, "set_create");
+	ck_assert_str_eq(s.status, "new");
+	ck_assert(s.created > 0);
+	id = start_plain(nb, &s, 0);
+	finish_ok(nb, id, "{\"y\":1}");
+	notebook_close(nb);
+
+	ok_or_die(notebook_open(path, &nb, &err), err, "reopen");
+	ok_or_die(notebook_set_find(nb, "first", &t, &err), err, "find");
+	ck_assert_int_eq(t.id, s.id);
+	ck_assert_str_eq(t.description, "");
+	ck_assert_str_eq(t.attributes, "{\"who\":\"me\"}");
+	ck_assert_str_eq(t.space, "{\"x\":[1,2]}");
+	ck_assert_str_eq(t.experiment, "{\"argv\":[\"echo\"]}");
+	ck_assert_str_eq(t.backend, "local");
+	ck_assert_int_eq(t.cores, -1);
+	ck_assert(t.timeout == 2.5);
+	ck_assert_uint_eq(t.mem_limit, UINT64_C(1) << 33);
+	ck_assert_int_eq(t.retries, 3);
+	ck_assert_int_eq(t.repeat, 2);
+	ck_assert(t.sequential);
+	ck_assert(t.seed == UINT64_C(0xfedcba9876543210));
+	ck_assert_uint_eq(t.npoints, 2);
+	ck_assert_uint_eq(t.njobs, 4);
+	ck_assert_uint_eq(t.cursor, 1);
+	ck_assert(!t.locked);
+	ck_assert(t.created == s.created);
+	c = counts_of(nb, &t);
+	ck_assert_uint_eq(c.n[NB_OK], 1);
+	ck_assert_uint_eq(c.total, 4);
+	ck_assert_uint_eq(c.pending, 3);
+	notebook_set_clear(&s);
+	notebook_set_clear(&t);
+}
+END_TEST
+
+START_TEST(test_sets)
+{
+	struct nb_set a, b, dup, f, *v;
+	char *err = NULL;
+	size_t n;
+
+	make_set(nb, "alpha", 3, 1, &a);
+	make_set(nb, "beta", 5, 2, &b);
+	ck_assert_int_ne(a.id, b.id);
+
+	memset(&dup, 0, sizeof dup);
+	dup.tag = xstrdup("alpha");
+	dup.repeat = 1;
+	ck_assert_int_eq(notebook_set_create(nb, &dup, &err), -1);
+	ck_assert_msg(strstr(err, "labrat resume alpha") != NULL, "%s", err);
+	ck_assert_msg(strstr(err, "-t NEWTAG") != NULL, "%s", err);
+	free(err);
+	err = NULL;
+	/* Inconsistent sizes and bad attributes are refused too. */
+	free(dup.tag);
+	dup.tag = xstrdup("gamma");
+	dup.npoints = 3;
+	dup.njobs = 4;
+	ck_assert_int_eq(notebook_set_create(nb, &dup, &err), -1);
+	ck_assert_msg(strstr(err, "njobs") != NULL, "%s", err);
+	free(err);
+	err = NULL;
+	dup.njobs = 3;
+	dup.attributes = xstrdup("[1]");
+	ck_assert_int_eq(notebook_set_create(nb, &dup, &err), -1);
+	ck_assert_msg(strstr(err, "attributes") != NULL, "%s", err);
+	free(err);
+	err = NULL;
+	notebook_set_clear(&dup);
+
+	ck_assert_int_eq(notebook_set_find(nb, "nope", &f, &err), -1);
+	ck_assert_msg(strstr(err, "no result set 'nope'") != NULL &&
+	    strstr(err, path) != NULL && strstr(err, "labrat sets") != NULL,
+	    "%s", err);
+	free(err);
+	err = NULL;
+
+	ok_or_die(notebook_set_list(nb, &v, &n, &err), err, "list");
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(v[0].tag, "alpha");
+	ck_assert_str_eq(v[1].tag, "beta");
+	ck_assert_uint_eq(v[1].njobs, 10);
+	notebook_set_clear(&v[0]);
+	notebook_set_clear(&v[1]);
+	free(v);
+
+	ok_or_die(notebook_set_status(nb, b.id, "running", 4242, &err), err,
+	    "status");
+	ok_or_die(notebook_set_find(nb, "beta", &f, &err), err, "find");
+	ck_assert_str_eq(f.status, "running");
+	ck_assert_int_eq(f.runner_pid, 4242);
+	ck_assert(f.heartbeat > 0);
+	notebook_set_clear(&f);
+	ck_assert_int_eq(notebook_set_status(nb, b.id, "dancing", 1, &err),
+	    -1);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(notebook_heartbeat(nb, 9999, &err), -1);
+	free(err);
+	err = NULL;
+	ok_or_die(notebook_heartbeat(nb, a.id, &err), err, "heartbeat");
+	notebook_set_clear(&a);
+	notebook_set_clear(&b);
+}
+END_TEST
+
+START_TEST(test_lock)
+{
+	static const char want[] = "result set 'done' is locked: its results "
+	    "are final (epyc finish()); start a new tag to run more";
+	struct nb_set s, f;
+	struct nb_work w;
+	char *err = NULL;
+	uint64_t n;
+	int64_t id;
+
+	make_set(nb, "done", 4, 1, &s);
+	id = start_plain(nb, &s, 0);
+	ok_or_die(notebook_set_lock(nb, s.id, &err), err, "lock");
+	ok_or_die(notebook_set_find(nb, "done", &f, &err), err, "find");
+	ck_assert(f.locked);
+	notebook_set_clear(&f);
+
+	memset(&w, 0, sizeof w);
+	w.pos = 1;
+	w.point = 1;
+	ck_assert_int_eq(notebook_job_start(nb, s.id, &w, "{}", 1, NULL, -1,
+	    &err), -1);
+	ck_assert_str_eq(err, want);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(finish(nb, id, NB_OK, NULL, false, &err), -1);
+	ck_assert_str_eq(err, want);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(notebook_recover(nb, s.id, &n, &err), -1);
+	ck_assert_str_eq(err, want);
+	free(err);
+	ck_assert_uint_eq(counts_of(nb, &s).n[NB_RUNNING], 1);
+	ck_assert_uint_eq(counts_of(nb, &s).n[NB_OK], 0);
+	notebook_set_clear(&s);
+}
+END_TEST
+
+START_TEST(test_counts)
+{
+	struct nb_set s;
+	struct nb_counts c;
+	struct nb_work w;
+	char *err = NULL;
+	int64_t id[6];
+	uint64_t n;
+	int i;
+
+	make_set(nb, "c", 5, 2, &s);
+	c = counts_of(nb, &s);
+	ck_assert_uint_eq(c.total, 10);
+	ck_assert_uint_eq(c.pending, 10);
+	ck_assert(c.ready == 0);
+	for (i = 0; i < 6; i++)
+		id[i] = start_plain(nb, &s, (uint64_t)i);
+	c = counts_of(nb, &s);
+	ck_assert_uint_eq(c.n[NB_RUNNING], 6);
+	ck_assert_uint_eq(c.pending, 4);
+
+	finish_ok(nb, id[0], "{\"y\":1}");
+	finish_ok(nb, id[1], NULL);
+	ok_or_die(finish(nb, id[2], NB_FAILED, NULL, false, &err), err, "f");
+	ok_or_die(finish(nb, id[3], NB_CANCELLED, NULL, false, &err), err,
+	    "c");
+	ok_or_die(finish(nb, id[4], NB_FAILED, NULL, true, &err), err, "r");
+	c = counts_of(nb, &s);
+	ck_assert_uint_eq(c.n[NB_OK], 2);
+	ck_assert_uint_eq(c.n[NB_FAILED], 1);
+	ck_assert_uint_eq(c.n[NB_CANCELLED], 1);
+	ck_assert_uint_eq(c.n[NB_RUNNING], 1);
+	ck_assert_uint_eq(c.n[NB_QUEUED], 1);
+	ck_assert_uint_eq(c.pending, 4 + 1);
+	ck_assert(c.ready == 0.4);
+
+	/* The retry runs and succeeds: queued -> running -> ok. */
+	ck_assert_int_eq(notebook_next_queued(nb, s.id, &w, &err), 1);
+	ck_assert_uint_eq(w.point, 4);
+	ck_assert_int_eq(w.attempt, 2);
+	ok_or_die(notebook_job_start(nb, s.id, &w, "{\"p\":4}", 5, "h", 1,
+	    &err), err, "restart");
+	c = counts_of(nb, &s);
+	ck_assert_uint_eq(c.n[NB_QUEUED], 0);
+	ck_assert_uint_eq(c.n[NB_RUNNING], 2);
+	finish_ok(nb, w.job_id, NULL);
+
+	/* The runner dies: the running one comes back queued. */
+	ok_or_die(notebook_recover(nb, s.id, &n, &err), err, "recover");
+	ck_assert_uint_eq(n, 1);
+	c = counts_of(nb, &s);
+	ck_assert_uint_eq(c.n[NB_RUNNING], 0);
+	ck_assert_uint_eq(c.n[NB_QUEUED], 1);
+	ck_assert_uint_eq(c.n[NB_INTERRUPTED], 0);
+	ck_assert_uint_eq(c.n[NB_OK], 3);
+	ck_assert_uint_eq(c.pending, 5);
+	ck_assert_uint_eq(c.n[NB_QUEUED] + c.n[NB_RUNNING] + c.n[NB_OK] +
+	    c.n[NB_FAILED] + c.n[NB_CANCELLED], 6);
+	/* A result set with nothing to do is ready. */
+	notebook_set_clear(&s);
+	make_set(nb, "empty", 0, 1, &s);
+	c = counts_of(nb, &s);
+	ck_assert(c.ready == 1);
+	ck_assert_uint_eq(c.pending, 0);
+	notebook_set_clear(&s);
+}
+END_TEST
+
+START_TEST(test_cursor)
+{
+	struct nb_set s, f;
+	struct nb_work w;
+	char *err = NULL;
+
+	make_set(nb, "cur", 2, 1, &s);
+	memset(&w, 0, sizeof w);
+	w.pos = 1;
+	w.point = 1;
+	ck_assert_int_eq(notebook_job_start(nb, s.id, &w, "{}", 1, NULL, -1,
+	    &err), -1);
+	ck_assert_msg(strstr(err, "another runner") != NULL, "%s", err);
+	ck_assert_int_eq(w.job_id, 0);
+	free(err);
+	err = NULL;
+	start_plain(nb, &s, 0);
+	/* The same position twice: the cursor has moved past it. */
+	memset(&w, 0, sizeof w);
+	ck_assert_int_eq(notebook_job_start(nb, s.id, &w, "{}", 1, NULL, -1,
+	    &err), -1);
+	free(err);
+	err = NULL;
+	/* Bad parameters are refused and move nothing. */
+	w.pos = 1;
+	w.point = 1;
+	ck_assert_int_eq(notebook_job_start(nb, s.id, &w, "{\"a\":", 1, NULL,
+	    -1, &err), -1);
+	free(err);
+	err = NULL;
+	ok_or_die(notebook_set_find(nb, "cur", &f, &err), err, "find");
+	ck_assert_uint_eq(f.cursor, 1);
+	notebook_set_clear(&f);
+	start_plain(nb, &s, 1);
+	w.pos = 2;
+	w.point = 0;
+	ck_assert_int_eq(notebook_job_start(nb, s.id, &w, "{}", 1, NULL, -1,
+	    &err), -1);
+	ck_assert_msg(strstr(err, "handed out") != NULL, "%s", err);
+	free(err);
+	err = NULL;
+	ok_or_die(notebook_set_find(nb, "cur", &f, &err), err, "find");
+	ck_assert_uint_eq(f.cursor, 2);
+	notebook_set_clear(&f);
+	notebook_set_clear(&s);
+}
+END_TEST
+
+START_TEST(test_requeue)
+{
+	struct nb_set s;
+	struct nb_work w, w2;
+	struct seen x;
+	char *err = NULL;
+	int64_t a, b;
+	int fails;
+
+	make_set(nb, "rq", 3, 1, &s);
+	a = start_plain(nb, &s, 0);
+	b = start_plain(nb, &s, 1);
+	ck_assert_int_eq(notebook_next_queued(nb, s.id, &w, &err), 0);
+	ok_or_die(finish(nb, b, NB_FAILED, "{\"why\":1}", true, &err), err,
+	    "requeue b");
+	ok_or_die(finish(nb, a, NB_FAILED, NULL, true, &err), err,
+	    "requeue a");
+	/* Finishing twice is refused: nothing is recorded twice. */
+	ck_assert_int_eq(finish(nb, a, NB_OK, NULL, false, &err), -1);
+	ck_assert_msg(strstr(err, "not running") != NULL, "%s", err);
+	free(err);
+	err = NULL;
+
+	/* The oldest queued row comes first. */
+	ck_assert_int_eq(notebook_next_queued(nb, s.id, &w, &err), 1);
+	ck_assert_uint_eq(w.point, 1);
+	ck_assert_int_eq(w.attempt, 2);
+	ok_or_die(notebook_job_start(nb, s.id, &w, "{\"p\":1}", 7, "h", 0,
+	    &err), err, "start queued");
+	/* Starting it again is refused: it is running now. */
+	w2 = w;
+	ck_assert_int_eq(notebook_job_start(nb, s.id, &w2, "{\"p\":1}", 7,
+	    "h", 0, &err), -1);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(notebook_next_queued(nb, s.id, &w2, &err), 1);
+	ck_assert_uint_eq(w2.point, 0);
+	ok_or_die(notebook_failures(nb, s.id, 1, 0, &fails, &err), err,
+	    "failures");
+	ck_assert_int_eq(fails, 1);
+	ok_or_die(finish(nb, w.job_id, NB_FAILED, NULL, true, &err), err,
+	    "requeue again");
+	ok_or_die(notebook_failures(nb, s.id, 1, 0, &fails, &err), err,
+	    "failures");
+	ck_assert_int_eq(fails, 2);
+
+	each(nb, &s, 0, false, &x);
+	ck_assert_uint_eq(x.n, 5);
+	/* point 0: failed (not current), queued attempt 2 (current). */
+	ck_assert_uint_eq(x.point[0], 0);
+	ck_assert_int_eq(x.state[0], NB_FAILED);
+	ck_assert(!x.current[0]);
+	ck_assert_int_eq(x.state[1], NB_QUEUED);
+	ck_assert_int_eq(x.attempt[1], 2);
+	ck_assert(x.current[1]);
+	ck_assert_str_eq(x.params[1], "{\"p\":0}");
+	ck_assert_uint_eq(x.point[4], 1);
+	ck_assert_int_eq(x.attempt[4], 3);
+	ck_assert_str_eq(x.results[2], "{\"why\":1}");
+	seen_free(&x);
+	/* Queued retries keep their parameters' sort values; superseded
+	 * attempts keep none. */
+	ck_assert_page(page(nb, &s, "p", true, 0, 0, 10), "1,0");
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM value v "
+	    "JOIN job j ON j.id = v.job_id WHERE NOT j.current"), 0);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM value"), 2);
+	notebook_set_clear(&s);
+}
+END_TEST
+
+/* In a child: start ten jobs, finish six, then a batch that never
+ * commits, and die without closing anything. */
+static void
+crash_child(const char *file)
+{
+	struct notebook *n;
+	struct nb_set s;
+	char *err = NULL;
+	int64_t id[11];
+	int i;
+
+	if (notebook_open(file, &n, &err) != 0 ||
+	    notebook_set_find(n, "crash", &s, &err) != 0)
+		_exit(2);
+	for (i = 0; i < 10; i++)
+		id[i] = start_plain(n, &s, (uint64_t)i);
+	for (i = 0; i < 6; i++)
+		finish_ok(n, id[i], "{\"y\":2}");
+	if (notebook_begin(n, &err) != 0)
+		_exit(3);
+	id[10] = start_plain(n, &s, 10);
+	finish_ok(n, id[10], "{\"y\":3}");
+	finish_ok(n, id[6], "{\"y\":3}");
+	_exit(0);
+}
+
+START_TEST(test_crash_exit)
+{
+	struct nb_set s;
+	struct nb_counts c;
+	struct seen x;
+	char *err = NULL;
+	uint64_t n;
+	pid_t pid;
+	int status;
+	size_t i;
+
+	make_set(nb, "crash", 20, 1, &s);
+	notebook_close(nb);
+	nb = NULL;
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		crash_child(path);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	ok_or_die(notebook_open(path, &nb, &err), err, "reopen");
+	notebook_set_clear(&s);
+	ok_or_die(notebook_set_find(nb, "crash", &s, &err), err, "find");
+	ck_assert_uint_eq(s.cursor, 10);
+	c = counts_of(nb, &s);
+	ck_assert_uint_eq(c.n[NB_OK], 6);
+	ck_assert_uint_eq(c.n[NB_RUNNING], 4);
+	ok_or_die(notebook_recover(nb, s.id, &n, &err), err, "recover");
+	ck_assert_uint_eq(n, 4);
+	c = counts_of(nb, &s);
+	ck_assert_uint_eq(c.n[NB_QUEUED], 4);
+	ck_assert_uint_eq(c.n[NB_RUNNING], 0);
+	ck_assert_uint_eq(c.pending, 10 + 4);
+
+	each(nb, &s, 0, false, &x);
+	ck_assert_uint_eq(x.n, 14);
+	for (i = 0; i < x.n; i++) {
+		if (x.point[i] < 6) {
+			ck_assert_int_eq(x.state[i], NB_OK);
+			ck_assert_str_eq(x.results[i], "{\"y\":2}");
+		} else if (x.attempt[i] == 1) {
+			ck_assert_int_eq(x.state[i], NB_INTERRUPTED);
+			ck_assert(!x.current[i]);
+		} else {
+			ck_assert_int_eq(x.state[i], NB_QUEUED);
+			ck_assert(x.current[i]);
+		}
+	}
+	seen_free(&x);
+	/* Recovering again finds nothing more. */
+	ok_or_die(notebook_recover(nb, s.id, &n, &err), err, "recover");
+	ck_assert_uint_eq(n, 0);
+	notebook_set_clear(&s);
+}
+END_TEST
+
+/* In a child: record jobs as fast as it can, every seventh left running,
+ * in batches of 16, until it is killed. */
+static void
+writer_child(const char *file)
+{
+	struct notebook *n;
+	struct nb_set s;
+	char *err = NULL;
+	uint64_t pos;
+	int64_t id;
+
+	if (notebook_open(file, &n, &err) != 0 ||
+	    notebook_set_find(n, "kill", &s, &err) != 0)
+		_exit(2);
+	for (pos = 0; pos < s.njobs; pos++) {
+		if (pos % 16 == 0 && notebook_begin(n, &err) != 0)
+			_exit(3);
+		id = start_plain(n, &s, pos);
+		if (pos % 7 != 3)
+			finish_ok(n, id, "{\"y\":1}");
+		if (pos % 16 == 15 && notebook_commit(n, &err) != 0)
+			_exit(4);
+	}
+	_exit(5);
+}
+
+/* Per point: how many ok rows, current rows and running rows. */
+struct tally {
+	uint64_t njobs;
+	unsigned char *ok, *cur;
+	uint64_t rows, running, interrupted;
+};
+
+static int
+tally_add(const struct nb_job *j, void *arg)
+{
+	struct tally *t = arg;
+
+	ck_assert_uint_lt(j->point, t->njobs);
+	t->rows++;
+	if (j->state == NB_OK)
+		t->ok[j->point]++;
+	if (j->current)
+		t->cur[j->point]++;
+	if (j->state == NB_RUNNING)
+		t->running++;
+	if (j->state == NB_INTERRUPTED)
+		t->interrupted++;
+	return 0;
+}
+
+START_TEST(test_crash_kill9)
+{
+	struct nb_set s;
+	struct nb_counts c;
+	struct tally t;
+	struct timespec ts = { 0, 1000000 };
+	char *err = NULL;
+	uint64_t n, p, oks = 0;
+	double t0;
+	pid_t pid;
+	int status;
+
+	make_set(nb, "kill", 100000, 1, &s);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		/* The parent's connection is not the child's to use. */
+		writer_child(path);
+	}
+	/* Wait until it is well into its work, then kill it mid-way. */
+	t0 = util_monotonic();
+	while (counts_of(nb, &s).n[NB_OK] < 300) {
+		if (util_monotonic() - t0 > 60) {
+			kill(pid, SIGKILL);
+			ck_abort_msg("the writer made no progress");
+		}
+		nanosleep(&ts, NULL);
+	}
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+	notebook_close(nb);
+	ok_or_die(notebook_open(path, &nb, &err), err, "reopen");
+	notebook_set_clear(&s);
+	ok_or_die(notebook_set_find(nb, "kill", &s, &err), err, "find");
+	c = counts_of(nb, &s);
+	ck_assert_uint_eq(c.n[NB_QUEUED] + c.n[NB_RUNNING] + c.n[NB_OK],
+	    s.cursor);
+	ok_or_die(notebook_recover(nb, s.id, &n, &err), err, "recover");
+	ck_assert_uint_eq(n, c.n[NB_RUNNING]);
+	ck_assert_uint_ge(n, s.cursor / 7);
+
+	memset(&t, 0, sizeof t);
+	t.njobs = s.njobs;
+	t.ok = xcalloc(s.njobs, 1);
+	t.cur = xcalloc(s.njobs, 1);
+	ok_or_die(notebook_jobs_each(nb, s.id, 0, false, tally_add, &t, &err),
+	    err, "each");
+	for (p = 0; p < s.njobs; p++) {
+		ck_assert_uint_le(t.ok[p], 1);
+		ck_assert_uint_eq(t.cur[p], p < s.cursor ? 1 : 0);
+		oks += t.ok[p];
+	}
+	ck_assert_uint_eq(oks, c.n[NB_OK]);
+	ck_assert_uint_eq(t.running, 0);
+	ck_assert_uint_eq(t.interrupted, n);
+	ck_assert_uint_eq(t.rows, s.cursor + n);
+	c = counts_of(nb, &s);
+	ck_assert_uint_eq(c.n[NB_QUEUED], n);
+	ck_assert_uint_eq(c.n[NB_OK], oks);
+	free(t.ok);
+	free(t.cur);
+	notebook_set_clear(&s);
+}
+END_TEST
+
+START_TEST(test_migration)
+{
+	char *file, *err = NULL;
+	struct notebook *n = NULL;
+	struct stat sb;
+	static const char other[] = "CREATE TABLE photos (id INTEGER, "
+	    "path TEXT); PRAGMA user_version = 3;";
+	static const char text[] = "hello, this is not a database at all, "
+	    "just some text long enough to fill a header\n";
+
+	/* An empty file (an SQLite database with nothing in it). */
+	file = testutil_path(dir, "empty.db");
+	testutil_write_file(file, "", 0);
+	ok_or_die(notebook_open(file, &n, &err), err, "open empty");
+	notebook_close(n);
+	ck_assert_int_eq(sql_int(file, "PRAGMA user_version"),
+	    NOTEBOOK_SCHEMA_VERSION);
+	ck_assert_int_eq(sql_int(file, "SELECT count(*) FROM sqlite_master "
+	    "WHERE name IN ('resultset', 'job', 'counts', 'name', 'value')"),
+	    5);
+	free(file);
+
+	/* An empty SQLite database made by sqlite3. */
+	file = testutil_path(dir, "v0.db");
+	sql_exec(file, "PRAGMA user_version = 0");
+	ok_or_die(notebook_open(file, &n, &err), err, "open v0");
+	notebook_close(n);
+	ck_assert_int_eq(sql_int(file, "PRAGMA user_version"),
+	    NOTEBOOK_SCHEMA_VERSION);
+	/* Reopening a current notebook changes nothing. */
+	ok_or_die(notebook_open(file, &n, &err), err, "reopen v0");
+	notebook_close(n);
+	free(file);
+
+	/* Written by a newer labrat. */
+	file = testutil_path(dir, "v99.db");
+	sql_exec(file, "PRAGMA application_id = 1279414868; "
+	    "PRAGMA user_version = 99; CREATE TABLE future (x);");
+	err = open_refused(file);
+	ck_assert_msg(strstr(err, "newer labrat (schema 99, this labrat "
+	    "knows up to 1): upgrade labrat") != NULL, "%s", err);
+	free(err);
+	free(file);
+
+	/* A text file. */
+	file = testutil_path(dir, "notes.txt");
+	testutil_write_file(file, text, strlen(text));
+	err = open_refused(file);
+	ck_assert_msg(strstr(err, "is not a labrat notebook (not an SQLite "
+	    "database)") != NULL, "%s", err);
+	free(err);
+	free(file);
+
+	/* Another program's database: refused and left as it was. */
+	file = testutil_path(dir, "photos.db");
+	sql_exec(file, other);
+	err = open_refused(file);
+	ck_assert_msg(strstr(err, "is an SQLite database but not a labrat "
+	    "notebook") != NULL, "%s", err);
+	free(err);
+	ck_assert_int_eq(sql_int(file, "SELECT journal_mode = 'delete' FROM "
+	    "pragma_journal_mode"), 1);
+	ck_assert_int_eq(sql_int(file, "PRAGMA user_version"), 3);
+	free(file);
+	file = testutil_path(dir, "otherapp.db");
+	sql_exec(file, "PRAGMA application_id = 1234");
+	err = open_refused(file);
+	ck_assert_msg(strstr(err, "but not a labrat notebook") != NULL, "%s",
+	    err);
+	free(err);
+	free(file);
+
+	/* A directory. */
+	file = testutil_path(dir, "sub");
+	ck_assert_int_eq(mkdir(file, 0700), 0);
+	err = open_refused(file);
+	ck_assert_msg(strstr(err, "is a directory") != NULL, "%s", err);
+	free(err);
+	free(file);
+
+	/* Permission denied (root reads everything: only as a user). */
+	file = testutil_path(dir, "locked.db");
+	testutil_write_file(file, "", 0);
+	ck_assert_int_eq(chmod(file, 0400), 0);
+	if (geteuid() != 0) {
+		err = open_refused(file);
+		ck_assert_msg(strstr(err, "Permission denied") != NULL, "%s",
+		    err);
+		free(err);
+	}
+	free(file);
+
+	/* A missing directory. */
+	file = testutil_path(dir, "no/such/dir.db");
+	err = open_refused(file);
+	ck_assert_msg(strstr(err, "No such file") != NULL, "%s", err);
+	ck_assert_int_ne(stat(file, &sb), 0);
+	free(err);
+	free(file);
+}
+END_TEST
+
+/* In a child: read counts until the writer is done; the counts must
+ * always add up and never go backwards.  Exit 0 if they did. */
+static void
+reader_child(const char *file, uint64_t want, int ready)
+{
+	struct notebook *n;
+	struct nb_set s;
+	struct nb_counts c;
+	char *err = NULL;
+	uint64_t last_ok = 0, last_done = 0, sum, done;
+	double t0 = util_monotonic();
+
+	if (notebook_open(file, &n, &err) != 0 ||
+	    notebook_set_find(n, "live", &s, &err) != 0)
+		_exit(2);
+	if (write(ready, "r", 1) != 1)
+		_exit(3);
+	do {
+		if (notebook_counts(n, &s, &c, &err) != 0)
+			_exit(4);
+		sum = c.n[NB_QUEUED] + c.n[NB_RUNNING] + c.n[NB_OK] +
+		    c.n[NB_FAILED] + c.n[NB_CANCELLED];
+		done = c.n[NB_OK] + c.n[NB_FAILED];
+		/* Every position handed out has one current row. */
+		if (sum != c.total - (c.pending - c.n[NB_QUEUED]))
+			_exit(5);
+		if (c.n[NB_OK] < last_ok || done < last_done)
+			_exit(6);
+		last_ok = c.n[NB_OK];
+		last_done = done;
+		if (util_monotonic() - t0 > 60)
+			_exit(7);
+	} while (last_done < want);
+	_exit(0);
+}
+
+START_TEST(test_concurrent_reader)
+{
+	enum { NJOBS = 2000 };
+	struct nb_set s;
+	char *err = NULL;
+	int fds[2], status;
+	double t, worst = 0;
+	uint64_t pos;
+	int64_t id;
+	pid_t pid;
+	char c;
+
+	make_set(nb, "live", NJOBS, 1, &s);
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(fds[0]);
+		reader_child(path, NJOBS, fds[1]);
+	}
+	close(fds[1]);
+	ck_assert_int_eq(read(fds[0], &c, 1), 1);
+	close(fds[0]);
+	for (pos = 0; pos < NJOBS; pos++) {
+		t = util_monotonic();
+		id = start_plain(nb, &s, pos);
+		if (pos % 10 == 9)
+			ok_or_die(finish(nb, id, NB_FAILED, NULL, false, &err),
+			    err, "finish");
+		else
+			finish_ok(nb, id, "{\"y\":1}");
+		t = util_monotonic() - t;
+		if (t > worst)
+			worst = t;
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "reader failed: status %d", status);
+	/* A blocked writer would have waited for the 5 s busy timeout. */
+	ck_assert_msg(worst < 4.0, "a write took %.3f s", worst);
+	notebook_set_clear(&s);
+}
+END_TEST
+
+START_TEST(test_jobs_each)
+{
+	struct nb_set s;
+	struct seen x;
+	char *err = NULL;
+	int64_t id[6];
+	int i;
+
+	make_set(nb, "each", 3, 2, &s);
+	for (i = 0; i < 6; i++)
+		id[i] = start_plain(nb, &s, (uint64_t)i);
+	/* Positions 0..5 are points 0,1,2,0,1,2 with reps 0,0,0,1,1,1. */
+	finish_ok(nb, id[0], NULL);
+	finish_ok(nb, id[4], NULL);
+	ok_or_die(finish(nb, id[1], NB_FAILED, NULL, true, &err), err, "f");
+	ok_or_die(finish(nb, id[2], NB_FAILED, NULL, false, &err), err, "f");
+
+	each(nb, &s, 0, false, &x);
+	ck_assert_uint_eq(x.n, 7);
+	ck_assert_uint_eq(x.point[0], 0);
+	ck_assert_int_eq(x.rep[0], 0);
+	ck_assert_uint_eq(x.point[1], 0);
+	ck_assert_int_eq(x.rep[1], 1);
+	ck_assert_uint_eq(x.point[2], 1);
+	ck_assert_int_eq(x.attempt[2], 1);
+	ck_assert_uint_eq(x.point[3], 1);
+	ck_assert_int_eq(x.attempt[3], 2);
+	ck_assert_int_eq(x.state[3], NB_QUEUED);
+	ck_assert(x.start[0] > 0 && x.end[0] == 2000);
+	ck_assert(x.end[1] == 0);
+	ck_assert_ptr_null(x.results[0]);
+	ck_assert_int_eq(x.maxrss[0], -1);
+	seen_free(&x);
+
+	each(nb, &s, 0, true, &x);
+	ck_assert_uint_eq(x.n, 6);
+	seen_free(&x);
+	each(nb, &s, NB_STATE_BIT(NB_FAILED), false, &x);
+	ck_assert_uint_eq(x.n, 2);
+	seen_free(&x);
+	each(nb, &s, NB_STATE_BIT(NB_FAILED), true, &x);
+	ck_assert_uint_eq(x.n, 1);
+	ck_assert_uint_eq(x.point[0], 2);
+	ck_assert_str_eq(x.error[0], "exit 1");
+	seen_free(&x);
+	each(nb, &s, NB_STATE_BIT(NB_RUNNING) | NB_STATE_BIT(NB_QUEUED), true,
+	    &x);
+	ck_assert_uint_eq(x.n, 3);
+	seen_free(&x);
+	/* A callback can stop the visit. */
+	memset(&x, 0, sizeof x);
+	x.stop_after = 2;
+	ok_or_die(notebook_jobs_each(nb, s.id, 0, false, seen_add, &x, &err),
+	    err, "each");
+	ck_assert_uint_eq(x.n, 2);
+	seen_free(&x);
+	notebook_set_clear(&s);
+}
+END_TEST
+
+/* Ten jobs sorted by a result r: numbers (with a tie), strings, none. */
+static void
+page_fixture(struct nb_set *s)
+{
+	static const char *const res[10] = {
+		"{\"r\":5.5}", "{\"r\":-1}", "{\"r\":10}", "{\"r\":-100}",
+		"{\"r\":5.5,\"s\":\"x\"}", "{\"r\":1e300}", "{\"r\":\"b\"}",
+		"{\"r\":\"a\"}", "{\"r\":null}", NULL
+	};
+	struct nb_outcome o;
+	struct nb_work w;
+	char *err = NULL, params[64];
+	int64_t id[10];
+	int i;
+
+	make_set(nb, "pg", 10, 1, s);
+	for (i = 0; i < 10; i++) {
+		snprintf(params, sizeof params, "{\"x\":%d,\"name\":\"n%d\"}",
+		    (i * 7) % 10, 9 - i);
+		id[i] = start_at(nb, s, (uint64_t)i, params);
+	}
+	for (i = 0; i < 9; i++) {
+		memset(&o, 0, sizeof o);
+		o.state = i == 8 ? NB_FAILED : NB_OK;
+		o.results_json = res[i];
+		o.start = 100;
+		o.end = 100 + (i * 3) % 10;     /* elapsed 0,3,6,9,2,5,8,1,4 */
+		o.maxrss_kb = i == 5 ? -1 : 1000 + i;
+		o.exit_code = 0;
+		o.requeue = i == 3;
+		ok_or_die(notebook_job_finish(nb, id[i], &o, &err), err,
+		    "finish");
+	}
+	/* Point 3 failed with r=-100 and was retried: r=3 now. */
+	ck_assert_int_eq(notebook_next_queued(nb, s->id, &w, &err), 1);
+	ok_or_die(notebook_job_start(nb, s->id, &w, "{\"x\":1,\"name\":\"n6\"}",
+	    200, NULL, -1, &err), err, "restart");
+	memset(&o, 0, sizeof o);
+	o.state = NB_OK;
+	o.results_json = "{\"r\":3}";
+	o.start = 200;
+	o.end = 207;
+	o.maxrss_kb = 900;
+	ok_or_die(notebook_job_finish(nb, w.job_id, &o, &err), err, "finish");
+}
+
+START_TEST(test_jobs_page)
+{
+	struct nb_set s;
+	unsigned okbit = NB_STATE_BIT(NB_OK);
+
+	page_fixture(&s);
+	ck_assert_page(page(nb, &s, "r", false, 0, 0, 100),
+	    "1,3,0,4,2,5,7,6,8,9");
+	ck_assert_page(page(nb, &s, "r", true, 0, 0, 100),
+	    "5,2,4,0,3,1,6,7,8,9");
+	/* Pages across the parts, and past them. */
+	ck_assert_page(page(nb, &s, "r", false, 0, 3, 3), "4,2,5");
+	ck_assert_page(page(nb, &s, "r", false, 0, 5, 3), "5,7,6");
+	ck_assert_page(page(nb, &s, "r", false, 0, 7, 2), "6,8");
+	ck_assert_page(page(nb, &s, "r", false, 0, 8, 5), "8,9");
+	ck_assert_page(page(nb, &s, "r", false, 0, 9, 5), "9");
+	ck_assert_page(page(nb, &s, "r", false, 0, 10, 5), "");
+	ck_assert_page(page(nb, &s, "r", false, 0, 0, 0), "");
+	ck_assert_page(page(nb, &s, "r", false, okbit, 0, 100),
+	    "1,3,0,4,2,5,7,6");
+	ck_assert_page(page(nb, &s, "r", true, NB_STATE_BIT(NB_RUNNING) |
+	    NB_STATE_BIT(NB_FAILED), 0, 100), "8,9");
+	ck_assert_page(page(nb, &s, "s", false, 0, 0, 100),
+	    "4,0,1,2,3,5,6,7,8,9");
+	/* Parameters: a number and a string. */
+	ck_assert_page(page(nb, &s, "x", false, 0, 0, 100),
+	    "0,3,6,9,2,5,8,1,4,7");
+	ck_assert_page(page(nb, &s, "x", true, okbit, 1, 3), "4,1,5");
+	ck_assert_page(page(nb, &s, "name", false, 0, 0, 3), "9,8,7");
+	/* Metadata columns. */
+	ck_assert_page(page(nb, &s, "point", true, 0, 0, 4), "9,8,7,6");
+	ck_assert_page(page(nb, &s, NULL, false, 0, 2, 3), "2,3,4");
+	ck_assert_page(page(nb, &s, "elapsed", false, 0, 0, 100),
+	    "0,7,4,1,8,5,2,3,6,9");
+	ck_assert_page(page(nb, &s, "elapsed", true, 0, 0, 100),
+	    "6,3,2,5,8,1,4,7,0,9");
+	ck_assert_page(page(nb, &s, "maxrss_kb", false, 0, 0, 100),
+	    "3,0,1,2,4,6,7,8,5,9");
+	ck_assert_page(page(nb, &s, "end", true, 0, 0, 2), "3,6");
+	ck_assert_page(page(nb, &s, "start", false, 0, 8, 100), "3,9");
+	ck_assert_page(page(nb, &s, "state", false, 0, 0, 100),
+	    "8,0,1,2,4,5,6,7,3,9");
+	/* A name nobody has: every job lacks it, in point order. */
+	ck_assert_page(page(nb, &s, "nothing", true, 0, 0, 3), "0,1,2");
+	notebook_set_clear(&s);
+}
+END_TEST
+
+START_TEST(test_jobs_page_plan)
+{
+	static const char *const sorts[] = {
+		"r", "x", "name", "point", "state", "start", "end", "elapsed",
+		"maxrss_kb"
+	};
+	struct nb_set s;
+	char *err = NULL, *plan;
+	size_t i;
+	int d;
+
+	page_fixture(&s);
+	for (i = 0; i < UTIL_ARRLEN(sorts); i++) {
+		for (d = 0; d < 2; d++) {
+			ok_or_die(notebook_explain(nb, s.id, sorts[i], d,
+			    &plan, &err), err, "explain");
+			ck_assert_msg(strstr(plan, "TEMP B-TREE") == NULL,
+			    "sort %s sorts in a temp b-tree:\n%s", sorts[i],
+			    plan);
+			ck_assert_msg(strstr(plan, "SCAN j\n") == NULL &&
+			    strstr(plan, "SCAN v") == NULL,
+			    "sort %s scans a table:\n%s", sorts[i], plan);
+			if (i < 3)
+				ck_assert_msg(strstr(plan, "sorted: SEARCH v "
+				    "USING COVERING INDEX value_sort") != NULL,
+				    "sort %s is not through value_sort:\n%s",
+				    sorts[i], plan);
+			free(plan);
+		}
+	}
+	notebook_set_clear(&s);
+}
+END_TEST
+
+START_TEST(test_names)
+{
+	struct nb_set s;
+	char **v, *err = NULL;
+	int64_t a, b;
+
+	make_set(nb, "names", 3, 1, &s);
+	a = start_at(nb, &s, 0, "{\"beta\":1,\"alpha\":\"x\"}");
+	b = start_at(nb, &s, 1, "{\"gamma\":2,\"beta\":3}");
+	finish_ok(nb, a, "{\"z\":1,\"y\":2}");
+	ok_or_die(finish(nb, b, NB_FAILED, "{\"w\":1,\"z\":2}", true, &err),
+	    err, "finish");
+	ok_or_die(notebook_names(nb, s.id, NB_NAME_PARAM, &v, &err), err,
+	    "names");
+	ck_assert_uint_eq(util_strv_len(v), 3);
+	ck_assert_str_eq(v[0], "beta");
+	ck_assert_str_eq(v[1], "alpha");
+	ck_assert_str_eq(v[2], "gamma");
+	util_strv_free(v);
+	ok_or_die(notebook_names(nb, s.id, NB_NAME_RESULT, &v, &err), err,
+	    "names");
+	ck_assert_uint_eq(util_strv_len(v), 3);
+	ck_assert_str_eq(v[0], "z");
+	ck_assert_str_eq(v[1], "y");
+	ck_assert_str_eq(v[2], "w");
+	util_strv_free(v);
+	notebook_set_clear(&s);
+	make_set(nb, "other", 1, 1, &s);
+	ok_or_die(notebook_names(nb, s.id, NB_NAME_RESULT, &v, &err), err,
+	    "names");
+	ck_assert_ptr_nonnull(v);
+	ck_assert_ptr_null(v[0]);
+	util_strv_free(v);
+	notebook_set_clear(&s);
+}
+END_TEST
+
+START_TEST(test_utf8)
+{
+	static const char text[] = "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac "
+	    "\xf0\x9f\x90\x80";
+	struct nb_set s, f;
+	struct nb_outcome o;
+	struct seen x;
+	char *err = NULL, *params, *results, **v;
+	int64_t id;
+
+	memset(&s, 0, sizeof s);
+	s.tag = xstrdup(text);
+	s.description = xstrdup(text);
+	s.repeat = 1;
+	s.npoints = 1;
+	s.njobs = 1;
+	ok_or_die(notebook_set_create(nb, &s, &err), err, "create");
+	params = xasprintf("{\"%s\":\"%s\"}", text, text);
+	results = xasprintf("{\"r\":\"%s\"}", text);
+	id = start_at(nb, &s, 0, params);
+	memset(&o, 0, sizeof o);
+	o.state = NB_FAILED;
+	o.results_json = results;
+	o.error = "bad \xff byte";
+	o.stderr_tail = text;
+	o.end = 1;
+	ok_or_die(notebook_job_finish(nb, id, &o, &err), err, "finish");
+
+	ok_or_die(notebook_set_find(nb, text, &f, &err), err, "find");
+	ck_assert_str_eq(f.tag, text);
+	ck_assert_str_eq(f.description, text);
+	each(nb, &s, 0, false, &x);
+	ck_assert_uint_eq(x.n, 1);
+	ck_assert_str_eq(x.params[0], params);
+	ck_assert_str_eq(x.results[0], results);
+	ck_assert_str_eq(x.error[0], "bad \xef\xbf\xbd byte");
+	seen_free(&x);
+	ok_or_die(notebook_names(nb, s.id, NB_NAME_PARAM, &v, &err), err,
+	    "names");
+	ck_assert_str_eq(v[0], text);
+	util_strv_free(v);
+	ck_assert_page(page(nb, &s, text, false, 0, 0, 5), "0");
+	ck_assert_int_eq(sql_int(path, "SELECT json_extract(results, '$.r') "
+	    "= 'caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x90\x80' "
+	    "FROM job"), 1);
+	free(params);
+	free(results);
+	notebook_set_clear(&s);
+	notebook_set_clear(&f);
+}
+END_TEST
+
+START_TEST(test_data_version)
+{
+	struct notebook *other;
+	struct nb_set s;
+	char *err = NULL;
+	int64_t v0, v1;
+
+	ok_or_die(notebook_open(path, &other, &err), err, "open other");
+	v0 = notebook_data_version(nb);
+	ck_assert_int_ge(v0, 0);
+	ck_assert_int_eq(notebook_data_version(nb), v0);
+	make_set(other, "dv", 2, 1, &s);
+	v1 = notebook_data_version(nb);
+	ck_assert_int_ne(v1, v0);
+	start_plain(other, &s, 0);
+	ck_assert_int_ne(notebook_data_version(nb), v1);
+	notebook_close(other);
+	notebook_set_clear(&s);
+}
+END_TEST
+
+START_TEST(test_transactions)
+{
+	struct nb_set s, f;
+	struct nb_work w;
+	struct nb_counts c;
+	char *err = NULL;
+
+	make_set(nb, "tx", 10, 1, &s);
+	ok_or_die(notebook_begin(nb, &err), err, "begin");
+	ok_or_die(notebook_begin(nb, &err), err, "nested begin");
+	start_plain(nb, &s, 0);
+	/* A failed write inside the batch undoes itself only. */
+	memset(&w, 0, sizeof w);
+	w.pos = 7;
+	ck_assert_int_eq(notebook_job_start(nb, s.id, &w, "{}", 1, NULL, -1,
+	    &err), -1);
+	free(err);
+	err = NULL;
+	start_plain(nb, &s, 1);
+	ok_or_die(notebook_commit(nb, &err), err, "inner commit");
+	/* Not committed yet: another connection does not see it. */
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM job"), 0);
+	ok_or_die(notebook_commit(nb, &err), err, "outer commit");
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM job"), 2);
+
+	ok_or_die(notebook_begin(nb, &err), err, "begin");
+	start_plain(nb, &s, 2);
+	notebook_rollback(nb);
+	ck_assert_int_eq(notebook_commit(nb, &err), -1);
+	free(err);
+	err = NULL;
+	ok_or_die(notebook_set_find(nb, "tx", &f, &err), err, "find");
+	ck_assert_uint_eq(f.cursor, 2);
+	c = counts_of(nb, &s);
+	ck_assert_uint_eq(c.n[NB_RUNNING], 2);
+	notebook_set_clear(&f);
+	notebook_set_clear(&s);
+}
+END_TEST
 
 Suite *
 suite_notebook(void)
 {
-	return suite_create("notebook");
+	Suite *s = suite_create("notebook");
+	TCase *tc = tcase_create("notebook");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_create_reopen);
+	tcase_add_test(tc, test_sets);
+	tcase_add_test(tc, test_lock);
+	tcase_add_test(tc, test_counts);
+	tcase_add_test(tc, test_cursor);
+	tcase_add_test(tc, test_requeue);
+	tcase_add_test(tc, test_crash_exit);
+	tcase_add_test(tc, test_crash_kill9);
+	tcase_add_test(tc, test_migration);
+	tcase_add_test(tc, test_concurrent_reader);
+	tcase_add_test(tc, test_jobs_each);
+	tcase_add_test(tc, test_jobs_page);
+	tcase_add_test(tc, test_jobs_page_plan);
+	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_utf8);
+	tcase_add_test(tc, test_data_version);
+	tcase_add_test(tc, test_transactions);
+	suite_add_tcase(s, tc);
+	return s;
 }

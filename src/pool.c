@@ -1,4 +1,976 @@
-/* pool.c -- placeholder until the module lands (see pool.h). */
+/*
+ * pool.c -- the local lab: a pool of engines, each running one job at a
+ * time as a child process in its own process group.
+ *
+ * A job is started with vfork and execve.  Measured on this project's
+ * machine, vfork costs what posix_spawn costs (both share the parent's
+ * memory until exec) while fork grows with the runner's resident size; and
+ * unlike posix_spawn, the vfork child can also set RLIMIT_AS and ask to be
+ * killed when the runner dies (PR_SET_PDEATHSIG).  The child only makes
+ * system calls on memory the parent prepared, and reports a failed exec by
+ * writing errno into the parent's frame, which vfork keeps suspended until
+ * then.  Jobs start with default signal dispositions, an empty signal mask
+ * and no descriptor beyond 0, 1 and 2.
+ *
+ * Standard input is /dev/null or a memfd holding the request's input, so a
+ * large input never blocks anything.  Standard output and error are pipes
+ * read in the event loop into bounded captures.  Completion comes from a
+ * pidfd polled with the pipes: a job is done when its process has exited,
+ * whoever still holds its pipes.  Then what is left of its process group
+ * is killed, the pipes drained and the process reaped with wait4 for its
+ * resource use.
+ */
 #include "config.h"
 
+#include <sys/types.h>
+#include <sys/mman.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "pool.h"
+#include "util.h"
+
+extern char **environ;
+
+/* Bytes read from a pipe at once. */
+#define POOL_READ_SIZE (64 * 1024)
+/* Reads at most when draining a finished job's pipe (a daemonised writer
+ * outside the job's process group must not keep us reading forever). */
+#define POOL_DRAIN_READS 64
+/* The search path when the environment has no PATH (as execvp). */
+#define POOL_DEFAULT_PATH "/bin:/usr/bin"
+
+/* One captured stream: a head kept whole, then a ring of the last bytes. */
+struct pool_capture {
+	int		 fd;		/* read end, -1 once closed */
+	struct buf	 head;
+	size_t		 head_max;
+	char		*ring;		/* ring_size bytes, made on overflow */
+	size_t		 ring_size;
+	size_t		 ring_pos;	/* where the next byte goes */
+	size_t		 ring_len;
+	uint64_t	 total;
+};
+
+enum pool_state {
+	POOL_FREE,
+	POOL_RUNNING,
+	POOL_FAILED,		/* could not start; waiting for pool_wait */
+};
+
+struct pool_job {
+	enum pool_state		 state;
+	pid_t			 pid;		/* also its process group */
+	int			 pidfd;
+	bool			 exited;
+	int			 spawn_errno;
+	void			*udata;
+	double			 start;		/* wall clock */
+	double			 deadline;	/* monotonic; 0: none */
+	double			 kill_at;	/* monotonic; after SIGTERM */
+	int			 timeout_sig;	/* last signal of a timeout */
+	struct pool_capture	 out;
+	struct pool_capture	 err;
+};
+
+/* What a pollfd entry watches. */
+struct pool_watch {
+	struct pool_job		*job;
+	struct pool_capture	*cap;		/* NULL for the pidfd */
+};
+
+struct pool {
+	int			 slots;
+	int			 busy;
+	struct pool_job		*jobs;
+	int			 wakeup_fd;
+	int			 devnull;
+	struct pollfd		*pfd;		/* 1 + 3 * slots */
+	struct pool_watch	*watch;
+	char			*scratch;	/* POOL_READ_SIZE */
+};
+
+/* Everything the vfork child needs, prepared by the parent. */
+struct pool_spawn {
+	char *const	*argv;
+	char *const	*envp;
+	const char	*path;
+	int		 fd[3];
+	uint64_t	 mem_limit;
+	pid_t		 ppid;
+	volatile int	 error;
+};
+
+/* Apply the cores rule of seed 000 to the available cores. */
+int
+pool_cores_rule(int rule, int available)
+{
+	int n;
+
+	if (available < 1)
+		available = 1;
+	if (rule == 0)
+		n = available;
+	else if (rule > 0)
+		n = rule;
+	else
+		n = available + rule;
+	return n < 1 ? 1 : n;
+}
+
+/* Count the CPUs this process may run on. */
+int
+pool_cores_available(void)
+{
+	cpu_set_t set;
+	long n;
+
+	if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+		return CPU_COUNT(&set);
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		return 1;
+	return n > INT_MAX ? INT_MAX : (int)n;
+}
+
+/* Prepare an empty capture keeping head_max bytes then ring_size. */
+static void
+pool_capture_init(struct pool_capture *c, size_t head_max, size_t ring_size)
+{
+	memset(c, 0, sizeof *c);
+	c->fd = -1;
+	buf_init(&c->head);
+	c->head_max = head_max;
+	c->ring_size = ring_size;
+}
+
+/* Close the capture's descriptor and free its memory. */
+static void
+pool_capture_free(struct pool_capture *c)
+{
+	if (c->fd != -1)
+		close(c->fd);
+	c->fd = -1;
+	buf_free(&c->head);
+	free(c->ring);
+	c->ring = NULL;
+}
+
+/* Keep n more bytes: into the head while it has room, then the ring. */
+static void
+pool_capture_add(struct pool_capture *c, const char *data, size_t n)
+{
+	size_t k;
+
+	c->total += n;
+	if (c->head.len < c->head_max) {
+		k = c->head_max - c->head.len;
+		if (k > n)
+			k = n;
+		buf_add(&c->head, data, k);
+		data += k;
+		n -= k;
+	}
+	if (n == 0)
+		return;
+	if (c->ring == NULL) {
+		/* Room for the whole result, so it never doubles later. */
+		k = c->head.len + 1 + c->ring_size + 1;
+		if (c->head.cap < k) {
+			c->head.data = xrealloc(c->head.data, k);
+			c->head.data[c->head.len] = '\0';
+			c->head.cap = k;
+		}
+		c->ring = xmalloc(c->ring_size);
+	}
+	if (n >= c->ring_size) {
+		memcpy(c->ring, data + n - c->ring_size, c->ring_size);
+		c->ring_pos = 0;
+		c->ring_len = c->ring_size;
+		return;
+	}
+	k = c->ring_size - c->ring_pos;
+	if (k > n)
+		k = n;
+	memcpy(c->ring + c->ring_pos, data, k);
+	memcpy(c->ring, data + k, n - k);
+	c->ring_pos = (c->ring_pos + n) % c->ring_size;
+	c->ring_len += n;
+	if (c->ring_len > c->ring_size)
+		c->ring_len = c->ring_size;
+}
+
+/*
+ * Hand over what was captured.  Nothing lost: the bytes as they came.
+ * Otherwise the head, a newline if there is a head, then the ring's bytes,
+ * from after their first newline when at_line is set and there is one.
+ */
+static char *
+pool_capture_take(struct pool_capture *c, bool at_line, size_t *len,
+    bool *truncated)
+{
+	struct buf *b = &c->head;
+	size_t oldest, first, tail;
+	char *nl;
+
+	*truncated = c->total > b->len + c->ring_len;
+	if (c->ring_len > 0) {
+		if (*truncated && b->len > 0)
+			buf_addc(b, '\n');
+		tail = b->len;
+		oldest = (c->ring_pos + c->ring_size - c->ring_len) %
+		    c->ring_size;
+		first = c->ring_size - oldest;
+		if (first > c->ring_len)
+			first = c->ring_len;
+		buf_add(b, c->ring + oldest, first);
+		buf_add(b, c->ring, c->ring_len - first);
+		if (*truncated && at_line) {
+			nl = memchr(b->data + tail, '\n', b->len - tail);
+			if (nl != NULL) {
+				nl++;
+				memmove(b->data + tail, nl,
+				    b->data + b->len - nl);
+				b->len -= nl - (b->data + tail);
+				b->data[b->len] = '\0';
+			}
+		}
+	}
+	*len = b->len;
+	return buf_steal(b);
+}
+
+/* Read once from the capture's pipe; close it at EOF or on error.
+ * Returns the bytes read, 0 at EOF, -1 when nothing was there. */
+static ssize_t
+pool_capture_read(struct pool *p, struct pool_capture *c)
+{
+	ssize_t n;
+
+	n = read(c->fd, p->scratch, POOL_READ_SIZE);
+	if (n > 0) {
+		pool_capture_add(c, p->scratch, n);
+		return n;
+	}
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return -1;
+	close(c->fd);
+	c->fd = -1;
+	return 0;
+}
+
+/* Read what is left in a finished job's pipe without blocking. */
+static void
+pool_capture_drain(struct pool *p, struct pool_capture *c)
+{
+	int i;
+
+	for (i = 0; i < POOL_DRAIN_READS && c->fd != -1; i++) {
+		if (pool_capture_read(p, c) <= 0)
+			break;
+	}
+}
+
+/* Make a pool of slots engines, all free. */
+struct pool *
+pool_new(int slots)
+{
+	struct pool *p;
+	int i;
+
+	if (slots < 1)
+		slots = 1;
+	p = xcalloc(1, sizeof *p);
+	p->slots = slots;
+	p->jobs = xcalloc(slots, sizeof *p->jobs);
+	for (i = 0; i < slots; i++) {
+		p->jobs[i].pidfd = -1;
+		pool_capture_init(&p->jobs[i].out, 0, 0);
+		pool_capture_init(&p->jobs[i].err, 0, 0);
+	}
+	p->pfd = xcalloc(1 + 3 * (size_t)slots, sizeof *p->pfd);
+	p->watch = xcalloc(1 + 3 * (size_t)slots, sizeof *p->watch);
+	p->scratch = xmalloc(POOL_READ_SIZE);
+	p->wakeup_fd = -1;
+	p->devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	return p;
+}
+
+/* Return the number of engines. */
+int
+pool_slots(const struct pool *p)
+{
+	return p->slots;
+}
+
+/* Return the number of engines not free. */
+int
+pool_busy(const struct pool *p)
+{
+	return p->busy;
+}
+
+/* Set the descriptor that makes pool_wait return early. */
+void
+pool_set_wakeup_fd(struct pool *p, int fd)
+{
+	p->wakeup_fd = fd;
+}
+
+/* True if environment entries a and b name the same variable. */
+static bool
+pool_env_same(const char *a, const char *b)
+{
+	const char *eq = strchr(a, '=');
+	size_t n = eq != NULL ? (size_t)(eq - a) : strlen(a);
+
+	return strncmp(a, b, n) == 0 && (b[n] == '=' || b[n] == '\0');
+}
+
+/* True if environment entry e is replaced by one of extra. */
+static bool
+pool_env_replaced(const char *e, char **extra)
+{
+	for (; extra != NULL && *extra != NULL; extra++) {
+		if (strchr(*extra, '=') != NULL && pool_env_same(*extra, e))
+			return true;
+	}
+	return false;
+}
+
+/* The runner's environment with the request's "NAME=value" entries added
+ * or replacing (the last of several with one name wins); the array is
+ * owned by the caller, the strings are not. */
+static char **
+pool_env_merge(char **extra)
+{
+	char **envp, **e, **x;
+	size_t n;
+
+	n = util_strv_len(environ) + util_strv_len(extra) + 1;
+	envp = xcalloc(n, sizeof *envp);
+	n = 0;
+	for (e = environ; e != NULL && *e != NULL; e++) {
+		if (!pool_env_replaced(*e, extra))
+			envp[n++] = *e;
+	}
+	for (x = extra; x != NULL && *x != NULL; x++) {
+		if (strchr(*x, '=') != NULL && !pool_env_replaced(*x, x + 1))
+			envp[n++] = *x;
+	}
+	envp[n] = NULL;
+	return envp;
+}
+
+/* The PATH of an environment, or the default search path. */
+static const char *
+pool_env_path(char *const *envp)
+{
+	for (; *envp != NULL; envp++) {
+		if (strncmp(*envp, "PATH=", 5) == 0)
+			return *envp + 5;
+	}
+	return POOL_DEFAULT_PATH;
+}
+
+/* Exec argv[0] as execvp does, but never through a shell (ENOEXEC is an
+ * error).  Returns the errno to report. */
+static int
+pool_child_execvp(const struct pool_spawn *s)
+{
+	const char *name = s->argv[0], *dir, *end;
+	char file[PATH_MAX];
+	size_t dlen, nlen = strlen(name);
+	bool eacces = false;
+
+	if (nlen == 0)
+		return ENOENT;
+	if (strchr(name, '/') != NULL) {
+		execve(name, s->argv, s->envp);
+		return errno;
+	}
+	for (dir = s->path;; dir = end + 1) {
+		end = strchrnul(dir, ':');
+		dlen = end - dir;
+		if (dlen + 1 + nlen + 1 <= sizeof file) {
+			memcpy(file, dir, dlen);
+			if (dlen == 0)
+				file[dlen++] = '.';
+			file[dlen] = '/';
+			memcpy(file + dlen + 1, name, nlen + 1);
+			execve(file, s->argv, s->envp);
+			switch (errno) {
+			case EACCES:
+				eacces = true;
+				break;
+			case ENOENT:
+			case ENOTDIR:
+			case ESTALE:
+			case ENODEV:
+			case ETIMEDOUT:
+			case ENAMETOOLONG:
+				break;
+			default:
+				return errno;
+			}
+		}
+		if (*end == '\0')
+			break;
+	}
+	return eacces ? EACCES : ENOENT;
+}
+
+/*
+ * Become the job, in the vfork child.  Only system calls on memory the
+ * parent prepared: the parent is suspended until exec or _exit, and reads
+ * s->error afterwards.  All signals are blocked on entry (by the parent),
+ * so no handler of the runner can run here; they are reset to their
+ * defaults before the mask is cleared.
+ */
+static void __attribute__((noreturn))
+pool_child_run(struct pool_spawn *s)
+{
+	struct sigaction sa;
+	struct rlimit rl;
+	sigset_t none;
+	int fd[3], i, sig, error;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sigaction(sig, &sa, NULL);
+	}
+	if (setpgid(0, 0) != 0)
+		goto fail;
+	/* Die with the runner; if it is gone already, stop here. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+		goto fail;
+	if (getppid() != s->ppid) {
+		errno = ESRCH;
+		goto fail;
+	}
+	if (s->mem_limit != 0) {
+		if (getrlimit(RLIMIT_AS, &rl) != 0)
+			goto fail;
+		if (rl.rlim_max == RLIM_INFINITY || s->mem_limit < rl.rlim_max)
+			rl.rlim_max = s->mem_limit;
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_AS, &rl) != 0)
+			goto fail;
+	}
+	/* Move the sources out of 0..2 first so no dup2 clobbers another. */
+	for (i = 0; i < 3; i++) {
+		fd[i] = s->fd[i];
+		if (fd[i] < 3 && (fd[i] = fcntl(fd[i], F_DUPFD_CLOEXEC, 3)) < 0)
+			goto fail;
+	}
+	for (i = 0; i < 3; i++) {
+		if (dup2(fd[i], i) != i)
+			goto fail;
+	}
+	close_range(3, ~0U, 0);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	error = pool_child_execvp(s);
+	s->error = error != 0 ? error : ENOEXEC;
+	_exit(127);
+
+fail:
+	s->error = errno != 0 ? errno : EINVAL;
+	_exit(127);
+}
+
+/* Make a descriptor to read input from: the pool's /dev/null (not to be
+ * closed), or a memfd. */
+static int
+pool_input_open(struct pool *p, const char *input, size_t len)
+{
+	size_t off = 0;
+	ssize_t n;
+	int fd, error;
+
+	if (input == NULL)
+		len = 0;
+	if (len == 0 && p->devnull != -1)
+		return p->devnull;
+	fd = memfd_create("labrat-input", MFD_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	while (off < len) {
+		n = pwrite(fd, input + off, len - off, off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			error = n == 0 ? EIO : errno;
+			close(fd);
+			errno = error;
+			return -1;
+		}
+		off += n;
+	}
+	return fd;
+}
+
+/* Make a pipe whose read end (non-blocking) goes to the capture; *wr gets
+ * the write end for the child. */
+static int
+pool_pipe_open(struct pool_capture *c, int *wr)
+{
+	int fds[2];
+
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return -1;
+	if (fcntl(fds[0], F_SETFL, O_NONBLOCK) != 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	c->fd = fds[0];
+	*wr = fds[1];
+	return 0;
+}
+
+/* Run the child of s with every signal blocked across vfork.  Returns its
+ * pid, or -1 with errno set. */
+static pid_t
+pool_vfork(struct pool_spawn *s)
+{
+	sigset_t all, old;
+	pid_t pid;
+	int error;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pid = vfork();
+	if (pid == 0)
+		pool_child_run(s);
+	error = errno;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = error;
+	return pid;
+}
+
+/*
+ * Start the child for job j.  Returns 0, or an errno when it could not be
+ * started (the child, if any, already reaped).
+ */
+static int
+pool_job_spawn(struct pool *p, struct pool_job *j,
+    const struct pool_request *req)
+{
+	struct pool_spawn s;
+	char **envp;
+	int i, error = 0;
+	pid_t pid;
+
+	memset(&s, 0, sizeof s);
+	s.fd[0] = s.fd[1] = s.fd[2] = -1;
+	if (req->argv == NULL || req->argv[0] == NULL)
+		return EINVAL;
+	if ((s.fd[0] = pool_input_open(p, req->input, req->input_len)) == -1 ||
+	    pool_pipe_open(&j->out, &s.fd[1]) != 0 ||
+	    pool_pipe_open(&j->err, &s.fd[2]) != 0) {
+		error = errno;
+		goto out;
+	}
+	envp = pool_env_merge(req->env);
+	s.argv = req->argv;
+	s.envp = envp;
+	s.path = pool_env_path(envp);
+	s.mem_limit = req->mem_limit;
+	s.ppid = getpid();
+
+	pid = pool_vfork(&s);
+	if (pid == -1)
+		error = errno;
+	free(envp);
+
+	if (pid != -1 && s.error != 0) {
+		error = s.error;
+		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+			;
+	} else if (pid != -1) {
+		j->pid = pid;
+		j->pidfd = pidfd_open(pid, 0);
+		if (j->pidfd == -1) {
+			error = errno;
+			kill(-pid, SIGKILL);
+			while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+				;
+		}
+	}
+out:
+	for (i = 0; i < 3; i++) {
+		if (s.fd[i] != -1 && s.fd[i] != p->devnull)
+			close(s.fd[i]);
+	}
+	return error;
+}
+
+/* Start a job on the lowest free engine. */
+int
+pool_start(struct pool *p, const struct pool_request *req)
+{
+	struct pool_job *j = NULL;
+	int i, error;
+
+	for (i = 0; i < p->slots; i++) {
+		if (p->jobs[i].state == POOL_FREE) {
+			j = &p->jobs[i];
+			break;
+		}
+	}
+	if (j == NULL)
+		return -1;
+	j->pid = -1;
+	j->pidfd = -1;
+	j->exited = false;
+	j->spawn_errno = 0;
+	j->udata = req->udata;
+	j->deadline = j->kill_at = 0;
+	j->timeout_sig = 0;
+	pool_capture_init(&j->out, POOL_OUT_HEAD, POOL_OUT_TAIL);
+	pool_capture_init(&j->err, 0, POOL_ERR_TAIL);
+	j->start = util_now();
+	if (req->timeout > 0)
+		j->deadline = util_monotonic() + req->timeout;
+
+	p->busy++;
+	error = pool_job_spawn(p, j, req);
+	if (error != 0) {
+		pool_capture_free(&j->out);
+		pool_capture_free(&j->err);
+		j->spawn_errno = error;
+		j->state = POOL_FAILED;
+	} else
+		j->state = POOL_RUNNING;
+	return i;
+}
+
+/* Fill r from a job that could not start and free its engine. */
+static void
+pool_job_fail(struct pool *p, struct pool_job *j, struct pool_result *r)
+{
+	r->udata = j->udata;
+	r->engine = j - p->jobs;
+	r->end = POOL_SPAWN_FAILED;
+	r->code = j->spawn_errno;
+	r->out = xstrdup("");
+	r->err = xstrdup("");
+	r->start = j->start;
+	r->end_time = util_now();
+	j->state = POOL_FREE;
+	p->busy--;
+}
+
+/* Kill what remains of the job's process group and reap it; *status and
+ * *ru get its wait4 results. */
+static void
+pool_job_reap(struct pool_job *j, int *status, struct rusage *ru)
+{
+	kill(-j->pid, SIGKILL);
+	while (wait4(j->pid, status, 0, ru) == -1) {
+		if (errno != EINTR) {
+			*status = 0;
+			memset(ru, 0, sizeof *ru);
+			break;
+		}
+	}
+	close(j->pidfd);
+	j->pidfd = -1;
+}
+
+/* Fill r from a job whose process has exited and free its engine. */
+static void
+pool_job_finish(struct pool *p, struct pool_job *j, struct pool_result *r)
+{
+	struct rusage ru;
+	int status;
+
+	/* The group dies first, so the pipes hold all they will ever get
+	 * from it; a writer that escaped the group is not waited for. */
+	pool_job_reap(j, &status, &ru);
+	pool_capture_drain(p, &j->out);
+	pool_capture_drain(p, &j->err);
+
+	r->udata = j->udata;
+	r->engine = j - p->jobs;
+	if (j->timeout_sig != 0) {
+		r->end = POOL_TIMEOUT;
+		r->code = WIFSIGNALED(status) ? WTERMSIG(status) :
+		    j->timeout_sig;
+	} else if (WIFSIGNALED(status)) {
+		r->end = POOL_SIGNALED;
+		r->code = WTERMSIG(status);
+	} else {
+		r->end = POOL_EXITED;
+		r->code = WEXITSTATUS(status);
+	}
+	r->out = pool_capture_take(&j->out, true, &r->out_len,
+	    &r->out_truncated);
+	r->err = pool_capture_take(&j->err, false, &r->err_len,
+	    &r->err_truncated);
+	r->start = j->start;
+	r->end_time = util_now();
+	r->maxrss_kb = ru.ru_maxrss;
+	r->cpu_user = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6;
+	r->cpu_sys = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+
+	pool_capture_free(&j->out);
+	pool_capture_free(&j->err);
+	j->state = POOL_FREE;
+	p->busy--;
+}
+
+/* Signal timed-out jobs (SIGTERM, then SIGKILL after the grace); return
+ * the nearest deadline still ahead, or 0. */
+static double
+pool_check_deadlines(struct pool *p, double now)
+{
+	struct pool_job *j;
+	double next = 0, t;
+	int i;
+
+	for (i = 0; i < p->slots; i++) {
+		j = &p->jobs[i];
+		if (j->state != POOL_RUNNING || j->exited)
+			continue;
+		if (j->timeout_sig == 0 && j->deadline != 0 &&
+		    now >= j->deadline) {
+			kill(-j->pid, SIGTERM);
+			j->timeout_sig = SIGTERM;
+			j->kill_at = now + POOL_KILL_GRACE;
+		}
+		if (j->timeout_sig == SIGTERM && now >= j->kill_at) {
+			kill(-j->pid, SIGKILL);
+			j->timeout_sig = SIGKILL;
+		}
+		if (j->timeout_sig == 0)
+			t = j->deadline;
+		else if (j->timeout_sig == SIGTERM)
+			t = j->kill_at;
+		else
+			t = 0;
+		if (t != 0 && (next == 0 || t < next))
+			next = t;
+	}
+	return next;
+}
+
+/* Fill the pollfd array: the wakeup descriptor, then each running job's
+ * pidfd and open pipes.  Returns the number of entries. */
+static nfds_t
+pool_fill_poll(struct pool *p)
+{
+	struct pool_job *j;
+	struct pool_capture *c[2];
+	nfds_t n = 0;
+	int i, k;
+
+	if (p->wakeup_fd != -1) {
+		p->pfd[n].fd = p->wakeup_fd;
+		p->pfd[n].events = POLLIN;
+		p->watch[n].job = NULL;
+		p->watch[n++].cap = NULL;
+	}
+	for (i = 0; i < p->slots; i++) {
+		j = &p->jobs[i];
+		if (j->state != POOL_RUNNING || j->exited)
+			continue;
+		p->pfd[n].fd = j->pidfd;
+		p->pfd[n].events = POLLIN;
+		p->watch[n].job = j;
+		p->watch[n++].cap = NULL;
+		c[0] = &j->out;
+		c[1] = &j->err;
+		for (k = 0; k < 2; k++) {
+			if (c[k]->fd == -1)
+				continue;
+			p->pfd[n].fd = c[k]->fd;
+			p->pfd[n].events = POLLIN;
+			p->watch[n].job = j;
+			p->watch[n++].cap = c[k];
+		}
+	}
+	return n;
+}
+
+/* A job ready to be handed back (exited or failed to start), or NULL. */
+static struct pool_job *
+pool_find_done(struct pool *p)
+{
+	struct pool_job *j;
+	int i;
+
+	for (i = 0; i < p->slots; i++) {
+		j = &p->jobs[i];
+		if (j->state == POOL_FAILED ||
+		    (j->state == POOL_RUNNING && j->exited))
+			return j;
+	}
+	return NULL;
+}
+
+/* Milliseconds from now until t (rounded up), for poll. */
+static int
+pool_ms_until(double t, double now)
+{
+	double ms = ceil((t - now) * 1000);
+
+	if (ms <= 0)
+		return 0;
+	return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+/* Wait for a job to end, a deadline, the wakeup descriptor or a signal. */
+int
+pool_wait(struct pool *p, int timeout_ms, struct pool_result *r)
+{
+	struct pool_job *j;
+	double now, limit = 0, next;
+	nfds_t n, i;
+	int ms, ready;
+	bool woken;
+
+	memset(r, 0, sizeof *r);
+	now = util_monotonic();
+	if (timeout_ms >= 0)
+		limit = now + timeout_ms / 1000.0;
+	for (;;) {
+		if ((j = pool_find_done(p)) != NULL) {
+			if (j->state == POOL_FAILED)
+				pool_job_fail(p, j, r);
+			else
+				pool_job_finish(p, j, r);
+			return 1;
+		}
+		if (p->busy == 0)
+			return 0;
+
+		next = pool_check_deadlines(p, now);
+		ms = timeout_ms >= 0 ? pool_ms_until(limit, now) : -1;
+		if (next != 0 && (ms == -1 || pool_ms_until(next, now) < ms))
+			ms = pool_ms_until(next, now);
+		n = pool_fill_poll(p);
+		ready = poll(p->pfd, n, ms);
+		if (ready == -1)
+			return 0;
+
+		woken = false;
+		for (i = 0; i < n && ready > 0; i++) {
+			if (p->pfd[i].revents == 0)
+				continue;
+			ready--;
+			if (p->watch[i].job == NULL)
+				woken = true;
+			else if (p->watch[i].cap != NULL)
+				pool_capture_read(p, p->watch[i].cap);
+			else
+				p->watch[i].job->exited = true;
+		}
+		if (pool_find_done(p) != NULL)
+			continue;
+		if (woken)
+			return 0;
+		now = util_monotonic();
+		if (timeout_ms >= 0 && now >= limit)
+			return 0;
+	}
+}
+
+/* Send sig to every running job's process group. */
+void
+pool_signal_all(struct pool *p, int sig)
+{
+	int i;
+
+	for (i = 0; i < p->slots; i++) {
+		if (p->jobs[i].state == POOL_RUNNING)
+			kill(-p->jobs[i].pid, sig);
+	}
+}
+
+/* Wait up to the grace for every running job's process to exit. */
+static void
+pool_wait_exits(struct pool *p, double until)
+{
+	struct pool_job *j;
+	nfds_t n, k;
+	int i;
+
+	for (;;) {
+		n = 0;
+		for (i = 0; i < p->slots; i++) {
+			j = &p->jobs[i];
+			if (j->state != POOL_RUNNING || j->exited)
+				continue;
+			p->pfd[n].fd = j->pidfd;
+			p->pfd[n].events = POLLIN;
+			p->watch[n++].job = j;
+		}
+		if (n == 0 || util_monotonic() >= until)
+			return;
+		if (poll(p->pfd, n, pool_ms_until(until,
+		    util_monotonic())) == -1 && errno != EINTR)
+			return;
+		for (k = 0; k < n; k++) {
+			if (p->pfd[k].revents != 0)
+				p->watch[k].job->exited = true;
+		}
+	}
+}
+
+/* Stop and reap every job, then free the pool. */
+void
+pool_free(struct pool *p)
+{
+	struct pool_job *j;
+	struct rusage ru;
+	int i, status;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->slots; i++) {
+		j = &p->jobs[i];
+		if (j->state == POOL_RUNNING && !j->exited)
+			kill(-j->pid, SIGTERM);
+	}
+	pool_wait_exits(p, util_monotonic() + POOL_KILL_GRACE);
+	for (i = 0; i < p->slots; i++) {
+		j = &p->jobs[i];
+		if (j->state == POOL_RUNNING)
+			pool_job_reap(j, &status, &ru);
+		pool_capture_free(&j->out);
+		pool_capture_free(&j->err);
+	}
+	if (p->devnull != -1)
+		close(p->devnull);
+	free(p->jobs);
+	free(p->pfd);
+	free(p->watch);
+	free(p->scratch);
+	free(p);
+}
+
+/* Free a result's output and zero it. */
+void
+pool_result_clear(struct pool_result *r)
+{
+	free(r->out);
+	free(r->err);
+	memset(r, 0, sizeof *r);
+}

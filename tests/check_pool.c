@@ -1,10 +1,982 @@
-/* check_pool.c -- the pool suite (placeholder until its tests land). */
+/*
+ * check_pool.c -- the pool suite: real jobs (/bin/sh scripts and standard
+ * tools) run through the local pool, checking their ends, captured output,
+ * input, environment, limits, process groups and descriptors.
+ */
 #include "config.h"
 
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "check_suites.h"
+#include "pool.h"
+#include "testutil.h"
+#include "util.h"
+
+/* A job's argv and request, kept together so the argv outlives the
+ * request's use. */
+struct tjob {
+	char			*argv[6];
+	struct pool_request	 req;
+};
+
+/* Prepare j to run script with /bin/sh -c (arg, if any, becomes $1). */
+static struct pool_request *
+tjob_sh(struct tjob *j, const char *script, const char *arg)
+{
+	memset(j, 0, sizeof *j);
+	j->argv[0] = "/bin/sh";
+	j->argv[1] = "-c";
+	j->argv[2] = (char *)script;
+	if (arg != NULL) {
+		j->argv[3] = "sh";
+		j->argv[4] = (char *)arg;
+	}
+	j->req.argv = j->argv;
+	return &j->req;
+}
+
+/* Wait for the next result of p, failing after 30 seconds. */
+static void
+wait_result(struct pool *p, struct pool_result *r)
+{
+	double until = util_monotonic() + 30;
+
+	while (pool_wait(p, 1000, r) == 0)
+		ck_assert_msg(util_monotonic() < until, "no job ended in 30 s");
+}
+
+/* Run one request on a pool of one engine; r gets its result. */
+static void
+run_one(const struct pool_request *req, struct pool_result *r)
+{
+	struct pool *p = pool_new(1);
+
+	ck_assert_int_eq(pool_start(p, req), 0);
+	wait_result(p, r);
+	ck_assert_int_eq(pool_busy(p), 0);
+	pool_free(p);
+}
+
+/* Run script with sh -c on a pool of one engine. */
+static void
+run_sh(const char *script, struct pool_result *r)
+{
+	struct tjob j;
+
+	run_one(tjob_sh(&j, script, NULL), r);
+}
+
+/* Count this process's open descriptors. */
+static int
+count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] != '.')
+			n++;
+	}
+	closedir(d);
+	return n - 1;	/* the directory's own descriptor */
+}
+
+/* Become (on) or stop being (off) the reaper of orphaned descendants, so
+ * that they can be waited for here rather than by init. */
+static void
+set_subreaper(bool on)
+{
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, on ? 1 : 0), 0);
+}
+
+/* Reap children (adopted orphans included) until kill(pid, 0) says no
+ * such process; false if no child ends for 10 seconds before that.
+ * *status gets the wait status when pid itself was reaped. */
+static bool
+reap_until_gone(pid_t pid, int *status)
+{
+	struct timespec ts = { 10, 0 };
+	sigset_t chld, old;
+	bool gone;
+	pid_t got;
+	int st;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &old);
+	for (;;) {
+		while ((got = waitpid(-1, &st, WNOHANG)) > 0) {
+			if (got == pid && status != NULL)
+				*status = st;
+		}
+		gone = kill(pid, 0) == -1 && errno == ESRCH;
+		if (gone || sigtimedwait(&chld, NULL, &ts) != SIGCHLD)
+			break;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return gone;
+}
+
+/* Reap adopted orphans until no process of group pgid is left. */
+static void
+assert_group_gone(pid_t pgid)
+{
+	ck_assert_msg(reap_until_gone(-pgid, NULL),
+	    "group %d still has processes after 10 s", (int)pgid);
+}
+
+/* Make a FIFO in dir for a job to write to and open its read end; *path
+ * gets its name. */
+static int
+fifo_open(const char *dir, char **path)
+{
+	int fd;
+
+	*path = testutil_path(dir, "fifo");
+	ck_assert_int_eq(mkfifo(*path, 0600), 0);
+	fd = open(*path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	return fd;
+}
+
+/* Read the process id a job writes into the FIFO, within 10 seconds. */
+static pid_t
+fifo_read_pid(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char buf[32];
+	ssize_t n;
+	long pid;
+
+	ck_assert_int_eq(poll(&pfd, 1, 10000), 1);
+	n = read(fd, buf, sizeof buf - 1);
+	ck_assert_int_gt(n, 0);
+	buf[n] = '\0';
+	pid = strtol(buf, NULL, 10);
+	ck_assert_int_gt(pid, 1);
+	return pid;
+}
+
+START_TEST(test_cores_rule)
+{
+	static const struct {
+		int rule, available, want;
+	} t[] = {
+		{ 0, 4, 4 },
+		{ 0, 1, 1 },
+		{ 0, 0, 1 },
+		{ 1, 4, 1 },
+		{ 3, 4, 3 },
+		{ 8, 4, 8 },
+		{ 1000000, 2, 1000000 },
+		{ INT_MAX, 4, INT_MAX },
+		{ -1, 4, 3 },
+		{ -3, 4, 1 },
+		{ -4, 4, 1 },
+		{ -5, 4, 1 },
+		{ -1, 1, 1 },
+		{ -1000000, 2, 1 },
+		{ INT_MIN, 4, 1 },
+	};
+	cpu_set_t set;
+	size_t i;
+
+	for (i = 0; i < UTIL_ARRLEN(t); i++) {
+		ck_assert_msg(pool_cores_rule(t[i].rule, t[i].available) ==
+		    t[i].want, "rule %d of %d cores: %d, want %d", t[i].rule,
+		    t[i].available, pool_cores_rule(t[i].rule, t[i].available),
+		    t[i].want);
+	}
+	ck_assert_int_eq(sched_getaffinity(0, sizeof set, &set), 0);
+	ck_assert_int_eq(pool_cores_available(), CPU_COUNT(&set));
+	ck_assert_int_ge(pool_cores_available(), 1);
+}
+END_TEST
+
+START_TEST(test_exit_codes)
+{
+	static const int codes[] = { 0, 1, 3, 255 };
+	struct pool_result r;
+	struct tjob j;
+	char *script;
+	size_t i;
+	int tag;
+
+	for (i = 0; i < UTIL_ARRLEN(codes); i++) {
+		script = xasprintf("exit %d", codes[i]);
+		tjob_sh(&j, script, NULL)->udata = &tag;
+		run_one(&j.req, &r);
+		ck_assert_int_eq(r.end, POOL_EXITED);
+		ck_assert_int_eq(r.code, codes[i]);
+		ck_assert_ptr_eq(r.udata, &tag);
+		ck_assert_int_eq(r.engine, 0);
+		ck_assert(r.start > 1e9 && r.start <= r.end_time);
+		ck_assert_uint_eq(r.out_len, 0);
+		ck_assert_str_eq(r.out, "");
+		ck_assert_str_eq(r.err, "");
+		pool_result_clear(&r);
+		free(script);
+	}
+}
+END_TEST
+
+START_TEST(test_crash)
+{
+	struct pool_result r;
+
+	run_sh("echo before; kill -SEGV $$; echo after", &r);
+	ck_assert_int_eq(r.end, POOL_SIGNALED);
+	ck_assert_int_eq(r.code, SIGSEGV);
+	ck_assert_str_eq(r.out, "before\n");
+	pool_result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_timeout_term)
+{
+	struct pool_result r;
+	struct pool *p = pool_new(2);
+	struct tjob a, b;
+	double t0 = util_monotonic();
+	int i;
+
+	tjob_sh(&a, "sleep 30", NULL)->timeout = 0.2;
+	tjob_sh(&b, "trap 'exit 3' TERM; sleep 30 & wait", NULL)->timeout =
+	    0.3;
+	ck_assert_int_eq(pool_start(p, &a.req), 0);
+	ck_assert_int_eq(pool_start(p, &b.req), 1);
+	for (i = 0; i < 2; i++) {
+		wait_result(p, &r);
+		/* Ended by SIGTERM, or exited because of it. */
+		ck_assert_int_eq(r.end, POOL_TIMEOUT);
+		ck_assert_int_eq(r.code, SIGTERM);
+		ck_assert_int_eq(r.engine, i);
+		ck_assert_double_ge(r.end_time - r.start, i == 0 ? 0.2 : 0.3);
+		pool_result_clear(&r);
+	}
+	ck_assert_double_lt(util_monotonic() - t0, POOL_KILL_GRACE);
+	pool_free(p);
+}
+END_TEST
+
+START_TEST(test_timeout_kill)
+{
+	struct pool_result r;
+	struct tjob j;
+
+	tjob_sh(&j, "trap '' TERM; sleep 30", NULL)->timeout = 0.1;
+	run_one(&j.req, &r);
+	ck_assert_int_eq(r.end, POOL_TIMEOUT);
+	ck_assert_int_eq(r.code, SIGKILL);
+	ck_assert_double_ge(r.end_time - r.start, 0.1 + POOL_KILL_GRACE);
+	ck_assert_double_lt(r.end_time - r.start, 0.1 + POOL_KILL_GRACE + 5);
+	pool_result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_capture_exact)
+{
+	struct pool_result r;
+
+	run_sh("printf 'a\\000b\\377\\n'; printf 'e\\001\\000r' >&2", &r);
+	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_int_eq(r.code, 0);
+	ck_assert_uint_eq(r.out_len, 5);
+	ck_assert_mem_eq(r.out, "a\0b\377\n", 6);
+	ck_assert(!r.out_truncated);
+	ck_assert_uint_eq(r.err_len, 4);
+	ck_assert_mem_eq(r.err, "e\001\0r", 5);
+	ck_assert(!r.err_truncated);
+	pool_result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_flood)
+{
+	struct pool_result r;
+	struct rusage ru0, ru1;
+	size_t i, tail;
+	char *want;
+
+	getrusage(RUSAGE_SELF, &ru0);
+	run_sh("yes | head -c 50000000", &r);
+	getrusage(RUSAGE_SELF, &ru1);
+	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_int_eq(r.code, 0);
+	ck_assert(r.out_truncated);
+	/* "y\n" repeated: the tail's first line is cut, one byte short. */
+	tail = POOL_OUT_TAIL - 2;
+	ck_assert_uint_eq(r.out_len, POOL_OUT_HEAD + 1 + tail);
+	want = xmalloc(r.out_len + 1);
+	for (i = 0; i < POOL_OUT_HEAD; i++)
+		want[i] = i % 2 == 0 ? 'y' : '\n';
+	want[POOL_OUT_HEAD] = '\n';
+	for (i = 0; i < tail; i++)
+		want[POOL_OUT_HEAD + 1 + i] = i % 2 == 0 ? 'y' : '\n';
+	want[r.out_len] = '\0';
+	ck_assert(memcmp(r.out, want, r.out_len + 1) == 0);
+	free(want);
+	/* 50 MB went through; memory grew by a few at most. */
+	ck_assert_int_lt(ru1.ru_maxrss - ru0.ru_maxrss, 16 * 1024);
+	pool_result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_truncate_lines)
+{
+	struct pool_result r;
+	struct buf all, want;
+	const char *tail, *nl;
+	char *zeros;
+	int i;
+
+	/* seq's lines are ~2 MB: head, newline, tail from a line start. */
+	buf_init(&all);
+	for (i = 1; i <= 300000; i++)
+		buf_printf(&all, "%d\n", i);
+	buf_init(&want);
+	buf_add(&want, all.data, POOL_OUT_HEAD);
+	buf_addc(&want, '\n');
+	tail = all.data + all.len - POOL_OUT_TAIL;
+	nl = memchr(tail, '\n', POOL_OUT_TAIL);
+	ck_assert_ptr_nonnull(nl);
+	ck_assert_ptr_ne(nl, tail);
+	buf_add(&want, nl + 1, all.data + all.len - (nl + 1));
+	run_sh("seq 1 300000", &r);
+	ck_assert(r.out_truncated);
+	ck_assert_uint_eq(r.out_len, want.len);
+	ck_assert(memcmp(r.out, want.data, want.len) == 0);
+	pool_result_clear(&r);
+	buf_free(&all);
+	buf_free(&want);
+
+	/* Exactly head + tail bytes: nothing lost, nothing added. */
+	run_sh("head -c 1114112 /dev/zero", &r);
+	ck_assert_uint_eq(POOL_OUT_HEAD + POOL_OUT_TAIL, 1114112);
+	ck_assert(!r.out_truncated);
+	ck_assert_uint_eq(r.out_len, POOL_OUT_HEAD + POOL_OUT_TAIL);
+	zeros = xcalloc(1, r.out_len + 1);
+	ck_assert(memcmp(r.out, zeros, r.out_len + 1) == 0);
+	free(zeros);
+	pool_result_clear(&r);
+
+	/* One more byte, no newline in the tail: the tail is kept whole. */
+	run_sh("head -c 1114112 /dev/zero; printf x", &r);
+	ck_assert(r.out_truncated);
+	ck_assert_uint_eq(r.out_len, POOL_OUT_HEAD + 1 + POOL_OUT_TAIL);
+	ck_assert_int_eq(r.out[POOL_OUT_HEAD], '\n');
+	ck_assert_int_eq(r.out[POOL_OUT_HEAD + 1], '\0');
+	ck_assert_int_eq(r.out[r.out_len - 1], 'x');
+	pool_result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_stderr_tail)
+{
+	struct pool_result r;
+	struct buf all;
+	int i;
+
+	buf_init(&all);
+	for (i = 1; i <= 5000; i++)
+		buf_printf(&all, "%d\n", i);
+	run_sh("echo out; seq 1 5000 >&2; exit 2", &r);
+	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_int_eq(r.code, 2);
+	ck_assert_str_eq(r.out, "out\n");
+	ck_assert(r.err_truncated);
+	ck_assert_uint_eq(r.err_len, POOL_ERR_TAIL);
+	ck_assert(memcmp(r.err, all.data + all.len - POOL_ERR_TAIL,
+	    POOL_ERR_TAIL) == 0);
+	pool_result_clear(&r);
+	buf_free(&all);
+
+	run_sh("head -c 4096 /dev/zero >&2", &r);
+	ck_assert(!r.err_truncated);
+	ck_assert_uint_eq(r.err_len, POOL_ERR_TAIL);
+	pool_result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_stdin)
+{
+	struct pool_result r;
+	struct tjob j;
+	char *dir, *path, *script, *input, *got;
+	size_t len = 3 * 1024 * 1024 + 7, got_len, i;
+	uint32_t x = 12345;
+
+	input = xmalloc(len);
+	for (i = 0; i < len; i++) {
+		x = x * 1103515245 + 12345;
+		input[i] = x >> 24;
+	}
+	dir = testutil_tempdir();
+	path = testutil_path(dir, "in");
+
+	/* Byte for byte, more than any pipe holds. */
+	script = xasprintf("cat > '%s'", path);
+	tjob_sh(&j, script, NULL);
+	j.req.input = input;
+	j.req.input_len = len;
+	run_one(&j.req, &r);
+	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_int_eq(r.code, 0);
+	pool_result_clear(&r);
+	got = testutil_read_file(path, &got_len);
+	ck_assert_ptr_nonnull(got);
+	ck_assert_uint_eq(got_len, len);
+	ck_assert(memcmp(got, input, len) == 0);
+	free(got);
+	free(script);
+
+	/* A job that reads none of it, or only some, still ends. */
+	tjob_sh(&j, "exit 0", NULL);
+	j.req.input = input;
+	j.req.input_len = len;
+	run_one(&j.req, &r);
+	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_int_eq(r.code, 0);
+	pool_result_clear(&r);
+	tjob_sh(&j, "head -c 10", NULL);
+	j.req.input = input;
+	j.req.input_len = len;
+	run_one(&j.req, &r);
+	ck_assert_uint_eq(r.out_len, 10);
+	ck_assert(memcmp(r.out, input, 10) == 0);
+	pool_result_clear(&r);
+
+	/* No input: EOF at once. */
+	run_sh("wc -c", &r);
+	ck_assert_str_eq(r.out, "0\n");
+	pool_result_clear(&r);
+
+	free(input);
+	free(path);
+	testutil_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_env)
+{
+	static char *env[] = {
+		"LABRAT_POOL_NEW=new value",
+		"LABRAT_POOL_REPLACE=new",
+		"LABRAT_POOL_TWICE=first",
+		"LABRAT_POOL_TWICE=second",
+		NULL
+	};
+	static char *argv[] = { "printf", "%s|", "via PATH", NULL };
+	struct pool_request req;
+	struct pool_result r;
+	struct tjob j;
+
+	ck_assert_int_eq(setenv("LABRAT_POOL_INHERIT", "yes", 1), 0);
+	ck_assert_int_eq(setenv("LABRAT_POOL_REPLACE", "old", 1), 0);
+	tjob_sh(&j, "printf '%s|%s|%s|%s|' \"$LABRAT_POOL_INHERIT\" "
+	    "\"$LABRAT_POOL_NEW\" \"$LABRAT_POOL_REPLACE\" "
+	    "\"$LABRAT_POOL_TWICE\"; env | grep -c '^LABRAT_POOL_'", NULL);
+	j.req.env = env;
+	run_one(&j.req, &r);
+	ck_assert_str_eq(r.out, "yes|new value|new|second|4\n");
+	pool_result_clear(&r);
+
+	/* argv[0] without a slash is looked up in PATH. */
+	memset(&req, 0, sizeof req);
+	req.argv = argv;
+	run_one(&req, &r);
+	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_str_eq(r.out, "via PATH|");
+	pool_result_clear(&r);
+	unsetenv("LABRAT_POOL_INHERIT");
+	unsetenv("LABRAT_POOL_REPLACE");
+}
+END_TEST
+
+START_TEST(test_spawn_failed)
+{
+	static char *missing[] = { "labrat-no-such-command", NULL };
+	static char *absent[] = { "/nonexistent/labrat/cmd", NULL };
+	char *noexec[] = { NULL, NULL }, *garbage[] = { NULL, NULL };
+	char *searched[] = { "labrat-noexec", NULL }, *env[] = { NULL, NULL };
+	struct pool_request req;
+	struct pool_result r;
+	struct pool *p;
+	char *dir;
+	int tag;
+
+	dir = testutil_tempdir();
+	noexec[0] = testutil_path(dir, "labrat-noexec");
+	testutil_write_file(noexec[0], "#!/bin/sh\n", 10);
+	ck_assert_int_eq(chmod(noexec[0], 0644), 0);
+	garbage[0] = testutil_path(dir, "garbage");
+	testutil_write_file(garbage[0], "\001\002 not a program\n", 18);
+	ck_assert_int_eq(chmod(garbage[0], 0755), 0);
+	env[0] = xasprintf("PATH=%s", dir);
+
+	memset(&req, 0, sizeof req);
+	req.udata = &tag;
+	req.argv = missing;
+	p = pool_new(1);
+	ck_assert_int_eq(pool_start(p, &req), 0);
+	ck_assert_int_eq(pool_busy(p), 1);
+	ck_assert_int_eq(pool_start(p, &req), -1);
+	ck_assert_int_eq(pool_wait(p, 0, &r), 1);
+	ck_assert_int_eq(r.end, POOL_SPAWN_FAILED);
+	ck_assert_int_eq(r.code, ENOENT);
+	ck_assert_ptr_eq(r.udata, &tag);
+	ck_assert_int_eq(r.engine, 0);
+	ck_assert_str_eq(r.out, "");
+	ck_assert_int_eq(pool_busy(p), 0);
+	pool_result_clear(&r);
+	pool_free(p);
+
+	req.argv = absent;
+	run_one(&req, &r);
+	ck_assert_int_eq(r.end, POOL_SPAWN_FAILED);
+	ck_assert_int_eq(r.code, ENOENT);
+	pool_result_clear(&r);
+
+	req.argv = noexec;
+	run_one(&req, &r);
+	ck_assert_int_eq(r.end, POOL_SPAWN_FAILED);
+	ck_assert_int_eq(r.code, EACCES);
+	pool_result_clear(&r);
+
+	/* Found in PATH but not executable: EACCES, as execvp says. */
+	req.argv = searched;
+	req.env = env;
+	run_one(&req, &r);
+	ck_assert_int_eq(r.end, POOL_SPAWN_FAILED);
+	ck_assert_int_eq(r.code, EACCES);
+	pool_result_clear(&r);
+	req.env = NULL;
+
+	/* Never handed to a shell. */
+	req.argv = garbage;
+	run_one(&req, &r);
+	ck_assert_int_eq(r.end, POOL_SPAWN_FAILED);
+	ck_assert_int_eq(r.code, ENOEXEC);
+	pool_result_clear(&r);
+
+	free(noexec[0]);
+	free(garbage[0]);
+	free(env[0]);
+	testutil_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_mem_limit)
+{
+	struct pool_result r;
+	struct tjob j;
+	const char *dd = "dd if=/dev/zero of=/dev/null bs=200M count=1";
+
+	/* dd needs a 200 MB buffer: refused under 100 MB of address
+	 * space, fine without a limit. */
+	tjob_sh(&j, dd, NULL)->mem_limit = 100 * 1024 * 1024;
+	run_one(&j.req, &r);
+	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_int_ne(r.code, 0);
+	ck_assert_ptr_nonnull(strstr(r.err, "memory exhausted"));
+	pool_result_clear(&r);
+
+	tjob_sh(&j, dd, NULL);
+	run_one(&j.req, &r);
+	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_int_eq(r.code, 0);
+	pool_result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_slots)
+{
+	struct pool_result r;
+	struct tjob j[20];
+	struct pool *p;
+	char *dir, *script, *path, *s, num[16];
+	int i, started = 0, ended = 0, most = 0, e, seen[3] = { 0 };
+
+	dir = testutil_tempdir();
+	script = xasprintf("cd '%s' && touch run/$1 && "
+	    "ls run | wc -l > n/$1 && sleep 0.1 && rm run/$1", dir);
+	path = testutil_path(dir, "run");
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	free(path);
+	path = testutil_path(dir, "n");
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	free(path);
+	p = pool_new(3);
+	ck_assert_int_eq(pool_slots(p), 3);
+	while (ended < 20) {
+		while (started < 20 && pool_busy(p) < 3) {
+			snprintf(num, sizeof num, "%d", started);
+			tjob_sh(&j[started], script, xstrdup(num));
+			e = pool_start(p, &j[started].req);
+			ck_assert(e >= 0 && e < 3);
+			started++;
+		}
+		ck_assert_int_eq(pool_busy(p), started - ended);
+		if (pool_busy(p) == 3)
+			ck_assert_int_eq(pool_start(p, &j[0].req), -1);
+		wait_result(p, &r);
+		ck_assert_int_eq(r.end, POOL_EXITED);
+		ck_assert_int_eq(r.code, 0);
+		seen[r.engine]++;
+		pool_result_clear(&r);
+		ended++;
+	}
+	pool_free(p);
+	for (i = 0; i < 20; i++) {
+		free(j[i].argv[4]);
+		path = xasprintf("%s/n/%d", dir, i);
+		s = testutil_read_file(path, NULL);
+		ck_assert_ptr_nonnull(s);
+		if (atoi(s) > most)
+			most = atoi(s);
+		free(s);
+		free(path);
+	}
+	ck_assert_int_eq(most, 3);
+	ck_assert(seen[0] > 0 && seen[1] > 0 && seen[2] > 0);
+	free(script);
+	testutil_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_engines)
+{
+	struct pool_result r;
+	struct pool *p = pool_new(3);
+	struct tjob a, b, c;
+	int ends = 0;
+
+	tjob_sh(&a, "sleep 30", NULL);
+	tjob_sh(&b, "read x; exit 4", NULL);
+	b.req.input = "go\n";
+	b.req.input_len = 3;
+	tjob_sh(&c, "sleep 30", NULL);
+	ck_assert_int_eq(pool_start(p, &a.req), 0);
+	ck_assert_int_eq(pool_start(p, &b.req), 1);
+	ck_assert_int_eq(pool_start(p, &c.req), 2);
+	ck_assert_int_eq(pool_start(p, &c.req), -1);
+	ck_assert_int_eq(pool_busy(p), 3);
+	wait_result(p, &r);
+	ck_assert_int_eq(r.engine, 1);
+	ck_assert_int_eq(r.code, 4);
+	pool_result_clear(&r);
+	/* The lowest free engine is taken again. */
+	ck_assert_int_eq(pool_start(p, &a.req), 1);
+
+	pool_signal_all(p, SIGUSR1);
+	while (ends < 3) {
+		wait_result(p, &r);
+		ck_assert_int_eq(r.end, POOL_SIGNALED);
+		ck_assert_int_eq(r.code, SIGUSR1);
+		pool_result_clear(&r);
+		ends++;
+	}
+	ck_assert_int_eq(pool_busy(p), 0);
+	ck_assert_int_eq(pool_wait(p, -1, &r), 0);
+	pool_free(p);
+}
+END_TEST
+
+START_TEST(test_free_kills_group)
+{
+	struct pool *p;
+	struct tjob j;
+	char *dir, *fifo, *script;
+	double t0;
+	pid_t pgid;
+	int fd;
+
+	set_subreaper(true);
+	dir = testutil_tempdir();
+	fd = fifo_open(dir, &fifo);
+	/* Children of the job, one deaf to SIGTERM. */
+	script = xasprintf("sleep 1000 & sleep 1000 & "
+	    "(trap '' TERM; sleep 1000) & echo $$ > '%s'; wait", fifo);
+	p = pool_new(2);
+	ck_assert_int_eq(pool_start(p, tjob_sh(&j, script, NULL)), 0);
+	pgid = fifo_read_pid(fd);
+	ck_assert_int_eq(kill(-pgid, 0), 0);
+	t0 = util_monotonic();
+	pool_free(p);
+	/* The job's shell died of SIGTERM: no grace spent waiting. */
+	ck_assert_double_lt(util_monotonic() - t0, POOL_KILL_GRACE);
+	assert_group_gone(pgid);
+	set_subreaper(false);
+	close(fd);
+	free(script);
+	free(fifo);
+	testutil_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_grandchildren)
+{
+	struct pool_result r;
+	pid_t pid, pgid;
+	int status = 0;
+
+	set_subreaper(true);
+
+	/* A daemon (own session) holding stdout does not hold the job. */
+	run_sh("setsid sleep 1000 & echo $!", &r);
+	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_double_lt(r.end_time - r.start, 10);
+	pid = strtol(r.out, NULL, 10);
+	pool_result_clear(&r);
+	ck_assert_int_gt(pid, 1);
+	ck_assert_int_eq(kill(pid, 0), 0);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	ck_assert(reap_until_gone(pid, &status));
+	ck_assert(WIFSIGNALED(status));
+
+	/* A background child in the group: killed with the group. */
+	run_sh("sleep 1000 & echo $$", &r);
+	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_double_lt(r.end_time - r.start, 10);
+	pgid = strtol(r.out, NULL, 10);
+	pool_result_clear(&r);
+	ck_assert_int_gt(pgid, 1);
+	assert_group_gone(pgid);
+	set_subreaper(false);
+}
+END_TEST
+
+START_TEST(test_fresh_process)
+{
+	struct pool_result r;
+	sigset_t usr1, old;
+	void (*pipe_was)(int);
+	char *script;
+	int fd;
+
+	/* Neither the runner's ignored signals nor its mask are inherited. */
+	pipe_was = signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, &old);
+	run_sh("kill -PIPE $$; exit 0", &r);
+	ck_assert_int_eq(r.end, POOL_SIGNALED);
+	ck_assert_int_eq(r.code, SIGPIPE);
+	pool_result_clear(&r);
+	run_sh("kill -USR1 $$; exit 0", &r);
+	ck_assert_int_eq(r.end, POOL_SIGNALED);
+	ck_assert_int_eq(r.code, SIGUSR1);
+	pool_result_clear(&r);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	signal(SIGPIPE, pipe_was);
+
+	/* Nor its descriptors, close-on-exec or not. */
+	fd = dup(STDERR_FILENO);
+	ck_assert_int_ge(fd, 3);
+	script = xasprintf("for f in 0 1 2 %d; do "
+	    "[ -e /proc/$$/fd/$f ] && printf '%%s ' $f; done", fd);
+	run_sh(script, &r);
+	ck_assert_str_eq(r.out, "0 1 2 ");
+	pool_result_clear(&r);
+	free(script);
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_runner_killed)
+{
+	struct pool_request *req;
+	struct pool_result r;
+	struct pool *p;
+	struct tjob j;
+	char *dir, *fifo, *script;
+	pid_t runner, job;
+	int fd, status = 0;
+
+	set_subreaper(true);
+	dir = testutil_tempdir();
+	fd = fifo_open(dir, &fifo);
+	script = xasprintf("echo $$ > '%s'; exec sleep 1000", fifo);
+
+	/* A runner with one job, killed with SIGKILL. */
+	runner = fork();
+	ck_assert_int_ne(runner, -1);
+	if (runner == 0) {
+		p = pool_new(1);
+		req = tjob_sh(&j, script, NULL);
+		if (pool_start(p, req) != 0)
+			_exit(1);
+		for (;;)
+			pool_wait(p, -1, &r);
+	}
+	job = fifo_read_pid(fd);
+	ck_assert_int_eq(kill(runner, SIGKILL), 0);
+
+	/* The job goes with it (it is reaped here, as the subreaper). */
+	ck_assert(reap_until_gone(job, &status));
+	ck_assert(WIFSIGNALED(status));
+	ck_assert_int_eq(WTERMSIG(status), SIGKILL);
+	set_subreaper(false);
+
+	close(fd);
+	free(script);
+	free(fifo);
+	testutil_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_rusage)
+{
+	struct pool_result r;
+	struct tjob j;
+	char *script;
+
+	run_sh("dd if=/dev/zero of=/dev/null bs=64M count=1 2>/dev/null", &r);
+	ck_assert_int_eq(r.code, 0);
+	ck_assert_int_ge(r.maxrss_kb, 60 * 1024);
+	pool_result_clear(&r);
+
+	/* Burn 0.2 s of CPU by the job's own clock, whatever the load. */
+	script = xasprintf("while :; do read -r l < /proc/$$/stat; "
+	    "set -- ${l##*) }; [ $((${12} + ${13})) -ge %ld ] && break; done",
+	    sysconf(_SC_CLK_TCK) / 5);
+	run_one(tjob_sh(&j, script, NULL), &r);
+	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_int_eq(r.code, 0);
+	ck_assert_double_gt(r.cpu_user + r.cpu_sys, 0.1);
+	ck_assert_double_lt(r.cpu_user + r.cpu_sys,
+	    r.end_time - r.start + 0.1);
+	ck_assert_int_gt(r.maxrss_kb, 0);
+	pool_result_clear(&r);
+	free(script);
+}
+END_TEST
+
+START_TEST(test_fd_leaks)
+{
+	static char *missing[] = { "labrat-no-such-command", NULL };
+	struct pool_result r;
+	struct pool *p;
+	struct tjob j;
+	int before, i, started = 0, ended = 0;
+
+	before = count_fds();
+	p = pool_new(2);
+	while (ended < 200) {
+		while (started < 200 && pool_busy(p) < 2) {
+			switch (started % 4) {
+			case 0:
+				tjob_sh(&j, "", NULL);
+				j.req.argv = missing;
+				break;
+			case 1:
+				tjob_sh(&j, "cat", NULL);
+				j.req.input = "input\n";
+				j.req.input_len = 6;
+				break;
+			case 2:
+				tjob_sh(&j, "echo err >&2; exit 1", NULL)
+				    ->timeout = 10;
+				break;
+			default:
+				tjob_sh(&j, "true", NULL);
+				break;
+			}
+			ck_assert_int_ge(pool_start(p, &j.req), 0);
+			started++;
+		}
+		wait_result(p, &r);
+		pool_result_clear(&r);
+		ended++;
+	}
+	/* The pool keeps one descriptor (/dev/null) between jobs. */
+	i = count_fds();
+	ck_assert_int_le(i, before + 1);
+	pool_free(p);
+	ck_assert_int_eq(count_fds(), before);
+}
+END_TEST
+
+START_TEST(test_wakeup)
+{
+	struct pool_result r;
+	struct pool *p = pool_new(1);
+	struct tjob j;
+	double t0;
+	int fds[2];
+
+	/* Nothing running: at once, even without a time limit. */
+	ck_assert_int_eq(pool_wait(p, -1, &r), 0);
+
+	ck_assert_int_eq(pipe(fds), 0);
+	pool_set_wakeup_fd(p, fds[0]);
+	ck_assert_int_eq(pool_start(p, tjob_sh(&j, "sleep 30", NULL)), 0);
+	t0 = util_monotonic();
+	ck_assert_int_eq(pool_wait(p, 50, &r), 0);
+	ck_assert_double_ge(util_monotonic() - t0, 0.05);
+	ck_assert_int_eq(write(fds[1], "x", 1), 1);
+	t0 = util_monotonic();
+	ck_assert_int_eq(pool_wait(p, -1, &r), 0);
+	ck_assert_double_lt(util_monotonic() - t0, 5);
+	ck_assert_int_eq(pool_busy(p), 1);
+	pool_free(p);
+	close(fds[0]);
+	close(fds[1]);
+}
+END_TEST
 
 Suite *
 suite_pool(void)
 {
-	return suite_create("pool");
+	Suite *s = suite_create("pool");
+	TCase *tc = tcase_create("pool");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_cores_rule);
+	tcase_add_test(tc, test_exit_codes);
+	tcase_add_test(tc, test_crash);
+	tcase_add_test(tc, test_timeout_term);
+	tcase_add_test(tc, test_timeout_kill);
+	tcase_add_test(tc, test_capture_exact);
+	tcase_add_test(tc, test_flood);
+	tcase_add_test(tc, test_truncate_lines);
+	tcase_add_test(tc, test_stderr_tail);
+	tcase_add_test(tc, test_stdin);
+	tcase_add_test(tc, test_env);
+	tcase_add_test(tc, test_spawn_failed);
+	tcase_add_test(tc, test_mem_limit);
+	tcase_add_test(tc, test_slots);
+	tcase_add_test(tc, test_engines);
+	tcase_add_test(tc, test_free_kills_group);
+	tcase_add_test(tc, test_grandchildren);
+	tcase_add_test(tc, test_fresh_process);
+	tcase_add_test(tc, test_runner_killed);
+	tcase_add_test(tc, test_rusage);
+	tcase_add_test(tc, test_fd_leaks);
+	tcase_add_test(tc, test_wakeup);
+	suite_add_tcase(s, tc);
+	return s;
 }

@@ -1,4 +1,182 @@
-/* cmd_export.c -- placeholder */
+/*
+ * cmd_export.c -- `labrat export`: the notebook's jobs as RFC 4180 CSV, by
+ * tag and state, to a file or standard output.  A file is written under a
+ * temporary name and renamed at the end, so a failed export never leaves
+ * half a file behind.
+ */
 #include "config.h"
 
-#include "cmd.h"
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd_int.h"
+#include "export.h"
+
+const char cmd_export_args[] =
+    "[-n FILE] [-t TAG]... [--state STATE[,STATE]] [--summary] "
+    "[--all-attempts] [-o FILE|-]";
+
+const char cmd_export_help[] =
+"Write jobs as CSV (RFC 4180): a header row, then one row per job with its\n"
+"parameters, its results and its metadata (tag, point, repetition, attempt,\n"
+"status, error, start_time, end_time, elapsed_time, exit_code, signal,\n"
+"host, engine, max_rss_kb, cpu_time, truncated).  Missing values are empty\n"
+"cells; text is UTF-8.\n"
+"\n"
+"  -t, --tag TAG       export this result set (repeatable; default: all)\n"
+"      --state STATES  only jobs in these states: ok, failed, running,\n"
+"                      pending (queued), cancelled; comma-separated\n"
+"      --summary       one row per point: mean, median, variance, min, max\n"
+"                      and count of each numeric result over its ok\n"
+"                      repetitions (epyc's SummaryExperiment)\n"
+"      --all-attempts  also the earlier attempts of retried jobs\n"
+"  -o, --output FILE   write to FILE (default, or '-': standard output)\n";
+
+/* Parse "ok,failed" into a mask of states. */
+static int
+cmd_export_states(const char *arg, unsigned *mask)
+{
+	char *copy = xstrdup(arg), *tok, *save = NULL;
+	enum nb_state st;
+	int rc = 0;
+
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if (notebook_state_parse(tok, &st) != 0) {
+			rc = cmd_usage("export", "unknown state '%s': states "
+			    "are ok, failed, running, pending, cancelled, "
+			    "interrupted", tok);
+			break;
+		}
+		*mask |= NB_STATE_BIT(st);
+	}
+	free(copy);
+	return rc;
+}
+
+int
+cmd_export(int argc, char **argv)
+{
+	enum { OPT_STATE = 256, OPT_SUMMARY, OPT_ALL };
+	static const struct option longopts[] = {
+		{ "notebook", required_argument, NULL, 'n' },
+		{ "tag", required_argument, NULL, 't' },
+		{ "state", required_argument, NULL, OPT_STATE },
+		{ "summary", no_argument, NULL, OPT_SUMMARY },
+		{ "all-attempts", no_argument, NULL, OPT_ALL },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct export_opts eo;
+	struct notebook *nb = NULL;
+	struct nb_set *sets = NULL;
+	const char *out = "-";
+	char **tags = NULL, *tmp = NULL, *err = NULL;
+	size_t ntags = 0, n = 0, i;
+	FILE *f = NULL;
+	int c, rc = 0;
+
+	memset(&eo, 0, sizeof eo);
+	while ((c = getopt_long(argc, argv, "+n:t:o:h", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			cmd_notebook_arg = optarg;
+			break;
+		case 't':
+			tags = xreallocarray(tags, ntags + 1, sizeof *tags);
+			tags[ntags++] = optarg;
+			break;
+		case OPT_STATE:
+			rc = cmd_export_states(optarg, &eo.states);
+			break;
+		case OPT_SUMMARY:
+			eo.summary = true;
+			break;
+		case OPT_ALL:
+			eo.all_attempts = true;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'h':
+			printf("usage: labrat export %s\n\n%s",
+			    cmd_export_args, cmd_export_help);
+			goto done;
+		default:
+			rc = cmd_usage("export", "unknown option '%s'",
+			    argv[optind - 1]);
+			break;
+		}
+		if (rc != 0)
+			goto done;
+	}
+	if (optind != argc) {
+		rc = cmd_usage("export", "unexpected argument '%s' (a tag "
+		    "goes after -t)", argv[optind]);
+		goto done;
+	}
+	if ((rc = cmd_open_notebook(&nb, false)) != 0)
+		goto done;
+	if (ntags == 0) {
+		if (notebook_set_list(nb, &sets, &n, &err) != 0) {
+			rc = CMD_EXIT_NOTEBOOK;
+			goto done;
+		}
+		if (n == 0) {
+			cmd_error("no result sets in %s to export",
+			    notebook_path(nb));
+			rc = CMD_EXIT_USAGE;
+			goto done;
+		}
+	} else {
+		sets = xcalloc(ntags, sizeof *sets);
+		for (n = 0; n < ntags; n++) {
+			if ((rc = cmd_find_set(nb, tags[n], &sets[n])) != 0)
+				goto done;
+		}
+	}
+	if (strcmp(out, "-") == 0)
+		f = stdout;
+	else {
+		tmp = xasprintf("%s.tmp.%d", out, (int)getpid());
+		if ((f = fopen(tmp, "w")) == NULL) {
+			cmd_error("cannot write %s: %s", out, strerror(errno));
+			rc = CMD_EXIT_FAILED;
+			goto done;
+		}
+	}
+	if (export_csv(nb, sets, n, &eo, f, &err) != 0) {
+		rc = CMD_EXIT_FAILED;
+		goto done;
+	}
+	if (f != stdout) {
+		if (fclose(f) != 0 || rename(tmp, out) != 0) {
+			f = NULL;
+			cmd_error("cannot write %s: %s", out, strerror(errno));
+			rc = CMD_EXIT_FAILED;
+			goto done;
+		}
+		f = NULL;
+	}
+done:
+	if (err != NULL) {
+		cmd_error("%s", err);
+		free(err);
+	}
+	if (f != NULL && f != stdout)
+		fclose(f);
+	if (tmp != NULL && rc != 0)
+		unlink(tmp);
+	free(tmp);
+	for (i = 0; i < n; i++)
+		notebook_set_clear(&sets[i]);
+	free(sets);
+	free(tags);
+	notebook_close(nb);
+	return rc;
+}

@@ -1,4 +1,453 @@
-/* cmd_info.c -- placeholder */
+/*
+ * cmd_info.c -- the commands that read the notebook: `sets`, `status`
+ * (epyc's readyFraction per result set), `show` (one set in full) and
+ * `lock` (epyc's finish()).  None of them needs a runner to be alive.
+ */
 #include "config.h"
 
-#include "cmd.h"
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd_int.h"
+#include "experiment.h"
+#include "json.h"
+#include "space.h"
+#include "summary.h"
+
+const char cmd_sets_help[] =
+"List the result sets of the notebook, oldest first: tag, jobs, status,\n"
+"creation time and description.\n";
+
+const char cmd_status_help[] =
+"Show, for each result set (or the TAGs given), the jobs by state and the\n"
+"ready fraction: the share of jobs that have finished, successfully or not\n"
+"(epyc's readyFraction).  pending = not started yet or queued for a retry.\n"
+"  --json   one JSON object per set, one per line, for scripts\n";
+
+const char cmd_show_help[] =
+"Describe the result set TAG: description and attributes, the parameter\n"
+"space, the experiment command, limits, progress by state, a summary\n"
+"(count, mean, min, max) of every numeric result, and the latest failures\n"
+"with their reasons and the end of their standard error.\n";
+
+const char cmd_lock_help[] =
+"Lock the result set TAG (epyc's finish()): its results become final and\n"
+"no job can start or finish in it any more.  There is no unlock.\n";
+
+/* Parse the -n/--json/--help options shared by the info commands. */
+static int
+cmd_info_options(const char *name, const char *help, int argc, char **argv,
+    bool *json)
+{
+	static const struct option longopts[] = {
+		{ "notebook", required_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cmd_entry *e = cmd_find(name);
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+n:h", longopts, NULL)) != -1) {
+		if (c == 'n')
+			cmd_notebook_arg = optarg;
+		else if (c == 'j' && json != NULL)
+			*json = true;
+		else if (c == 'h') {
+			printf("usage: labrat %s %s\n\n%s", e->name, e->args,
+			    help);
+			return -1;
+		} else
+			return cmd_usage(name, "unknown option '%s'",
+			    argv[optind - 1]);
+	}
+	return 0;
+}
+
+static void
+cmd_info_time(char *out, size_t len, double t)
+{
+	time_t sec = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&sec, &tm);
+	strftime(out, len, "%Y-%m-%d %H:%M", &tm);
+}
+
+int
+cmd_print_status(struct notebook *nb, struct nb_set *sets, size_t n,
+    bool json)
+{
+	struct nb_counts c;
+	struct buf b;
+	char *err = NULL;
+	size_t i;
+	int w = 3;
+
+	for (i = 0; i < n; i++) {
+		if ((int)strlen(sets[i].tag) > w)
+			w = (int)strlen(sets[i].tag);
+	}
+	if (!json && n > 0)
+		printf("%-*s  %-9s %7s %10s %9s %9s %9s %9s %9s\n", w, "TAG",
+		    "STATUS", "READY", "JOBS", "OK", "FAILED", "RUNNING",
+		    "PENDING", "CANCELLED");
+	buf_init(&b);
+	for (i = 0; i < n; i++) {
+		if (notebook_counts(nb, &sets[i], &c, &err) != 0) {
+			cmd_error("%s", err);
+			free(err);
+			buf_free(&b);
+			return CMD_EXIT_NOTEBOOK;
+		}
+		if (json) {
+			buf_reset(&b);
+			buf_adds(&b, "{\"tag\":");
+			json_append_string(&b, sets[i].tag,
+			    strlen(sets[i].tag));
+			buf_printf(&b, ",\"status\":\"%s\",\"locked\":%s,"
+			    "\"ready\":%.6f,\"total\":%" PRIu64 ",\"ok\":%"
+			    PRIu64 ",\"failed\":%" PRIu64 ",\"running\":%"
+			    PRIu64 ",\"pending\":%" PRIu64 ",\"cancelled\":%"
+			    PRIu64 "}", sets[i].status,
+			    sets[i].locked ? "true" : "false", c.ready,
+			    c.total, c.n[NB_OK], c.n[NB_FAILED],
+			    c.n[NB_RUNNING], c.pending, c.n[NB_CANCELLED]);
+			puts(b.data);
+			continue;
+		}
+		printf("%-*s  %-9s %6.1f%% %10" PRIu64 " %9" PRIu64 " %9"
+		    PRIu64 " %9" PRIu64 " %9" PRIu64 " %9" PRIu64 "\n", w,
+		    sets[i].tag, sets[i].locked ? "locked" : sets[i].status,
+		    floor(c.ready * 1000) / 10, c.total, c.n[NB_OK],
+		    c.n[NB_FAILED], c.n[NB_RUNNING], c.pending,
+		    c.n[NB_CANCELLED]);
+	}
+	buf_free(&b);
+	return CMD_EXIT_OK;
+}
+
+/* Load the sets named in argv, or all of them; 0 or an exit code. */
+static int
+cmd_info_sets(struct notebook *nb, int argc, char **argv,
+    struct nb_set **sets, size_t *n)
+{
+	char *err = NULL;
+	int i, rc;
+
+	if (argc == 0) {
+		if (notebook_set_list(nb, sets, n, &err) != 0) {
+			cmd_error("%s", err);
+			free(err);
+			return CMD_EXIT_NOTEBOOK;
+		}
+		return 0;
+	}
+	*sets = xcalloc((size_t)argc, sizeof **sets);
+	for (i = 0, *n = 0; i < argc; i++) {
+		if ((rc = cmd_find_set(nb, argv[i], &(*sets)[i])) != 0)
+			return rc;
+		(*n)++;
+	}
+	return 0;
+}
+
+static void
+cmd_info_free_sets(struct nb_set *sets, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		notebook_set_clear(&sets[i]);
+	free(sets);
+}
+
+int
+cmd_status(int argc, char **argv)
+{
+	struct notebook *nb;
+	struct nb_set *sets = NULL;
+	size_t n = 0;
+	bool json = false;
+	int rc;
+
+	if ((rc = cmd_info_options("status", cmd_status_help, argc, argv,
+	    &json)) != 0)
+		return rc < 0 ? CMD_EXIT_OK : rc;
+	if (!cmd_notebook_exists() && optind == argc) {
+		if (!json)
+			printf("no notebook %s yet: start a campaign with "
+			    "'labrat run' (or try 'labrat demo')\n",
+			    cmd_notebook_path());
+		return CMD_EXIT_OK;
+	}
+	if ((rc = cmd_open_notebook(&nb, false)) != 0)
+		return rc;
+	rc = cmd_info_sets(nb, argc - optind, argv + optind, &sets, &n);
+	if (rc == 0 && n == 0 && !json)
+		printf("no result sets in %s yet: start one with 'labrat run' "
+		    "(or try 'labrat demo')\n", notebook_path(nb));
+	else if (rc == 0)
+		rc = cmd_print_status(nb, sets, n, json);
+	cmd_info_free_sets(sets, n);
+	notebook_close(nb);
+	return rc;
+}
+
+int
+cmd_sets(int argc, char **argv)
+{
+	struct notebook *nb;
+	struct nb_set *sets = NULL;
+	size_t n = 0, i;
+	char when[64];
+	int rc, w = 3;
+
+	if ((rc = cmd_info_options("sets", cmd_sets_help, argc, argv,
+	    NULL)) != 0)
+		return rc < 0 ? CMD_EXIT_OK : rc;
+	if (optind != argc)
+		return cmd_usage("sets", "takes no arguments");
+	if (!cmd_notebook_exists()) {
+		printf("no notebook %s yet: start a campaign with 'labrat run' "
+		    "(or try 'labrat demo')\n", cmd_notebook_path());
+		return CMD_EXIT_OK;
+	}
+	if ((rc = cmd_open_notebook(&nb, false)) != 0)
+		return rc;
+	if ((rc = cmd_info_sets(nb, 0, NULL, &sets, &n)) == 0) {
+		for (i = 0; i < n; i++) {
+			if ((int)strlen(sets[i].tag) > w)
+				w = (int)strlen(sets[i].tag);
+		}
+		if (n > 0)
+			printf("%-*s  %10s  %-9s %-16s  %s\n", w, "TAG", "JOBS",
+			    "STATUS", "CREATED", "DESCRIPTION");
+		for (i = 0; i < n; i++) {
+			cmd_info_time(when, sizeof when, sets[i].created);
+			printf("%-*s  %10" PRIu64 "  %-9s %-16s  %s\n", w,
+			    sets[i].tag, sets[i].njobs, sets[i].locked ?
+			    "locked" : sets[i].status, when,
+			    sets[i].description);
+		}
+	}
+	cmd_info_free_sets(sets, n);
+	notebook_close(nb);
+	return rc;
+}
+
+/* Statistics of every numeric result over the set's ok jobs. */
+struct show_stats {
+	char **names;
+	double **vals;
+	size_t *n, *cap;
+	size_t nnames;
+};
+
+static int
+cmd_show_collect(const struct nb_job *j, void *arg)
+{
+	struct show_stats *st = arg;
+	struct json_object r;
+	const struct json_member *m;
+	char *err = NULL;
+	size_t pos, i;
+
+	if (j->results == NULL || json_parse_object(j->results,
+	    strlen(j->results), &r, &err, &pos) != 0) {
+		free(err);
+		return 0;
+	}
+	for (i = 0; i < st->nnames; i++) {
+		m = json_object_get(&r, st->names[i]);
+		if (m == NULL || m->type != JSON_NUMBER)
+			continue;
+		if (st->n[i] == st->cap[i]) {
+			st->cap[i] = st->cap[i] ? st->cap[i] * 2 : 64;
+			st->vals[i] = xreallocarray(st->vals[i], st->cap[i],
+			    sizeof **st->vals);
+		}
+		st->vals[i][st->n[i]++] = strtod(m->text, NULL);
+	}
+	json_object_free(&r);
+	return 0;
+}
+
+static int
+cmd_show_failure(const struct nb_job *j, void *arg)
+{
+	int *left = arg;
+
+	if ((*left)-- <= 0)
+		return 1;
+	printf("  point %" PRIu64 " rep %d attempt %d: %s\n", j->point, j->rep,
+	    j->attempt, j->error != NULL ? j->error : "failed");
+	printf("    params %s\n", j->params);
+	if (j->stderr_tail != NULL && *j->stderr_tail != '\0') {
+		const char *p = j->stderr_tail, *nl;
+		size_t len = strlen(p);
+
+		/* The last few lines of standard error, indented. */
+		if (len > 400)
+			p += len - 400;
+		if (p != j->stderr_tail && (nl = strchr(p, '\n')) != NULL)
+			p = nl + 1;
+		while (*p != '\0') {
+			nl = strchr(p, '\n');
+			printf("    | %.*s\n", nl ? (int)(nl - p) :
+			    (int)strlen(p), p);
+			p = nl ? nl + 1 : p + strlen(p);
+		}
+	}
+	return 0;
+}
+
+static int
+cmd_show_set(struct notebook *nb, struct nb_set *s)
+{
+	struct space *sp;
+	struct experiment e;
+	struct show_stats st;
+	struct summary sum;
+	struct buf b;
+	char when[64], *err = NULL;
+	size_t i;
+	int left = 5;
+
+	buf_init(&b);
+	cmd_info_time(when, sizeof when, s->created);
+	printf("result set  %s%s\n", s->tag, s->locked ? "  (locked)" : "");
+	if (*s->description != '\0')
+		printf("description %s\n", s->description);
+	if (strcmp(s->attributes, "{}") != 0)
+		printf("attributes  %s\n", s->attributes);
+	printf("created     %s\n", when);
+	printf("notebook    %s\n", notebook_path(nb));
+	printf("backend     %s, cores %d", s->backend, s->cores);
+	if (s->timeout > 0)
+		printf(", timeout %g s", s->timeout);
+	if (s->mem_limit > 0)
+		printf(", memory %" PRIu64 " MiB", s->mem_limit >> 20);
+	printf(", retries %d, repeat %d\n", s->retries, s->repeat);
+	printf("order       %s", s->sequential ? "sequential" : "random");
+	if (!s->sequential)
+		printf(" (seed %" PRIu64 ")", s->seed);
+	printf("\n\nspace       %" PRIu64 " point(s)\n", s->npoints);
+	if ((sp = space_from_json(s->space, &err)) != NULL) {
+		space_describe(sp, &b);
+		fputs(b.data != NULL ? b.data : "", stdout);
+		buf_reset(&b);
+		space_free(sp);
+	} else {
+		printf("  (cannot read the stored space: %s)\n", err);
+		free(err);
+		err = NULL;
+	}
+	if (experiment_from_json(&e, s->experiment, &err) == 0) {
+		experiment_describe(&e, &b);
+		printf("\nexperiment  %s\n", b.data);
+		experiment_free(&e);
+	} else {
+		printf("\nexperiment  (cannot read it: %s)\n", err);
+		free(err);
+		err = NULL;
+	}
+	printf("\n");
+	cmd_print_status(nb, s, 1, false);
+
+	memset(&st, 0, sizeof st);
+	if (notebook_names(nb, s->id, NB_NAME_RESULT, &st.names, &err) != 0)
+		goto fail;
+	st.nnames = util_strv_len(st.names);
+	st.vals = xcalloc(st.nnames + 1, sizeof *st.vals);
+	st.n = xcalloc(st.nnames + 1, sizeof *st.n);
+	st.cap = xcalloc(st.nnames + 1, sizeof *st.cap);
+	if (notebook_jobs_each(nb, s->id, NB_STATE_BIT(NB_OK), true,
+	    cmd_show_collect, &st, &err) != 0)
+		goto fail;
+	if (st.nnames > 0)
+		printf("\n%-20s %10s %14s %14s %14s %14s\n", "RESULT", "COUNT",
+		    "MEAN", "MEDIAN", "MIN", "MAX");
+	for (i = 0; i < st.nnames; i++) {
+		summary_compute(st.vals[i], st.n[i], &sum);
+		if (sum.count == 0)
+			printf("%-20s %10s  (not a number)\n", st.names[i],
+			    "-");
+		else
+			printf("%-20s %10" PRIu64 " %14.6g %14.6g %14.6g "
+			    "%14.6g\n", st.names[i], sum.count, sum.mean,
+			    sum.median, sum.min, sum.max);
+	}
+	if (notebook_jobs_each(nb, s->id, NB_STATE_BIT(NB_FAILED), true,
+	    cmd_show_failure, &left, &err) != 0)
+		goto fail;
+fail:
+	for (i = 0; i < st.nnames; i++)
+		free(st.vals[i]);
+	free(st.vals);
+	free(st.n);
+	free(st.cap);
+	util_strv_free(st.names);
+	buf_free(&b);
+	if (err != NULL) {
+		cmd_error("%s", err);
+		free(err);
+		return CMD_EXIT_NOTEBOOK;
+	}
+	return CMD_EXIT_OK;
+}
+
+int
+cmd_show(int argc, char **argv)
+{
+	struct notebook *nb;
+	struct nb_set s;
+	int rc;
+
+	if ((rc = cmd_info_options("show", cmd_show_help, argc, argv,
+	    NULL)) != 0)
+		return rc < 0 ? CMD_EXIT_OK : rc;
+	if (optind != argc - 1)
+		return cmd_usage("show", "give the tag of one result set "
+		    "('labrat sets' lists them)");
+	if ((rc = cmd_open_notebook(&nb, false)) != 0)
+		return rc;
+	if ((rc = cmd_find_set(nb, argv[optind], &s)) == 0) {
+		rc = cmd_show_set(nb, &s);
+		notebook_set_clear(&s);
+	}
+	notebook_close(nb);
+	return rc;
+}
+
+int
+cmd_lock(int argc, char **argv)
+{
+	struct notebook *nb;
+	struct nb_set s;
+	char *err = NULL;
+	int rc;
+
+	if ((rc = cmd_info_options("lock", cmd_lock_help, argc, argv,
+	    NULL)) != 0)
+		return rc < 0 ? CMD_EXIT_OK : rc;
+	if (optind != argc - 1)
+		return cmd_usage("lock", "give the tag of one result set");
+	if ((rc = cmd_open_notebook(&nb, false)) != 0)
+		return rc;
+	if ((rc = cmd_find_set(nb, argv[optind], &s)) == 0) {
+		if (notebook_set_lock(nb, s.id, &err) != 0) {
+			cmd_error("%s", err);
+			free(err);
+			rc = CMD_EXIT_NOTEBOOK;
+		} else
+			printf("%s: locked; its results are final\n", s.tag);
+		notebook_set_clear(&s);
+	}
+	notebook_close(nb);
+	return rc;
+}

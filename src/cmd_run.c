@@ -1,4 +1,740 @@
-/* cmd_run.c -- placeholder */
+/*
+ * cmd_run.c -- `labrat run`, `labrat resume` and `labrat demo`: build a
+ * result set from the command line (space, experiment, limits), record it
+ * in the notebook and drive it with the runner; or try one point first
+ * (--dry-run, acme's dryrun) and estimate the campaign's wall time.
+ */
 #include "config.h"
 
-#include "cmd.h"
+#include <getopt.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "cmd_int.h"
+#include "experiment.h"
+#include "export.h"
+#include "json.h"
+#include "output.h"
+#include "perm.h"
+#include "pool.h"
+#include "runner.h"
+#include "space.h"
+
+const char cmd_run_args[] =
+    "[-n FILE] [-t TAG] [-d TEXT] [-a NAME=VALUE]... -p NAME=VALUES... "
+    "[--zip X,Y]... [--order random|sequential] [--seed N] [--cores N] "
+    "[--timeout T] [--mem SIZE] [--retries N] [--repeat N] [--shell] "
+    "[--dry-run] [--wait] [--] COMMAND [ARG...]";
+
+const char cmd_run_help[] =
+"Start a campaign: run COMMAND at every point of the parameter space and\n"
+"record each job in the notebook.\n"
+"\n"
+"  -p, --param NAME=VALUES  a parameter (repeatable); VALUES in the grammar\n"
+"                           of 'labrat help parameters': 1..10, 0..1:0.1,\n"
+"                           linspace(0,1,11), logspace(1e-3,1,7), {a,b,3}, 5\n"
+"      --zip X,Y[,Z]        pair these lists element-wise instead of taking\n"
+"                           their product (single values are broadcast)\n"
+"  -t, --tag TAG            name of the result set (default: COMMAND-N)\n"
+"  -d, --description TEXT   what this campaign is about\n"
+"  -a, --attr NAME=VALUE    an attribute of the result set (repeatable)\n"
+"      --order ORDER        random (default: a seeded permutation, so partial\n"
+"                           results are representative) or sequential\n"
+"      --seed N             seed of the random order (default: drawn and\n"
+"                           recorded)\n"
+"      --cores N            engines: 0 all cores (default), N, or -N all but N\n"
+"      --timeout T          stop a job after T (90, 1.5s, 2m, 1h)\n"
+"      --mem SIZE           limit a job's address space (512M, 2G)\n"
+"      --retries N          run a failed job again up to N times\n"
+"      --repeat N           run every point N times (see export --summary)\n"
+"      --shell              run COMMAND with /bin/sh -c; every substituted\n"
+"                           value is single-quoted\n"
+"      --dry-run            run one random point, report its time and memory\n"
+"                           and estimate the campaign; record nothing\n"
+"      --wait               run in the foreground until the end (ParallelLab)\n"
+"\n"
+"In COMMAND, {NAME} is replaced by the value of parameter NAME, and {point},\n"
+"{rep}, {attempt}, {tag} by the job's numbers and tag.  The command is run\n"
+"directly, never by a shell (unless --shell).  Each job also gets its\n"
+"parameters as LABRAT_PARAM_NAME variables and as one JSON object on its\n"
+"standard input.  Results are read from its standard output: a final JSON\n"
+"object line, or NAME=VALUE lines (see 'labrat help experiment').\n"
+"\n"
+"A tag that exists is refused: 'labrat resume TAG' continues that campaign.\n"
+"The campaign runs in the foreground with a progress line on a terminal;\n"
+"Ctrl-C stops it and 'labrat resume TAG' carries on where it stopped.\n"
+"Exit status: 0 all jobs succeeded, 1 some failed, 2 bad usage,\n"
+"3 notebook error, 130 interrupted.\n"
+"\n"
+"Example:\n"
+"  labrat run -t sweep -p 'r=2.5..4:0.01' -p 'seed={1,2,3}' -- \\\n"
+"      ./logistic {r} {seed}\n";
+
+const char cmd_resume_help[] =
+"Continue the campaign TAG: jobs interrupted when its runner stopped or died\n"
+"are run again, then the rest of its points.  Finished jobs are never run\n"
+"again and never recorded twice.\n";
+
+const char cmd_demo_help[] =
+"Run the bundled demo campaign -- the Lyapunov exponent of the logistic map\n"
+"x -> r x (1 - x) over r in 2.8..4 and three starting points -- in the\n"
+"notebook (tag 'demo', or 'demo-N' if taken), then print its status and\n"
+"export it to TAG.csv.  A quick way to see labrat work end to end.\n";
+
+/* Exit status when a run was stopped by a signal. */
+#define CMD_EXIT_INTERRUPTED 130
+
+struct run_args {
+	const char *tag;
+	const char *description;
+	struct buf attrs;       /* JSON members */
+	struct space *space;
+	struct experiment exp;
+	int cores;
+	double timeout;
+	uint64_t mem;
+	int retries;
+	int repeat;
+	bool sequential;
+	bool seed_given;
+	uint64_t seed;
+	bool dry_run;
+	bool shell;
+};
+
+/* Print a grammar error with a caret under the offending byte. */
+static void
+cmd_run_space_error(const char *what, const char *text,
+    const struct space_error *e)
+{
+	size_t col = 0, i;
+
+	fprintf(stderr, "labrat run: bad %s '%s': %s\n", what, text, e->msg);
+	if (!e->has_pos || strchr(text, '\n') != NULL || strlen(text) > 200)
+		return;
+	for (i = 0; i < e->pos && text[i] != '\0'; i++) {
+		if (((unsigned char)text[i] & 0xc0) != 0x80)
+			col++;
+	}
+	fprintf(stderr, "    %s\n    %*s^\n", text, (int)col, "");
+}
+
+static int
+cmd_run_parse_int(const char *opt, const char *arg, long min, long max,
+    long *out)
+{
+	char *end;
+	long v;
+
+	v = strtol(arg, &end, 10);
+	if (*arg == '\0' || *end != '\0' || v < min || v > max)
+		return cmd_usage("run", "%s needs a whole number from %ld to "
+		    "%ld, not '%s'", opt, min, max, arg);
+	*out = v;
+	return 0;
+}
+
+/* Add -a NAME=VALUE to the attributes (numbers stay numbers). */
+static int
+cmd_run_attr(struct run_args *a, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	size_t vlen;
+
+	if (eq == NULL || !util_is_ident(arg, (size_t)(eq - arg)))
+		return cmd_usage("run", "-a needs NAME=VALUE with NAME made of "
+		    "letters, digits and '_', not '%s'", arg);
+	vlen = strlen(eq + 1);
+	if (a->attrs.len > 0)
+		buf_addc(&a->attrs, ',');
+	json_append_string(&a->attrs, arg, (size_t)(eq - arg));
+	buf_addc(&a->attrs, ':');
+	if (json_number_valid(eq + 1, vlen))
+		buf_add(&a->attrs, eq + 1, vlen);
+	else
+		json_append_string(&a->attrs, eq + 1, vlen);
+	return 0;
+}
+
+/* Parse run's command line into a; 0 or an exit code. */
+static int
+cmd_run_parse(int argc, char **argv, struct run_args *a)
+{
+	enum { OPT_ZIP = 256, OPT_ORDER, OPT_SEED, OPT_CORES, OPT_TIMEOUT,
+	    OPT_MEM, OPT_RETRIES, OPT_REPEAT, OPT_DRY, OPT_WAIT, OPT_SHELL };
+	static const struct option longopts[] = {
+		{ "notebook", required_argument, NULL, 'n' },
+		{ "tag", required_argument, NULL, 't' },
+		{ "description", required_argument, NULL, 'd' },
+		{ "attr", required_argument, NULL, 'a' },
+		{ "param", required_argument, NULL, 'p' },
+		{ "zip", required_argument, NULL, OPT_ZIP },
+		{ "order", required_argument, NULL, OPT_ORDER },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "cores", required_argument, NULL, OPT_CORES },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "mem", required_argument, NULL, OPT_MEM },
+		{ "retries", required_argument, NULL, OPT_RETRIES },
+		{ "repeat", required_argument, NULL, OPT_REPEAT },
+		{ "dry-run", no_argument, NULL, OPT_DRY },
+		{ "wait", no_argument, NULL, OPT_WAIT },
+		{ "shell", no_argument, NULL, OPT_SHELL },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct space_error se = { NULL, 0, false };
+	char *err = NULL;
+	long v;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "+n:t:d:a:p:h", longopts,
+	    NULL)) != -1) {
+		rc = 0;
+		switch (c) {
+		case 'n':
+			cmd_notebook_arg = optarg;
+			break;
+		case 't':
+			a->tag = optarg;
+			break;
+		case 'd':
+			a->description = optarg;
+			break;
+		case 'a':
+			rc = cmd_run_attr(a, optarg);
+			break;
+		case 'p':
+			if (space_add(a->space, optarg, &se) != 0) {
+				cmd_run_space_error("parameter", optarg, &se);
+				space_error_clear(&se);
+				return CMD_EXIT_USAGE;
+			}
+			break;
+		case OPT_ZIP:
+			if (space_zip(a->space, optarg, &se) != 0) {
+				cmd_run_space_error("--zip", optarg, &se);
+				space_error_clear(&se);
+				return CMD_EXIT_USAGE;
+			}
+			break;
+		case OPT_ORDER:
+			if (strcmp(optarg, "random") == 0)
+				a->sequential = false;
+			else if (strcmp(optarg, "sequential") == 0)
+				a->sequential = true;
+			else
+				rc = cmd_usage("run", "--order is random or "
+				    "sequential, not '%s'", optarg);
+			break;
+		case OPT_SEED:
+			if (util_parse_uint(optarg, &a->seed) != 0)
+				rc = cmd_usage("run", "--seed needs a "
+				    "non-negative whole number, not '%s'",
+				    optarg);
+			a->seed_given = true;
+			break;
+		case OPT_CORES:
+			rc = cmd_run_parse_int("--cores", optarg, -100000,
+			    100000, &v);
+			a->cores = (int)v;
+			break;
+		case OPT_TIMEOUT:
+			if (util_parse_duration(optarg, &a->timeout) != 0 ||
+			    a->timeout <= 0)
+				rc = cmd_usage("run", "--timeout needs a "
+				    "duration such as 30, 1.5s, 2m or 1h, not "
+				    "'%s'", optarg);
+			break;
+		case OPT_MEM:
+			if (util_parse_size(optarg, &a->mem) != 0 ||
+			    a->mem < 1024 * 1024)
+				rc = cmd_usage("run", "--mem needs a size of "
+				    "at least 1M such as 512M or 2G, not '%s'",
+				    optarg);
+			break;
+		case OPT_RETRIES:
+			rc = cmd_run_parse_int("--retries", optarg, 0, 1000,
+			    &v);
+			a->retries = (int)v;
+			break;
+		case OPT_REPEAT:
+			rc = cmd_run_parse_int("--repeat", optarg, 1, 1000000,
+			    &v);
+			a->repeat = (int)v;
+			break;
+		case OPT_DRY:
+			a->dry_run = true;
+			break;
+		case OPT_WAIT:
+			break;
+		case OPT_SHELL:
+			a->shell = true;
+			break;
+		case 'h':
+			printf("usage: labrat run %s\n\n%s", cmd_run_args,
+			    cmd_run_help);
+			return -1;
+		default:
+			return cmd_usage("run", "unknown option '%s'",
+			    argv[optind - 1]);
+		}
+		if (rc != 0)
+			return rc;
+	}
+	if (space_nparams(a->space) == 0)
+		return cmd_usage("run", "no parameters: add at least one with "
+		    "-p NAME=VALUES (e.g. -p 'x=1..10')");
+	if (space_finish(a->space, &se) != 0) {
+		fprintf(stderr, "labrat run: %s\n", se.msg);
+		space_error_clear(&se);
+		return CMD_EXIT_USAGE;
+	}
+	if (experiment_init(&a->exp, argv + optind, argc - optind, a->shell,
+	    &err) != 0 || experiment_check(&a->exp, a->space, &err) != 0) {
+		rc = cmd_usage("run", "%s", err);
+		free(err);
+		return rc;
+	}
+	if (space_size(a->space) > SPACE_MAX_POINTS / (uint64_t)a->repeat)
+		return cmd_usage("run", "%" PRIu64 " points times --repeat %d "
+		    "is too many jobs", space_size(a->space), a->repeat);
+	if (!a->seed_given && getrandom(&a->seed, sizeof a->seed, 0) !=
+	    (ssize_t)sizeof a->seed)
+		a->seed = (uint64_t)util_now();
+	a->seed &= (uint64_t)INT64_MAX;
+	return 0;
+}
+
+/* A tag from the command's name: NAME-1, NAME-2, ... the first free. */
+static char *
+cmd_run_default_tag(struct notebook *nb, const char *argv0)
+{
+	char *copy = xstrdup(argv0), *base = basename(copy), *tag, *p, *e;
+	struct nb_set s;
+	int n;
+
+	for (p = base; *p != '\0'; p++) {
+		if (!util_is_ident(p, 1) && *p != '-' && *p != '.' &&
+		    !(*p >= '0' && *p <= '9'))
+			*p = '_';
+	}
+	for (n = 1;; n++) {
+		tag = xasprintf("%s-%d", *base != '\0' ? base : "run", n);
+		e = NULL;
+		if (notebook_set_find(nb, tag, &s, &e) != 0) {
+			free(e);
+			break;
+		}
+		notebook_set_clear(&s);
+		free(tag);
+	}
+	free(copy);
+	return tag;
+}
+
+/* Append a duration for people: 850 ms, 12 s, 3 min 20 s, 2 h 5 min. */
+static void
+cmd_run_duration(struct buf *b, double s)
+{
+	if (s < 1)
+		buf_printf(b, "%.0f ms", s * 1000);
+	else if (s < 60)
+		buf_printf(b, "%.1f s", s);
+	else if (s < 3600)
+		buf_printf(b, "%d min %d s", (int)(s / 60), (int)fmod(s, 60));
+	else if (s < 86400)
+		buf_printf(b, "%d h %d min", (int)(s / 3600),
+		    (int)fmod(s / 60, 60));
+	else
+		buf_printf(b, "%d d %d h", (int)(s / 86400),
+		    (int)fmod(s / 3600, 24));
+}
+
+/* Run one random point without recording it; estimate the campaign. */
+static int
+cmd_run_dry(struct run_args *a)
+{
+	uint64_t n = space_size(a->space), njobs = n * (uint64_t)a->repeat;
+	struct perm perm;
+	struct value *vals;
+	struct experiment_job ej;
+	struct pool_request req;
+	struct pool_result pr;
+	struct pool *pool;
+	struct nb_outcome o;
+	struct buf line, results, error, tail;
+	uint64_t point;
+	size_t i;
+	int cores = pool_cores_rule(a->cores, pool_cores_available());
+	double took;
+
+	perm_init(&perm, n, a->seed, a->sequential);
+	point = perm_at(&perm, 0);
+	vals = xcalloc(space_nparams(a->space) + 1, sizeof *vals);
+	space_point(a->space, point, vals);
+	experiment_prepare(&a->exp, a->space, vals, point, 0, 1,
+	    a->tag != NULL ? a->tag : "dry-run", &ej);
+	buf_init(&line);
+	buf_init(&results);
+	buf_init(&error);
+	buf_init(&tail);
+	for (i = 0; i < space_nparams(a->space); i++) {
+		buf_printf(&line, "%s%s=", i ? ", " : "",
+		    space_name(a->space, i));
+		value_format(&vals[i], &line);
+	}
+	printf("dry run of point %" PRIu64 " (%s)\n", point, line.data);
+	buf_reset(&line);
+	for (i = 0; ej.argv[i] != NULL; i++) {
+		if (i > 0)
+			buf_addc(&line, ' ');
+		experiment_shell_quote(&line, ej.argv[i], strlen(ej.argv[i]));
+	}
+	printf("  command:  %s\n", line.data);
+
+	memset(&req, 0, sizeof req);
+	req.argv = ej.argv;
+	req.env = ej.env;
+	req.input = ej.input.data;
+	req.input_len = ej.input.len;
+	req.timeout = a->timeout;
+	req.mem_limit = a->mem;
+	pool = pool_new(1);
+	pool_start(pool, &req);
+	while (pool_wait(pool, -1, &pr) != 1)
+		;
+	pool_free(pool);
+	runner_outcome(&pr, a->timeout, a->mem, &o, &results, &error, &tail);
+	took = pr.end_time - pr.start;
+	buf_reset(&line);
+	cmd_run_duration(&line, took);
+	if (o.state == NB_OK) {
+		printf("  ok in %s, peak memory %.1f MiB, cpu %.3f s\n",
+		    line.data, (double)pr.maxrss_kb / 1024,
+		    pr.cpu_user + pr.cpu_sys);
+		printf("  results:  %s\n", o.results_json);
+		buf_reset(&line);
+		cmd_run_duration(&line, took * (double)njobs / cores);
+		printf("campaign: %" PRIu64 " job(s) on %d engine(s): about "
+		    "%s of wall time (estimated from this one job)\n", njobs,
+		    cores, line.data);
+		printf("nothing was recorded: run again without --dry-run to "
+		    "start it\n");
+	} else {
+		printf("  FAILED after %s: %s\n", line.data, o.error);
+		if (o.stderr_tail != NULL)
+			printf("  standard error (end):\n%s\n", o.stderr_tail);
+		printf("nothing was recorded: fix the experiment, then try "
+		    "--dry-run again\n");
+	}
+	pool_result_clear(&pr);
+	experiment_job_clear(&ej);
+	free(vals);
+	buf_free(&line);
+	buf_free(&results);
+	buf_free(&error);
+	buf_free(&tail);
+	return o.state == NB_OK ? CMD_EXIT_OK : CMD_EXIT_FAILED;
+}
+
+int
+cmd_run_campaign(struct notebook *nb, const char *tag)
+{
+	struct runner_opts o;
+	struct runner_report r;
+	struct buf took;
+	char *err = NULL;
+	double rate;
+
+	memset(&o, 0, sizeof o);
+	o.progress = isatty(STDERR_FILENO) ? stderr : NULL;
+	if (runner_run(nb, tag, &o, &r, &err) != 0) {
+		cmd_error("%s", err);
+		free(err);
+		return CMD_EXIT_NOTEBOOK;
+	}
+	buf_init(&took);
+	cmd_run_duration(&took, r.elapsed);
+	rate = (double)(r.ok + r.failed) / fmax(r.elapsed, 1e-6);
+	printf("%s: %" PRIu64 " ok, %" PRIu64 " failed in %s (%.0f jobs/s)%s\n",
+	    tag, r.ok, r.failed, took.data, rate,
+	    r.requeued ? "" : "");
+	buf_free(&took);
+	if (r.interrupted) {
+		printf("stopped before the end: 'labrat resume %s' carries "
+		    "on where it stopped\n", tag);
+		return CMD_EXIT_INTERRUPTED;
+	}
+	if (r.failed > 0) {
+		printf("some jobs failed: 'labrat show %s' says why\n", tag);
+		return CMD_EXIT_FAILED;
+	}
+	return CMD_EXIT_OK;
+}
+
+/* Record the result set described by a; its tag is set in *tag. */
+static int
+cmd_run_create(struct notebook *nb, struct run_args *a, char **tag)
+{
+	struct nb_set s;
+	struct buf sp, ex, at;
+	char *err = NULL;
+	int rc;
+
+	memset(&s, 0, sizeof s);
+	buf_init(&sp);
+	buf_init(&ex);
+	buf_init(&at);
+	space_to_json(a->space, &sp);
+	experiment_to_json(&a->exp, &ex);
+	buf_printf(&at, "{%s}", a->attrs.data != NULL ? a->attrs.data : "");
+	*tag = a->tag != NULL ? xstrdup(a->tag) :
+	    cmd_run_default_tag(nb, a->exp.argv[0]);
+	s.tag = *tag;
+	s.description = (char *)(a->description != NULL ? a->description : "");
+	s.attributes = at.data;
+	s.space = sp.data;
+	s.experiment = ex.data;
+	s.backend = (char *)"local";
+	s.cores = a->cores;
+	s.timeout = a->timeout;
+	s.mem_limit = a->mem;
+	s.retries = a->retries;
+	s.repeat = a->repeat;
+	s.sequential = a->sequential;
+	s.seed = a->seed;
+	s.npoints = space_size(a->space);
+	s.njobs = s.npoints * (uint64_t)a->repeat;
+	rc = notebook_set_create(nb, &s, &err);
+	if (rc != 0) {
+		cmd_error("%s", err);
+		free(err);
+		rc = CMD_EXIT_USAGE;
+	}
+	buf_free(&sp);
+	buf_free(&ex);
+	buf_free(&at);
+	return rc;
+}
+
+static bool
+cmd_run_tag_ok(const char *tag)
+{
+	size_t i, n = strlen(tag);
+
+	if (n == 0 || n > 200 || !util_utf8_valid(tag, n, NULL))
+		return false;
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)tag[i] < 0x20 || tag[i] == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+	struct run_args a;
+	struct notebook *nb = NULL;
+	char *tag = NULL;
+	int rc;
+
+	memset(&a, 0, sizeof a);
+	a.repeat = 1;
+	a.space = space_new();
+	buf_init(&a.attrs);
+	if ((rc = cmd_run_parse(argc, argv, &a)) != 0) {
+		rc = rc < 0 ? CMD_EXIT_OK : rc;
+		goto out;
+	}
+	if (a.tag != NULL && !cmd_run_tag_ok(a.tag)) {
+		rc = cmd_usage("run", "a tag is 1 to 200 characters of UTF-8 "
+		    "text without control characters");
+		goto out;
+	}
+	if (a.dry_run) {
+		rc = cmd_run_dry(&a);
+		goto out;
+	}
+	if ((rc = cmd_open_notebook(&nb, true)) != 0)
+		goto out;
+	if ((rc = cmd_run_create(nb, &a, &tag)) != 0)
+		goto out;
+	printf("%s: %" PRIu64 " point(s) x %d = %" PRIu64 " job(s), recorded "
+	    "in %s\n", tag, space_size(a.space), a.repeat,
+	    space_size(a.space) * (uint64_t)a.repeat, notebook_path(nb));
+	fflush(stdout);
+	rc = cmd_run_campaign(nb, tag);
+out:
+	free(tag);
+	notebook_close(nb);
+	space_free(a.space);
+	experiment_free(&a.exp);
+	buf_free(&a.attrs);
+	return rc;
+}
+
+int
+cmd_resume(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "notebook", required_argument, NULL, 'n' },
+		{ "wait", no_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct notebook *nb;
+	struct nb_set s;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "+n:h", longopts, NULL)) != -1) {
+		if (c == 'n')
+			cmd_notebook_arg = optarg;
+		else if (c == 'h') {
+			printf("usage: labrat resume [-n FILE] TAG\n\n%s",
+			    cmd_resume_help);
+			return CMD_EXIT_OK;
+		} else if (c != 'w')
+			return cmd_usage("resume", "unknown option '%s'",
+			    argv[optind - 1]);
+	}
+	if (optind != argc - 1)
+		return cmd_usage("resume", "give the tag of one result set "
+		    "('labrat sets' lists them)");
+	if ((rc = cmd_open_notebook(&nb, false)) != 0)
+		return rc;
+	if ((rc = cmd_find_set(nb, argv[optind], &s)) == 0) {
+		notebook_set_clear(&s);
+		rc = cmd_run_campaign(nb, argv[optind]);
+	}
+	notebook_close(nb);
+	return rc;
+}
+
+/* The demo's experiment: beside this binary (build tree) or installed. */
+static char *
+cmd_demo_experiment(void)
+{
+	char self[PATH_MAX], *dir, *path;
+	const char *env = getenv("LABRAT_DEMO_EXPERIMENT");
+	ssize_t n;
+
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		dir = dirname(self);
+		path = xasprintf("%s/examples/logistic", dir);
+		if (access(path, X_OK) == 0)
+			return path;
+		free(path);
+	}
+	return xstrdup(LABRAT_PKGLIBEXECDIR "/logistic");
+}
+
+int
+cmd_demo(int argc, char **argv)
+{
+	struct run_args a;
+	struct notebook *nb = NULL;
+	struct nb_set s;
+	struct export_opts eo;
+	struct space_error se = { NULL, 0, false };
+	char *tag = NULL, *exe = NULL, *err = NULL, *csv = NULL;
+	char *words[3];
+	FILE *f;
+	int c, rc, n;
+
+	while ((c = getopt(argc, argv, "+n:h")) != -1) {
+		if (c == 'n')
+			cmd_notebook_arg = optarg;
+		else if (c == 'h') {
+			printf("usage: labrat demo [-n FILE]\n\n%s",
+			    cmd_demo_help);
+			return CMD_EXIT_OK;
+		} else
+			return cmd_usage("demo", "unknown option '%s'",
+			    argv[optind - 1]);
+	}
+	memset(&a, 0, sizeof a);
+	buf_init(&a.attrs);
+	a.repeat = 1;
+	a.space = space_new();
+	exe = cmd_demo_experiment();
+	if (access(exe, X_OK) != 0) {
+		cmd_error("the demo experiment %s is missing: build it with "
+		    "'make' (or set LABRAT_DEMO_EXPERIMENT)", exe);
+		rc = CMD_EXIT_INTERNAL;
+		goto out;
+	}
+	words[0] = exe;
+	words[1] = (char *)"{r}";
+	words[2] = (char *)"{x0}";
+	if (space_add(a.space, "r=2.8..4:0.002", &se) != 0 ||
+	    space_add(a.space, "x0={0.1, 0.3, 0.7}", &se) != 0 ||
+	    space_finish(a.space, &se) != 0 ||
+	    experiment_init(&a.exp, words, 3, false, &err) != 0)
+		util_fatal("the demo's space is invalid");
+	a.description = "Lyapunov exponent of the logistic map "
+	    "x -> r x (1 - x)";
+	getrandom(&a.seed, sizeof a.seed, 0);
+	a.seed &= (uint64_t)INT64_MAX;
+	if ((rc = cmd_open_notebook(&nb, true)) != 0)
+		goto out;
+	for (n = 1;; n++) {
+		tag = n == 1 ? xstrdup("demo") : xasprintf("demo-%d", n);
+		if (notebook_set_find(nb, tag, &s, &err) != 0)
+			break;
+		notebook_set_clear(&s);
+		free(tag);
+	}
+	free(err);
+	err = NULL;
+	a.tag = tag;
+	if ((rc = cmd_run_create(nb, &a, &tag)) != 0)
+		goto out;
+	free((char *)a.tag);
+	printf("demo: %s over r in 2.8..4 and x0 in {0.1, 0.3, 0.7}: %" PRIu64
+	    " jobs in %s\n", exe, space_size(a.space), notebook_path(nb));
+	fflush(stdout);
+	if ((rc = cmd_run_campaign(nb, tag)) != 0)
+		goto out;
+	if ((rc = cmd_find_set(nb, tag, &s)) != 0)
+		goto out;
+	printf("\n");
+	cmd_print_status(nb, &s, 1, false);
+	csv = xasprintf("%s.csv", tag);
+	memset(&eo, 0, sizeof eo);
+	if ((f = fopen(csv, "w")) == NULL ||
+	    export_csv(nb, &s, 1, &eo, f, &err) != 0) {
+		cmd_error("cannot export to %s: %s", csv,
+		    err != NULL ? err : "cannot create the file");
+		rc = CMD_EXIT_FAILED;
+	} else
+		printf("\nexported every job to %s; next:\n"
+		    "  labrat show %s          the space, the experiment and a "
+		    "summary\n"
+		    "  sqlite3 %s \"select json_extract(params,'$.r') r, "
+		    "json_extract(results,'$.lyapunov') l from job limit 5\"\n",
+		    csv, tag, notebook_path(nb));
+	if (f != NULL)
+		fclose(f);
+	notebook_set_clear(&s);
+out:
+	free(err);
+	free(csv);
+	free(exe);
+	free(tag);
+	notebook_close(nb);
+	space_free(a.space);
+	experiment_free(&a.exp);
+	buf_free(&a.attrs);
+	return rc;
+}

@@ -1,4 +1,393 @@
-/* export.c -- placeholder */
+/*
+ * export.c -- CSV export.  Columns: the parameters (in the order of the
+ * space), the results (in order of first appearance), then the metadata of
+ * each job (epyc's names where they exist: status, start_time, end_time,
+ * elapsed_time).  Several result sets make one table whose columns are the
+ * union of theirs, with the tag in a column.  Text is UTF-8 end to end;
+ * lines end in CRLF as RFC 4180 says.
+ */
 #include "config.h"
 
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
 #include "export.h"
+#include "json.h"
+#include "summary.h"
+
+/* Metadata columns, after parameters and results. */
+static const char *const export_meta[] = {
+	"tag", "point", "repetition", "attempt", "status", "error",
+	"start_time", "end_time", "elapsed_time", "exit_code", "signal",
+	"host", "engine", "max_rss_kb", "cpu_time", "truncated", NULL,
+};
+static const char *const export_summary_stats[] = {
+	"mean", "median", "variance", "min", "max", "count", NULL,
+};
+
+struct export_ctx {
+	FILE *out;
+	char **params;        /* union of parameter names */
+	char **results;       /* union of result names */
+	char **headers;       /* the result columns' header names */
+	const struct nb_set *set;
+	struct buf line;
+	/* summary: the values of the current point */
+	bool summary;
+	bool have_point;
+	uint64_t point;
+	char *point_params;
+	double **vals;        /* per result: values */
+	size_t *nvals, *capvals;
+	int err;
+};
+
+void
+export_csv_field(struct buf *b, const char *s, size_t len)
+{
+	size_t i;
+
+	if (strcspn(s, ",\"\r\n") >= len) {
+		buf_add(b, s, len);
+		return;
+	}
+	buf_addc(b, '"');
+	for (i = 0; i < len; i++) {
+		if (s[i] == '"')
+			buf_addc(b, '"');
+		buf_addc(b, s[i]);
+	}
+	buf_addc(b, '"');
+}
+
+static void
+export_field(struct export_ctx *x, bool first, const char *s)
+{
+	if (!first)
+		buf_addc(&x->line, ',');
+	if (s != NULL)
+		export_csv_field(&x->line, s, strlen(s));
+}
+
+/* Add name to the NULL-terminated vector *v unless it is there. */
+static void
+export_union_add(char ***v, const char *name)
+{
+	size_t n = util_strv_len(*v), i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp((*v)[i], name) == 0)
+			return;
+	}
+	*v = xreallocarray(*v, n + 2, sizeof **v);
+	(*v)[n] = xstrdup(name);
+	(*v)[n + 1] = NULL;
+}
+
+static bool
+export_strv_has(char *const *v, const char *name)
+{
+	for (; v != NULL && *v != NULL; v++) {
+		if (strcmp(*v, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Append a member's value as a cell: strings as text, numbers as written,
+ * null as empty. */
+static void
+export_member_cell(struct buf *b, const struct json_member *m)
+{
+	if (m == NULL || m->type == JSON_NULL)
+		return;
+	export_csv_field(b, m->text, m->len);
+}
+
+static void
+export_time(struct buf *b, double t)
+{
+	time_t sec;
+	struct tm tm;
+	char tmp[64];
+
+	if (t <= 0)
+		return;
+	sec = (time_t)floor(t);
+	gmtime_r(&sec, &tm);
+	strftime(tmp, sizeof tmp, "%Y-%m-%dT%H:%M:%S", &tm);
+	buf_printf(b, "%s.%03dZ", tmp, (int)((t - (double)sec) * 1000));
+}
+
+static void
+export_flush(struct export_ctx *x)
+{
+	buf_adds(&x->line, "\r\n");
+	if (fwrite(x->line.data, 1, x->line.len, x->out) != x->line.len)
+		x->err = 1;
+	buf_reset(&x->line);
+}
+
+static void
+export_header(struct export_ctx *x)
+{
+	size_t i, k;
+	bool first = true;
+
+	for (i = 0; x->params[i] != NULL; i++, first = false)
+		export_field(x, first, x->params[i]);
+	for (i = 0; x->results[i] != NULL; i++) {
+		if (!x->summary) {
+			export_field(x, first, x->headers[i]);
+			first = false;
+			continue;
+		}
+		for (k = 0; export_summary_stats[k] != NULL; k++) {
+			char *h = xasprintf("%s_%s", x->headers[i],
+			    export_summary_stats[k]);
+
+			export_field(x, first, h);
+			first = false;
+			free(h);
+		}
+	}
+	if (x->summary) {
+		export_field(x, first, "tag");
+		export_field(x, false, "point");
+		export_field(x, false, "repetitions");
+	} else {
+		for (i = 0; export_meta[i] != NULL; i++, first = false)
+			export_field(x, first, export_meta[i]);
+	}
+	export_flush(x);
+}
+
+/* Append the parameter cells of a params JSON object. */
+static void
+export_param_cells(struct export_ctx *x, const char *params)
+{
+	struct json_object p = { NULL, 0 };
+	char *err = NULL;
+	size_t pos, i;
+
+	if (params == NULL ||
+	    json_parse_object(params, strlen(params), &p, &err, &pos) != 0)
+		free(err);
+	for (i = 0; x->params[i] != NULL; i++) {
+		if (i > 0)
+			buf_addc(&x->line, ',');
+		export_member_cell(&x->line, json_object_get(&p, x->params[i]));
+	}
+	json_object_free(&p);
+}
+
+static int
+export_job_row(const struct nb_job *j, void *arg)
+{
+	struct export_ctx *x = arg;
+	struct json_object r = { NULL, 0 };
+	char *err = NULL;
+	size_t pos, i;
+	bool first = x->params[0] == NULL;
+
+	export_param_cells(x, j->params);
+	if (j->results != NULL && json_parse_object(j->results,
+	    strlen(j->results), &r, &err, &pos) != 0)
+		free(err);
+	for (i = 0; x->results[i] != NULL; i++, first = false) {
+		if (!first)
+			buf_addc(&x->line, ',');
+		export_member_cell(&x->line, json_object_get(&r, x->results[i]));
+	}
+	json_object_free(&r);
+
+	export_field(x, first, x->set->tag);
+	buf_printf(&x->line, ",%" PRIu64 ",%d,%d,", j->point, j->rep,
+	    j->attempt);
+	buf_adds(&x->line, notebook_state_name(j->state));
+	export_field(x, false, j->error);
+	buf_addc(&x->line, ',');
+	export_time(&x->line, j->start);
+	buf_addc(&x->line, ',');
+	export_time(&x->line, j->end);
+	buf_addc(&x->line, ',');
+	if (j->start > 0 && j->end > 0)
+		buf_printf(&x->line, "%.6f", j->end - j->start);
+	buf_addc(&x->line, ',');
+	if (j->exit_code >= 0)
+		buf_printf(&x->line, "%d", j->exit_code);
+	buf_addc(&x->line, ',');
+	if (j->signal > 0)
+		buf_printf(&x->line, "%d", j->signal);
+	export_field(x, false, j->host);
+	buf_addc(&x->line, ',');
+	if (j->engine >= 0)
+		buf_printf(&x->line, "%d", j->engine);
+	buf_addc(&x->line, ',');
+	if (j->maxrss_kb >= 0 && j->end > 0)
+		buf_printf(&x->line, "%" PRId64, j->maxrss_kb);
+	buf_addc(&x->line, ',');
+	if (j->end > 0)
+		buf_printf(&x->line, "%.6f", j->cpu_user + j->cpu_sys);
+	buf_addc(&x->line, ',');
+	buf_adds(&x->line, j->truncated ? "true" : "false");
+	export_flush(x);
+	return x->err;
+}
+
+/* Write the summary row of the point gathered so far. */
+static void
+export_summary_flush(struct export_ctx *x)
+{
+	struct summary s;
+	size_t i, reps = 0;
+	bool first = x->params[0] == NULL;
+
+	if (!x->have_point)
+		return;
+	export_param_cells(x, x->point_params);
+	for (i = 0; x->results[i] != NULL; i++) {
+		summary_compute(x->vals[i], x->nvals[i], &s);
+		if (x->nvals[i] > reps)
+			reps = x->nvals[i];
+		if (!first)
+			buf_addc(&x->line, ',');
+		first = false;
+		if (s.count == 0) {
+			buf_adds(&x->line, ",,,,,0");
+			continue;
+		}
+		util_format_double(&x->line, s.mean);
+		buf_addc(&x->line, ',');
+		util_format_double(&x->line, s.median);
+		buf_addc(&x->line, ',');
+		util_format_double(&x->line, s.variance);
+		buf_addc(&x->line, ',');
+		util_format_double(&x->line, s.min);
+		buf_addc(&x->line, ',');
+		util_format_double(&x->line, s.max);
+		buf_printf(&x->line, ",%" PRIu64, s.count);
+		x->nvals[i] = 0;
+	}
+	export_field(x, first, x->set->tag);
+	buf_printf(&x->line, ",%" PRIu64 ",%zu", x->point, reps);
+	export_flush(x);
+	free(x->point_params);
+	x->point_params = NULL;
+	x->have_point = false;
+}
+
+static int
+export_summary_row(const struct nb_job *j, void *arg)
+{
+	struct export_ctx *x = arg;
+	struct json_object r = { NULL, 0 };
+	const struct json_member *m;
+	char *err = NULL;
+	size_t pos, i;
+
+	if (x->have_point && j->point != x->point)
+		export_summary_flush(x);
+	if (!x->have_point) {
+		x->have_point = true;
+		x->point = j->point;
+		x->point_params = xstrdup(j->params);
+	}
+	if (j->results == NULL || json_parse_object(j->results,
+	    strlen(j->results), &r, &err, &pos) != 0) {
+		free(err);
+		return 0;
+	}
+	for (i = 0; x->results[i] != NULL; i++) {
+		m = json_object_get(&r, x->results[i]);
+		if (m == NULL || m->type != JSON_NUMBER)
+			continue;
+		if (x->nvals[i] == x->capvals[i]) {
+			x->capvals[i] = x->capvals[i] ? 2 * x->capvals[i] : 8;
+			x->vals[i] = xreallocarray(x->vals[i], x->capvals[i],
+			    sizeof **x->vals);
+		}
+		x->vals[i][x->nvals[i]++] = strtod(m->text, NULL);
+	}
+	json_object_free(&r);
+	return x->err;
+}
+
+int
+export_csv(struct notebook *nb, const struct nb_set *sets, size_t n,
+    const struct export_opts *o, FILE *out, char **err)
+{
+	struct export_ctx x;
+	char **names;
+	size_t i, k, nres = 0;
+	int rc = -1;
+
+	memset(&x, 0, sizeof x);
+	x.out = out;
+	x.summary = o->summary;
+	buf_init(&x.line);
+	x.params = xcalloc(1, sizeof *x.params);
+	x.results = xcalloc(1, sizeof *x.results);
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < 2; k++) {
+			if (notebook_names(nb, sets[i].id, k == 0 ?
+			    NB_NAME_PARAM : NB_NAME_RESULT, &names, err) != 0)
+				goto out;
+			for (char **p = names; *p != NULL; p++)
+				export_union_add(k == 0 ? &x.params :
+				    &x.results, *p);
+			util_strv_free(names);
+		}
+	}
+	/* A result named like a parameter or a metadata column gets a
+	 * "result_" prefix in the header. */
+	nres = util_strv_len(x.results);
+	x.headers = xcalloc(nres + 1, sizeof *x.headers);
+	for (i = 0; i < nres; i++) {
+		bool clash = export_strv_has(x.params, x.results[i]);
+
+		for (k = 0; export_meta[k] != NULL; k++)
+			clash = clash || strcmp(export_meta[k],
+			    x.results[i]) == 0;
+		x.headers[i] = clash ? xasprintf("result_%s", x.results[i]) :
+		    xstrdup(x.results[i]);
+	}
+	x.vals = xcalloc(nres + 1, sizeof *x.vals);
+	x.nvals = xcalloc(nres + 1, sizeof *x.nvals);
+	x.capvals = xcalloc(nres + 1, sizeof *x.capvals);
+
+	export_header(&x);
+	for (i = 0; i < n && x.err == 0; i++) {
+		x.set = &sets[i];
+		if (o->summary) {
+			if (notebook_jobs_each(nb, sets[i].id,
+			    NB_STATE_BIT(NB_OK), true, export_summary_row, &x,
+			    err) != 0)
+				goto out;
+			export_summary_flush(&x);
+		} else if (notebook_jobs_each(nb, sets[i].id, o->states,
+		    !o->all_attempts, export_job_row, &x, err) != 0)
+			goto out;
+	}
+	if (x.err != 0 || fflush(out) != 0 || ferror(out)) {
+		*err = xstrdup("cannot write the CSV output (disk full or "
+		    "pipe closed?)");
+		goto out;
+	}
+	rc = 0;
+out:
+	for (i = 0; x.vals != NULL && i < nres; i++)
+		free(x.vals[i]);
+	free(x.vals);
+	free(x.nvals);
+	free(x.capvals);
+	free(x.point_params);
+	util_strv_free(x.params);
+	util_strv_free(x.results);
+	util_strv_free(x.headers);
+	buf_free(&x.line);
+	return rc;
+}

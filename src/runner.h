@@ -1,4 +1,54 @@
-/* runner.h -- placeholder */
+/*
+ * runner.h -- the runner drives one campaign: it hands the positions of the
+ * result set's exploration order (and any queued retries) to a lab, and
+ * records every job in the notebook as it starts and as it ends.  It is
+ * the same code whether it runs in the foreground (`labrat run --wait`) or
+ * detached.
+ */
 #ifndef LABRAT_RUNNER_H
 #define LABRAT_RUNNER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "notebook.h"
+#include "util.h"
+
+struct runner_opts {
+	/* Redraw a one-line progress report on this stream (a terminal), or
+	 * NULL. */
+	FILE *progress;
+	/* Write events (start, failures, end) here, or NULL. */
+	FILE *log;
+};
+
+/* What a run did, for the final summary. */
+struct runner_report {
+	uint64_t started, ok, failed, requeued;
+	double elapsed;       /* seconds */
+	bool interrupted;     /* stopped by SIGINT/SIGTERM */
+	bool complete;        /* nothing left to run */
+};
+
+/*
+ * Run the campaign tagged tag in nb until no work is left or SIGINT/SIGTERM
+ * arrives (then running jobs are stopped and re-queued, so `labrat resume`
+ * continues exactly where it stopped).  Jobs left running by a runner that
+ * died are re-queued first.  0, or -1 with *err.
+ */
+int runner_run(struct notebook *nb, const char *tag,
+    const struct runner_opts *o, struct runner_report *r, char **err);
+
+struct pool_result;
+/* Format "exited with status 3", "killed by signal 11 (SIGSEGV)", ...
+ * into b. */
+void runner_describe_end(const struct pool_result *pr, double timeout,
+    uint64_t mem_limit, struct buf *b);
+/* Turn a job's end into what the notebook records: ok with its results,
+ * or failed with the reason; the buffers hold the strings o points to. */
+void runner_outcome(const struct pool_result *pr, double timeout,
+    uint64_t mem_limit, struct nb_outcome *o, struct buf *results,
+    struct buf *error, struct buf *stderr_tail);
+
 #endif

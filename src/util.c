@@ -338,7 +338,7 @@ void
 util_format_double(struct buf *b, double d)
 {
 	char tmp[64];
-	int prec;
+	int prec, exp10;
 
 	if (isnan(d)) {
 		buf_adds(b, "nan");
@@ -353,6 +353,11 @@ util_format_double(struct buf *b, double d)
 		if (strtod(tmp, NULL) == d)
 			break;
 	}
+	/* %g writes 120 as 1.2e+02 at precision 2: below 1e17, write whole
+	 * digits instead. */
+	exp10 = d == 0 ? 0 : (int)floor(log10(fabs(d)));
+	if (exp10 >= prec && exp10 < 17)
+		snprintf(tmp, sizeof tmp, "%.*g", exp10 + 1, d);
 	buf_adds(b, tmp);
 }
 

@@ -33,6 +33,8 @@ static const char *const output_seeds[] = {
 	"{\"a\": 1, \"b\": \"x\"}\n", "a=1\nb=two\nnoise\n",
 	"log\n{\"x\": [1, 2, {\"y\": null}], \"z\": true}\n  \n",
 	"{\"s\": \"\\u00e9\\ud83d\\ude00\"}", "k = 3.5e-7\n", "{bad json\n",
+	"a=1\r\nb=2\r\n{\"c\": [[[[{\"d\": [1, {\"e\": \"f\"}]}]]]]}\r\n",
+	"x=\x01\xff\xfe binary\ny.z-w = -0.5e+10\n\0\nq=\n",
 	NULL,
 };
 static const char *const json_seeds[] = {

@@ -1,0 +1,25 @@
+# common.sh -- helpers for labrat's benchmarks (sourced by bench/run.sh).
+set -eu
+
+: "${LABRAT:?LABRAT must name the labrat binary (make bench sets it)}"
+BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/labrat-bench.XXXXXX")
+trap 'rm -rf "$BENCH_TMP"' EXIT
+export LABRAT_NOTEBOOK="$BENCH_TMP/bench.db"
+
+# now: seconds since the epoch with nanoseconds.
+now() { date +%s.%N; }
+
+# timeit VAR CMD...: run CMD, store its wall time in seconds in VAR.
+timeit() {
+	_var=$1
+	shift
+	_t0=$(now)
+	"$@" >/dev/null 2>&1 || { echo "bench: '$*' failed" >&2; exit 1; }
+	_t1=$(now)
+	eval "$_var=\$(echo \"\$_t1 - \$_t0\" | bc -l)"
+}
+
+# ratio A B: A / B with 2 decimals.
+ratio() { printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
+rate() { printf '%.0f' "$(echo "$1 / $2" | bc -l)"; }
+ms() { printf '%.3f' "$(echo "$1 * 1000 / $2" | bc -l)"; }

@@ -1,0 +1,95 @@
+#!/bin/sh
+# run.sh -- labrat's benchmarks, each against a peer in the same run.
+# `make bench` runs them all; BENCH_JOBS changes the dispatch size.
+# Results are recorded in doc/performance.md.
+. "$(dirname "$0")/common.sh"
+
+N=${BENCH_JOBS:-10000}
+CORES=2
+echo "labrat benchmarks on $(nproc) CPU(s), $(date -u +%Y-%m-%d)"
+
+# 1. Dispatch of a trivial command, committing every result.
+echo
+echo "== 1. $N trivial jobs (/bin/true) on $CORES engines"
+timeit t_labrat "$LABRAT" run -t dispatch --cores $CORES -p "x=1..$N" -- true
+[ "$("$LABRAT" status --json dispatch | sed 's/.*"ok":\([0-9]*\).*/\1/')" -eq "$N" ] ||
+	{ echo "bench: not every job was recorded" >&2; exit 1; }
+timeit t_xargs sh -c "seq $N | xargs -P$CORES -n1 true"
+printf '  %-28s %8.3f s  %7s jobs/s  %6s ms/job\n' "labrat (every result committed)" \
+	"$t_labrat" "$(rate $N "$t_labrat")" "$(ms "$t_labrat" $N)"
+printf '  %-28s %8.3f s  %7s jobs/s  %6s ms/job\n' "xargs -P$CORES -n1" \
+	"$t_xargs" "$(rate $N "$t_xargs")" "$(ms "$t_xargs" $N)"
+if command -v parallel >/dev/null 2>&1; then
+	timeit t_par sh -c "seq $N | parallel --will-cite -j$CORES true"
+	printf '  %-28s %8.3f s  %7s jobs/s  %6s ms/job\n' "GNU parallel -j$CORES" \
+		"$t_par" "$(rate $N "$t_par")" "$(ms "$t_par" $N)"
+	echo "  ratio: labrat is $(ratio "$t_xargs" "$t_labrat")x the speed of xargs," \
+		"$(ratio "$t_par" "$t_labrat")x that of GNU parallel"
+else
+	echo "  ratio: labrat is $(ratio "$t_xargs" "$t_labrat")x the speed of xargs" \
+		"(GNU parallel not installed)"
+fi
+
+# 2. Parallel efficiency on 10 ms jobs that burn CPU.
+echo
+echo "== 2. 400 jobs of ~10 ms CPU each on $CORES engines"
+SPIN="$BENCH_TMP/spin"
+cat >"$SPIN.c" <<'SPINC'
+#include <stdio.h>
+#include <time.h>
+int main(void) {
+	struct timespec t0, t;
+	volatile double x = 0;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+	do {
+		for (int i = 0; i < 10000; i++) x += i * 0.5;
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+	} while ((t.tv_sec - t0.tv_sec) * 1e3 + (t.tv_nsec - t0.tv_nsec) / 1e6 < 10);
+	printf("x=%g\n", x);
+	return 0;
+}
+SPINC
+cc -O2 -o "$SPIN" "$SPIN.c"
+timeit t_seq sh -c "for i in \$(seq 40); do '$SPIN'; done"
+per_job=$(echo "$t_seq / 40" | bc -l)
+timeit t_eff "$LABRAT" run -t efficiency --cores $CORES -p 'x=1..400' -- "$SPIN"
+timeit t_xeff sh -c "seq 400 | xargs -P$CORES -n1 '$SPIN'"
+ideal=$(echo "400 * $per_job / $CORES" | bc -l)
+printf '  one job alone: %.2f ms; ideal wall time on %d engines: %.3f s\n' \
+	"$(echo "$per_job * 1000" | bc -l)" $CORES "$ideal"
+printf '  labrat %.3f s: parallel efficiency %.1f%%\n' "$t_eff" \
+	"$(echo "100 * $ideal / $t_eff" | bc -l)"
+printf '  xargs  %.3f s: parallel efficiency %.1f%%\n' "$t_xeff" \
+	"$(echo "100 * $ideal / $t_xeff" | bc -l)"
+
+# 3. Notebook ingest rate.
+echo
+echo "== 3. notebook ingest (job start + finish, one commit each / batched)"
+"$(dirname "$LABRAT")/bench/ingest" "$BENCH_TMP/ingest.db" 20000
+
+# 4. Memory of the runner does not depend on the size of the space.
+echo
+echo "== 4. peak RSS of the runner: 10^9-point space vs 1,000-point space"
+peak_rss() { # peak_rss TAG PARAMS...: VmHWM (kB) after 1,000 jobs, then stop
+	_tag=$1
+	shift
+	"$LABRAT" run -t "$_tag" --cores $CORES "$@" -- true >/dev/null 2>&1 &
+	_pid=$!
+	_i=0
+	while :; do
+		_ok=$("$LABRAT" status --json "$_tag" 2>/dev/null |
+			sed -n 's/.*"ok":\([0-9]*\).*/\1/p')
+		[ "${_ok:-0}" -ge 1000 ] && break
+		_i=$((_i + 1))
+		[ $_i -gt 3000 ] && { kill $_pid; echo "bench: no progress" >&2; exit 1; }
+		sleep 0.01
+	done
+	_hwm=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\).*/\1/p' /proc/$_pid/status)
+	kill -INT $_pid
+	wait $_pid || true
+	echo "$_hwm"
+}
+big=$(peak_rss huge -p 'x=1..1000' -p 'y=1..1000' -p 'z=1..1000')
+small=$(peak_rss small -p 'x=1..1000')
+echo "  10^9 points: $big kB   1,000 points: $small kB   ratio $(ratio "$big" "$small")"
+"$LABRAT" status huge | tail -1 | sed 's/^/  /'

@@ -1,0 +1,56 @@
+/*
+ * cmd_int.h -- what the CLI's command files share: their entry points and
+ * help texts, and the helpers of cmd.c.
+ */
+#ifndef LABRAT_CMD_INT_H
+#define LABRAT_CMD_INT_H
+
+#include <stdio.h>
+
+#include "cmd.h"
+#include "notebook.h"
+#include <stdbool.h>
+
+#include "util.h"
+
+/* -n FILE given before the command, or NULL. */
+extern const char *cmd_notebook_arg;
+
+int cmd_run(int, char **);
+int cmd_resume(int, char **);
+int cmd_demo(int, char **);
+int cmd_sets(int, char **);
+int cmd_status(int, char **);
+int cmd_show(int, char **);
+int cmd_export(int, char **);
+int cmd_lock(int, char **);
+int cmd_help(int, char **);
+
+extern const char cmd_run_args[], cmd_export_args[];
+extern const char cmd_run_help[], cmd_resume_help[], cmd_demo_help[],
+    cmd_sets_help[], cmd_status_help[], cmd_show_help[], cmd_export_help[],
+    cmd_lock_help[], cmd_help_help[];
+
+/* Print "labrat: MESSAGE" on stderr. */
+void cmd_error(const char *fmt, ...) UTIL_PRINTF(1, 2);
+/* Print "labrat NAME: MESSAGE", the usage line and where to get help;
+ * returns CMD_EXIT_USAGE. */
+int cmd_usage(const char *name, const char *fmt, ...) UTIL_PRINTF(2, 3);
+/* The notebook to use: -n FILE, else $LABRAT_NOTEBOOK, else labrat.db. */
+const char *cmd_notebook_path(void);
+/* Open it, reporting failure; returns 0 or an exit code.  Unless create,
+ * a missing notebook is an error (readers never create one). */
+int cmd_open_notebook(struct notebook **nb, bool create);
+bool cmd_notebook_exists(void);
+/* Find a set, reporting failure; returns 0 or an exit code. */
+int cmd_find_set(struct notebook *nb, const char *tag, struct nb_set *s);
+void cmd_print_usage(FILE *f);
+
+/* Run the campaign tag in the foreground and print its summary; returns
+ * the exit code (cmd_run.c, shared with resume and demo). */
+int cmd_run_campaign(struct notebook *nb, const char *tag);
+/* Print the status table of the sets (cmd_info.c, shared with demo). */
+int cmd_print_status(struct notebook *nb, struct nb_set *sets, size_t n,
+    bool json);
+
+#endif

@@ -1,0 +1,62 @@
+# lib.sh -- shared by the end-to-end tests of the real labrat binary.
+# Each test sources it, runs in a fresh temporary directory with its own
+# notebook, and fails with a message saying what was expected.
+set -u
+
+: "${LABRAT:?LABRAT must name the labrat binary (make check sets it)}"
+: "${LABRAT_SRCDIR:?LABRAT_SRCDIR must name the source tree}"
+: "${LABRAT_EXAMPLES:=$(dirname "$LABRAT")/examples}"
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/labrat-e2e.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 99
+export LABRAT_NOTEBOOK="$T/test.db"
+unset LABRAT_DEMO_EXPERIMENT
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+skip() {
+	echo "SKIP: $*" >&2
+	exit 77
+}
+
+# expect_exit CODE CMD...: run CMD, saving stdout/stderr in out/err.
+expect_exit() {
+	want=$1
+	shift
+	"$@" >out 2>err
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		echo "--- stdout" >&2; cat out >&2
+		echo "--- stderr" >&2; cat err >&2
+		fail "'$*' exited $got, expected $want"
+	fi
+}
+
+# contains FILE TEXT: FILE has TEXT (fixed string).
+contains() {
+	grep -qF -- "$2" "$1" || {
+		echo "--- $1:" >&2; cat "$1" >&2
+		fail "$1 does not contain '$2'"
+	}
+}
+
+lacks() {
+	if grep -qF -- "$2" "$1"; then
+		echo "--- $1:" >&2; cat "$1" >&2
+		fail "$1 contains '$2'"
+	fi
+}
+
+# sql QUERY: run a query on the test notebook.
+sql() {
+	sqlite3 -batch "$LABRAT_NOTEBOOK" "$@"
+}
+
+# status_field TAG FIELD: a number from `labrat status --json`.
+status_field() {
+	"$LABRAT" status --json "$1" | sed -n "s/.*\"$2\":\\([0-9.]*\\).*/\\1/p"
+}

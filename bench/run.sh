@@ -69,7 +69,7 @@ echo "== 3. notebook ingest (job start + finish, one commit each / batched)"
 
 # 4. Memory of the runner does not depend on the size of the space.
 echo
-echo "== 4. peak RSS of the runner: 10^9-point space vs 1,000-point space"
+echo "== 4. peak RSS of the runner after 1,000 jobs: 10^9-point vs 10^4-point space"
 peak_rss() { # peak_rss TAG PARAMS...: VmHWM (kB) after 1,000 jobs, then stop
 	_tag=$1
 	shift
@@ -90,6 +90,6 @@ peak_rss() { # peak_rss TAG PARAMS...: VmHWM (kB) after 1,000 jobs, then stop
 	echo "$_hwm"
 }
 big=$(peak_rss huge -p 'x=1..1000' -p 'y=1..1000' -p 'z=1..1000')
-small=$(peak_rss small -p 'x=1..1000')
-echo "  10^9 points: $big kB   1,000 points: $small kB   ratio $(ratio "$big" "$small")"
+small=$(peak_rss small -p 'x=1..10000')
+echo "  10^9 points: $big kB   10^4 points: $small kB   ratio $(ratio "$big" "$small")"
 "$LABRAT" status huge | tail -1 | sed 's/^/  /'

@@ -33,6 +33,9 @@
 #define RUNNER_HEARTBEAT 1.0
 /* Seconds between progress redraws. */
 #define RUNNER_PROGRESS 0.2
+/* Longest a write transaction stays open: the jobs that start and end
+ * within it share one commit.  Readers see results this late at most. */
+#define RUNNER_COMMIT_INTERVAL 0.02
 
 /* A job between its start and its end. */
 struct runner_job {
@@ -383,8 +386,9 @@ runner_run(struct notebook *nb, const char *tag, const struct runner_opts *o,
 	struct runner rn;
 	struct sigaction old[3];
 	struct pool_result pr;
-	bool have_pr = false, no_work = false;
-	int rc = -1, slots, n;
+	bool have_pr = false, no_work = false, in_tx = false, done;
+	double tx_start = 0;
+	int rc = -1, slots, n, wait_ms;
 	uint64_t requeued;
 
 	memset(&rn, 0, sizeof rn);
@@ -409,8 +413,12 @@ runner_run(struct notebook *nb, const char *tag, const struct runner_opts *o,
 	    (int)getpid(), rn.set.tag, slots);
 
 	for (;;) {
-		if (notebook_begin(nb, err) != 0)
-			goto stop;
+		if (!in_tx) {
+			if (notebook_begin(nb, err) != 0)
+				goto stop;
+			in_tx = true;
+			tx_start = util_monotonic();
+		}
 		/* Record every job that has ended. */
 		while (have_pr || (pool_busy(rn.pool) > 0 &&
 		    pool_wait(rn.pool, 0, &pr) == 1)) {
@@ -435,14 +443,21 @@ runner_run(struct notebook *nb, const char *tag, const struct runner_opts *o,
 				goto stop_rollback;
 			rn.last_heartbeat = util_monotonic();
 		}
-		if (notebook_commit(nb, err) != 0)
-			goto stop;
+		done = runner_stop_signal != 0 || (no_work &&
+		    pool_busy(rn.pool) == 0);
+		wait_ms = (int)(RUNNER_HEARTBEAT * 1000);
+		if (done || util_monotonic() - tx_start >=
+		    RUNNER_COMMIT_INTERVAL) {
+			if (notebook_commit(nb, err) != 0)
+				goto stop;
+			in_tx = false;
+		} else
+			wait_ms = (int)ceil((tx_start + RUNNER_COMMIT_INTERVAL -
+			    util_monotonic()) * 1000);
 		runner_progress(&rn, false);
-		if (runner_stop_signal != 0 || (no_work &&
-		    pool_busy(rn.pool) == 0))
+		if (done)
 			break;
-		if (pool_wait(rn.pool, (int)(RUNNER_HEARTBEAT * 1000),
-		    &pr) == 1)
+		if (pool_wait(rn.pool, wait_ms, &pr) == 1)
 			have_pr = true;
 	}
 	r->complete = runner_stop_signal == 0;
@@ -451,7 +466,12 @@ runner_run(struct notebook *nb, const char *tag, const struct runner_opts *o,
 
 stop_rollback:
 	notebook_rollback(nb);
+	in_tx = false;
 stop:
+	if (in_tx) {
+		/* A failed commit leaves the transaction to roll back. */
+		notebook_rollback(nb);
+	}
 	if (have_pr)
 		pool_result_clear(&pr);
 	if (rn.pool != NULL) {

@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 /* Schema version written to PRAGMA user_version. */
-#define NOTEBOOK_SCHEMA_VERSION 1
+#define NOTEBOOK_SCHEMA_VERSION 2
 /* PRAGMA application_id of labrat notebooks ("LBRT"). */
 #define NOTEBOOK_APPLICATION_ID 0x4c425254
 /* Default notebook file, overridden by -n FILE or $LABRAT_NOTEBOOK. */
@@ -61,10 +61,18 @@ struct nb_set {
 	uint64_t npoints;     /* points in the space */
 	uint64_t njobs;       /* npoints * repeat */
 	uint64_t cursor;      /* positions handed out so far (0..njobs) */
-	char *status;         /* "new", "running", "paused", "finished",
-	                         "cancelled" */
+	char *status;         /* the runner's word: "new", "running",
+	                         "paused", "finished", "cancelled", or
+	                         "stopped" (before the end; resumable) */
 	int64_t runner_pid;   /* 0: none */
 	double heartbeat;     /* last sign of life of the runner, 0: never */
+	char *cwd;            /* absolute working directory of the
+	                         campaign's commands, "" if not recorded */
+	char *control;        /* what the user asked the runner: "run",
+	                         "pause" or "cancel" */
+	double purge_before;  /* > 0: the runner must give up on its running
+	                         jobs started before this time, then reset it
+	                         to 0 (notebook_set_purge_before) */
 };
 void notebook_set_clear(struct nb_set *s);
 
@@ -96,11 +104,16 @@ int notebook_commit(struct notebook *nb, char **err);
 void notebook_rollback(struct notebook *nb);
 
 /* Create a result set from s (id, created, cursor, status, runner_pid,
- * heartbeat are set here).  A tag that exists is refused with a message
- * that names `labrat resume TAG` and -t NEWTAG. */
+ * heartbeat, control "run" and purge_before 0 are set here; a NULL cwd
+ * becomes "", and a relative one is refused).  A tag that exists is
+ * refused with a message that names `labrat resume TAG` and -t NEWTAG. */
 int notebook_set_create(struct notebook *nb, struct nb_set *s, char **err);
 /* Read the set tagged tag; -1 with "no result set ..." if none. */
 int notebook_set_find(struct notebook *nb, const char *tag, struct nb_set *s,
+    char **err);
+/* Re-read the set with id set_id (the runner does when data_version
+ * moves); -1 with "no result set with id ..." if it was deleted. */
+int notebook_set_get(struct notebook *nb, int64_t set_id, struct nb_set *s,
     char **err);
 /* All sets, oldest first; free each with notebook_set_clear and the
  * array with free. */
@@ -113,6 +126,20 @@ int notebook_set_status(struct notebook *nb, int64_t set_id,
     const char *status, int64_t runner_pid, char **err);
 /* Stamp the heartbeat now. */
 int notebook_heartbeat(struct notebook *nb, int64_t set_id, char **err);
+/*
+ * Record what the user asks the set's runner: "run", "pause" or "cancel"
+ * (anything else is refused).  The runner reads it back with
+ * notebook_set_get.  A locked set refuses "run" and "pause" with the
+ * locked message; "cancel" is accepted (nothing runs in a locked set, so
+ * it is harmless, and `labrat cancel` need not fail on a finished set).
+ */
+int notebook_set_control(struct notebook *nb, int64_t set_id,
+    const char *control, char **err);
+/* Set purge_before to before (seconds since the epoch, > 0), asking the
+ * runner to give up on its jobs started before then; 0 resets it (the
+ * runner does once it has).  A locked set refuses a time > 0. */
+int notebook_set_purge_before(struct notebook *nb, int64_t set_id,
+    double before, char **err);
 
 /* Current job counts by state, from counters kept by triggers: constant
  * time whatever the size of the set. */
@@ -157,8 +184,16 @@ struct nb_outcome {
 	                             repetition (a retry): this row stops
 	                             being current */
 };
-/* Record how a running job ended, in one transaction (with its result
- * values indexed for sorting).  Refused for a job that is not running. */
+/* notebook_job_finish's answer for a job that is no longer running. */
+#define NOTEBOOK_NOT_RUNNING 1
+/*
+ * Record how a running job ended, in one transaction (with its result
+ * values indexed for sorting); 0 or -1 with *err.  If the row is no longer
+ * running -- someone purged or recovered it meanwhile, or it was finished
+ * already -- nothing is written and NOTEBOOK_NOT_RUNNING is returned
+ * without a message: the caller drops the result and goes on.  A locked
+ * set is refused (-1).
+ */
 int notebook_job_finish(struct notebook *nb, int64_t job_id,
     const struct nb_outcome *o, char **err);
 /* Failed attempts so far of (point, rep) in the set. */
@@ -169,6 +204,27 @@ int notebook_failures(struct notebook *nb, int64_t set_id, uint64_t point,
  * many were re-queued. */
 int notebook_recover(struct notebook *nb, int64_t set_id, uint64_t *n,
     char **err);
+/*
+ * `labrat retry`: every current job of the set whose state is in states
+ * (a mask of NB_STATE_BIT(NB_FAILED), NB_CANCELLED, NB_OK; any other
+ * state, or 0, is refused) stops being current, keeping its row, and a
+ * queued attempt+1 of its point and repetition takes its place, in one
+ * transaction.  Its results leave the sort index.  Refused for a locked
+ * set.  *n is how many were queued.
+ */
+int notebook_requeue(struct notebook *nb, int64_t set_id, unsigned states,
+    uint64_t *n, char **err);
+/*
+ * Give up on the set's running jobs that started before `before` (0: all
+ * of them), in one transaction: each becomes cancelled and stays current
+ * (the campaign stops waiting for it; the ready fraction counts it), with
+ * error = reason (NULL: a default) and end = now.  For a runner that died,
+ * or `labrat cancel` with no live runner; a live runner finishing such a
+ * job later gets NOTEBOOK_NOT_RUNNING.  Refused for a locked set.  *n is
+ * how many were given up.
+ */
+int notebook_purge(struct notebook *nb, int64_t set_id, double before,
+    const char *reason, uint64_t *n, char **err);
 
 /* A job row, as readers see it; strings live until the callback returns. */
 struct nb_job {

@@ -3,7 +3,10 @@
  * sets, the job life cycle (start, finish, retry, recover) and its
  * counters, crash safety across _exit and kill -9, a concurrent reader,
  * visits and sorted pages (and their query plans), names, UTF-8 and
- * change detection.  Every test gets a fresh notebook in a temp dir.
+ * change detection; what detached runners need: control, purge_before,
+ * `labrat retry` (requeue), purges and the stale finish they cause, and
+ * the upgrade of a version-1 notebook with data in it.  Every test gets
+ * a fresh notebook in a temp dir.
  */
 #include "config.h"
 
@@ -11,6 +14,7 @@
 #include <sys/wait.h>
 
 #include <inttypes.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +26,7 @@
 
 #include "check_suites.h"
 #include "notebook.h"
+#include "notebook_int.h"   /* nb_migrations: to build an old notebook */
 #include "testutil.h"
 #include "util.h"
 
@@ -265,6 +270,43 @@ sql_exec(const char *file, const char *sql)
 	sqlite3_close(db);
 }
 
+/* One text answer from a private connection to file: owned, or NULL. */
+static char *
+sql_text(const char *file, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	const char *t;
+	char *v = NULL;
+
+	ck_assert_int_eq(sqlite3_open(file, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
+	    SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (t = (const char *)sqlite3_column_text(st, 0)) != NULL)
+		v = xstrdup(t);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* Everything a finish could change in job id's row, as one string. */
+static char *
+job_row(const char *file, int64_t id)
+{
+	char *sql, *v;
+
+	sql = xasprintf("SELECT state || '|' || current || '|' || "
+	    "coalesce(error, '-') || '|' || coalesce(\"end\", '-') || '|' || "
+	    "coalesce(results, '-') || '|' || coalesce(exit_code, '-') || "
+	    "'|' || coalesce(stderr_tail, '-') FROM job WHERE id = %" PRId64,
+	    id);
+	v = sql_text(file, sql);
+	free(sql);
+	ck_assert_ptr_nonnull(v);
+	return v;
+}
+
 /* Open file expecting a refusal; returns the message. */
 static char *
 open_refused(const char *file)
@@ -403,6 +445,8 @@ START_TEST(test_sets)
 	ck_assert_int_eq(f.runner_pid, 4242);
 	ck_assert(f.heartbeat > 0);
 	notebook_set_clear(&f);
+	ok_or_die(notebook_set_status(nb, b.id, "stopped", 0, &err), err,
+	    "stopped");
 	ck_assert_int_eq(notebook_set_status(nb, b.id, "dancing", 1, &err),
 	    -1);
 	free(err);
@@ -587,11 +631,12 @@ START_TEST(test_requeue)
 	    "requeue b");
 	ok_or_die(finish(nb, a, NB_FAILED, NULL, true, &err), err,
 	    "requeue a");
-	/* Finishing twice is refused: nothing is recorded twice. */
-	ck_assert_int_eq(finish(nb, a, NB_OK, NULL, false, &err), -1);
-	ck_assert_msg(strstr(err, "not running") != NULL, "%s", err);
-	free(err);
-	err = NULL;
+	/* Finishing twice records nothing twice: the caller is told the
+	 * row is not running any more, without an error. */
+	ck_assert_int_eq(finish(nb, a, NB_OK, NULL, false, &err),
+	    NOTEBOOK_NOT_RUNNING);
+	ck_assert_ptr_null(err);
+	ck_assert_uint_eq(counts_of(nb, &s).n[NB_OK], 0);
 
 	/* The oldest queued row comes first. */
 	ck_assert_int_eq(notebook_next_queued(nb, s.id, &w, &err), 1);
@@ -843,7 +888,7 @@ END_TEST
 
 START_TEST(test_migration)
 {
-	char *file, *err = NULL;
+	char *file, *want, *err = NULL;
 	struct notebook *n = NULL;
 	struct stat sb;
 	static const char other[] = "CREATE TABLE photos (id INTEGER, "
@@ -880,8 +925,10 @@ START_TEST(test_migration)
 	sql_exec(file, "PRAGMA application_id = 1279414868; "
 	    "PRAGMA user_version = 99; CREATE TABLE future (x);");
 	err = open_refused(file);
-	ck_assert_msg(strstr(err, "newer labrat (schema 99, this labrat "
-	    "knows up to 1): upgrade labrat") != NULL, "%s", err);
+	want = xasprintf("newer labrat (schema 99, this labrat knows up to "
+	    "%d): upgrade labrat", NOTEBOOK_SCHEMA_VERSION);
+	ck_assert_msg(strstr(err, want) != NULL, "%s", err);
+	free(want);
 	free(err);
 	free(file);
 
@@ -1361,6 +1408,600 @@ START_TEST(test_transactions)
 }
 END_TEST
 
+/* Six points, all started: 0 ok {"r":1}, 1 failed {"r":2}, 2 failed,
+ * 3 cancelled, 4 ok {"r":0}; 5 still runs. */
+static void
+retry_fixture(struct nb_set *s, int64_t id[6])
+{
+	char *err = NULL;
+	int i;
+
+	make_set(nb, "retry", 6, 1, s);
+	for (i = 0; i < 6; i++)
+		id[i] = start_plain(nb, s, (uint64_t)i);
+	finish_ok(nb, id[0], "{\"r\":1}");
+	ok_or_die(finish(nb, id[1], NB_FAILED, "{\"r\":2}", false, &err), err,
+	    "fail 1");
+	ok_or_die(finish(nb, id[2], NB_FAILED, NULL, false, &err), err,
+	    "fail 2");
+	ok_or_die(finish(nb, id[3], NB_CANCELLED, NULL, false, &err), err,
+	    "cancel 3");
+	finish_ok(nb, id[4], "{\"r\":0}");
+}
+
+START_TEST(test_requeue_finished)
+{
+	struct nb_set s;
+	struct nb_counts c;
+	struct nb_work w;
+	struct seen x;
+	char *err = NULL, **v;
+	int64_t id[6];
+	uint64_t n;
+
+	retry_fixture(&s, id);
+	c = counts_of(nb, &s);
+	ck_assert(c.ready == 5.0 / 6.0);
+	ck_assert_page(page(nb, &s, "r", true, 0, 0, 10), "1,0,4,2,3,5");
+
+	ok_or_die(notebook_requeue(nb, s.id, NB_STATE_BIT(NB_FAILED), &n,
+	    &err), err, "requeue failed");
+	ck_assert_uint_eq(n, 2);
+	c = counts_of(nb, &s);
+	ck_assert_uint_eq(c.n[NB_FAILED], 0);
+	ck_assert_uint_eq(c.n[NB_QUEUED], 2);
+	ck_assert_uint_eq(c.n[NB_OK], 2);
+	ck_assert_uint_eq(c.n[NB_CANCELLED], 1);
+	ck_assert_uint_eq(c.n[NB_RUNNING], 1);
+	ck_assert_uint_eq(c.pending, 2);
+	ck_assert(c.ready == 3.0 / 6.0);
+
+	/* The failed rows stay, superseded; attempt 2 waits in their place
+	 * with the same parameters and no results. */
+	each(nb, &s, 0, false, &x);
+	ck_assert_uint_eq(x.n, 8);
+	ck_assert_uint_eq(x.point[1], 1);
+	ck_assert_int_eq(x.state[1], NB_FAILED);
+	ck_assert(!x.current[1]);
+	ck_assert_str_eq(x.results[1], "{\"r\":2}");
+	ck_assert_int_eq(x.state[2], NB_QUEUED);
+	ck_assert(x.current[2]);
+	ck_assert_int_eq(x.attempt[2], 2);
+	ck_assert_str_eq(x.params[2], "{\"p\":1}");
+	ck_assert_ptr_null(x.results[2]);
+	ck_assert_uint_eq(x.point[4], 2);
+	ck_assert_int_eq(x.state[4], NB_QUEUED);
+	ck_assert_int_eq(x.state[5], NB_CANCELLED);
+	ck_assert(x.current[5]);
+	seen_free(&x);
+	/* Result 2 left the sort index with its row; the parameters of the
+	 * queued attempts are there. */
+	ck_assert_page(page(nb, &s, "r", true, 0, 0, 10), "0,4,1,2,3,5");
+	ck_assert_page(page(nb, &s, "p", true, NB_STATE_BIT(NB_QUEUED), 0,
+	    10), "2,1");
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM value v "
+	    "JOIN job j ON j.id = v.job_id WHERE NOT j.current"), 0);
+
+	/* Nothing failed is left. */
+	ok_or_die(notebook_requeue(nb, s.id, NB_STATE_BIT(NB_FAILED), &n,
+	    &err), err, "requeue again");
+	ck_assert_uint_eq(n, 0);
+
+	/* The runner takes them like any retry. */
+	ck_assert_int_eq(notebook_next_queued(nb, s.id, &w, &err), 1);
+	ck_assert_uint_eq(w.point, 1);
+	ck_assert_int_eq(w.attempt, 2);
+	ok_or_die(notebook_job_start(nb, s.id, &w, "{\"p\":1}", 3000, "h", 0,
+	    &err), err, "start retry");
+	finish_ok(nb, w.job_id, "{\"r\":5}");
+	ck_assert_page(page(nb, &s, "r", true, 0, 0, 2), "1,0");
+
+	/* Cancelled ones when asked, ok ones too: a re-run of what ended. */
+	ok_or_die(notebook_requeue(nb, s.id, NB_STATE_BIT(NB_CANCELLED) |
+	    NB_STATE_BIT(NB_OK), &n, &err), err, "requeue ok and cancelled");
+	ck_assert_uint_eq(n, 4);
+	c = counts_of(nb, &s);
+	ck_assert_uint_eq(c.n[NB_QUEUED], 5);
+	ck_assert_uint_eq(c.n[NB_RUNNING], 1);
+	ck_assert_uint_eq(c.n[NB_OK] + c.n[NB_CANCELLED] + c.n[NB_FAILED], 0);
+	ck_assert(c.ready == 0);
+	ck_assert_uint_eq(c.pending, 5);
+	ck_assert_page(page(nb, &s, "r", false, 0, 0, 10), "0,1,2,3,4,5");
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM value "
+	    "WHERE name = 'r'"), 0);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM value "
+	    "WHERE name = 'p'"), 6);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM job"), 12);
+	/* A result name once seen stays a column of the set. */
+	ok_or_die(notebook_names(nb, s.id, NB_NAME_RESULT, &v, &err), err,
+	    "names");
+	ck_assert_uint_eq(util_strv_len(v), 1);
+	ck_assert_str_eq(v[0], "r");
+	util_strv_free(v);
+	notebook_set_clear(&s);
+}
+END_TEST
+
+START_TEST(test_requeue_refused)
+{
+	static const unsigned bad[] = {
+		0,
+		NB_STATE_BIT(NB_RUNNING),
+		NB_STATE_BIT(NB_QUEUED) | NB_STATE_BIT(NB_FAILED),
+		NB_STATE_BIT(NB_INTERRUPTED),
+		1u << NB_NSTATES,
+	};
+	struct nb_set s;
+	struct nb_counts c;
+	char *err = NULL;
+	int64_t id[6];
+	uint64_t n;
+	size_t i;
+
+	retry_fixture(&s, id);
+	/* Only finished jobs: a running one belongs to its runner. */
+	for (i = 0; i < UTIL_ARRLEN(bad); i++) {
+		n = 99;
+		ck_assert_int_eq(notebook_requeue(nb, s.id, bad[i], &n, &err),
+		    -1);
+		ck_assert_msg(strstr(err, "only finished jobs") != NULL, "%s",
+		    err);
+		ck_assert_uint_eq(n, 0);
+		free(err);
+		err = NULL;
+	}
+	ck_assert_int_eq(notebook_requeue(nb, 9999, NB_STATE_BIT(NB_FAILED),
+	    &n, &err), -1);
+	ck_assert_msg(strstr(err, "no result set with id 9999") != NULL, "%s",
+	    err);
+	free(err);
+	err = NULL;
+
+	/* Inside a caller's transaction that rolls back: nothing stays. */
+	ok_or_die(notebook_begin(nb, &err), err, "begin");
+	ok_or_die(notebook_requeue(nb, s.id, NB_STATE_BIT(NB_FAILED), &n,
+	    &err), err, "requeue");
+	ck_assert_uint_eq(n, 2);
+	notebook_rollback(nb);
+	c = counts_of(nb, &s);
+	ck_assert_uint_eq(c.n[NB_FAILED], 2);
+	ck_assert_uint_eq(c.n[NB_QUEUED], 0);
+
+	/* A locked set's results are final. */
+	ok_or_die(notebook_set_lock(nb, s.id, &err), err, "lock");
+	ck_assert_int_eq(notebook_requeue(nb, s.id, NB_STATE_BIT(NB_FAILED),
+	    &n, &err), -1);
+	ck_assert_msg(strstr(err, "result set 'retry' is locked") != NULL,
+	    "%s", err);
+	ck_assert_uint_eq(n, 0);
+	free(err);
+	c = counts_of(nb, &s);
+	ck_assert_uint_eq(c.n[NB_FAILED], 2);
+	ck_assert_uint_eq(c.n[NB_QUEUED], 0);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM job"), 6);
+	notebook_set_clear(&s);
+}
+END_TEST
+
+START_TEST(test_purge)
+{
+	struct notebook *other;
+	struct nb_set s;
+	struct nb_counts c;
+	struct seen x;
+	char *err = NULL, *row0, *row1;
+	int64_t id[5], v;
+	uint64_t n;
+	double t0;
+	int i;
+
+	make_set(nb, "purge", 6, 1, &s);
+	for (i = 0; i < 5; i++)
+		id[i] = start_plain(nb, &s, (uint64_t)i); /* at 1000 + i */
+	finish_ok(nb, id[0], "{\"y\":1}");
+
+	/* Running since before 1002.5: positions 1 and 2 (0 ended). */
+	t0 = util_now();
+	ok_or_die(notebook_purge(nb, s.id, 1002.5, "runner 4242 is gone", &n,
+	    &err), err, "purge");
+	ck_assert_uint_eq(n, 2);
+	c = counts_of(nb, &s);
+	ck_assert_uint_eq(c.n[NB_RUNNING], 2);
+	ck_assert_uint_eq(c.n[NB_CANCELLED], 2);
+	ck_assert_uint_eq(c.n[NB_OK], 1);
+	ck_assert_uint_eq(c.pending, 1);
+	ck_assert(c.ready == 0.5);
+	each(nb, &s, 0, false, &x);
+	ck_assert_uint_eq(x.n, 5);
+	for (i = 1; i <= 2; i++) {
+		ck_assert_int_eq(x.state[i], NB_CANCELLED);
+		ck_assert(x.current[i]);
+		ck_assert_str_eq(x.error[i], "runner 4242 is gone");
+		ck_assert(x.end[i] >= t0 && x.end[i] <= util_now());
+		ck_assert(x.start[i] == 1000 + i);
+	}
+	ck_assert_int_eq(x.state[3], NB_RUNNING);
+	ck_assert(x.end[3] == 0);
+	ck_assert_int_eq(x.state[0], NB_OK);
+	ck_assert(x.end[0] == 2000);
+	seen_free(&x);
+
+	/* The runner, still alive after all, finishes a purged job: it is
+	 * told so, and nothing is written (another connection sees no
+	 * change). */
+	ok_or_die(notebook_open(path, &other, &err), err, "open other");
+	v = notebook_data_version(other);
+	row0 = job_row(path, id[1]);
+	ck_assert_int_eq(finish(nb, id[1], NB_OK, "{\"y\":9}", false, &err),
+	    NOTEBOOK_NOT_RUNNING);
+	ck_assert_ptr_null(err);
+	ck_assert_int_eq(finish(nb, id[2], NB_FAILED, NULL, true, &err),
+	    NOTEBOOK_NOT_RUNNING);
+	ck_assert_ptr_null(err);
+	row1 = job_row(path, id[1]);
+	ck_assert_str_eq(row1, row0);
+	ck_assert_int_eq(notebook_data_version(other), v);
+	free(row0);
+	free(row1);
+	notebook_close(other);
+	c = counts_of(nb, &s);
+	ck_assert_uint_eq(c.n[NB_CANCELLED], 2);
+	ck_assert_uint_eq(c.n[NB_QUEUED], 0);
+	ck_assert_uint_eq(c.n[NB_OK], 1);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM job"), 5);
+	/* In a runner's batch, a stale finish spoils nothing else. */
+	ok_or_die(notebook_begin(nb, &err), err, "begin");
+	ck_assert_int_eq(finish(nb, id[1], NB_OK, NULL, false, &err),
+	    NOTEBOOK_NOT_RUNNING);
+	finish_ok(nb, id[3], "{\"y\":3}");
+	ok_or_die(notebook_commit(nb, &err), err, "commit");
+	c = counts_of(nb, &s);
+	ck_assert_uint_eq(c.n[NB_OK], 2);
+	ck_assert_uint_eq(c.n[NB_RUNNING], 1);
+
+	/* 0: every running job, with a default reason. */
+	ok_or_die(notebook_purge(nb, s.id, 0, NULL, &n, &err), err, "purge");
+	ck_assert_uint_eq(n, 1);
+	each(nb, &s, NB_STATE_BIT(NB_CANCELLED), true, &x);
+	ck_assert_uint_eq(x.n, 3);
+	ck_assert_uint_eq(x.point[2], 4);
+	ck_assert_ptr_nonnull(x.error[2]);
+	ck_assert_str_ne(x.error[2], "");
+	seen_free(&x);
+	ok_or_die(notebook_purge(nb, s.id, 0, NULL, &n, &err), err, "again");
+	ck_assert_uint_eq(n, 0);
+	c = counts_of(nb, &s);
+	ck_assert_uint_eq(c.n[NB_RUNNING], 0);
+	ck_assert_uint_eq(c.n[NB_CANCELLED], 3);
+	ck_assert(c.ready == 5.0 / 6.0);
+
+	/* Purged jobs can be retried; their old rows stay stale. */
+	ok_or_die(notebook_requeue(nb, s.id, NB_STATE_BIT(NB_CANCELLED), &n,
+	    &err), err, "retry cancelled");
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(counts_of(nb, &s).n[NB_QUEUED], 3);
+	ck_assert_int_eq(finish(nb, id[4], NB_OK, NULL, false, &err),
+	    NOTEBOOK_NOT_RUNNING);
+
+	/* Refusals: a time that is not one, a set that is not there, a
+	 * locked set. */
+	ck_assert_int_eq(notebook_purge(nb, s.id, NAN, NULL, &n, &err), -1);
+	ck_assert_msg(strstr(err, "purge time") != NULL, "%s", err);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(notebook_purge(nb, s.id, -1, NULL, &n, &err), -1);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(notebook_purge(nb, 9999, 0, NULL, &n, &err), -1);
+	ck_assert_msg(strstr(err, "no result set") != NULL, "%s", err);
+	free(err);
+	err = NULL;
+	ok_or_die(notebook_set_lock(nb, s.id, &err), err, "lock");
+	ck_assert_int_eq(notebook_purge(nb, s.id, 0, NULL, &n, &err), -1);
+	ck_assert_msg(strstr(err, "is locked") != NULL, "%s", err);
+	free(err);
+	notebook_set_clear(&s);
+}
+END_TEST
+
+/* Read set_id's control and purge_before through notebook_set_get. */
+static void
+control_of(struct notebook *n, int64_t set_id, const char *control,
+    double purge_before)
+{
+	struct nb_set g;
+	char *err = NULL;
+
+	ok_or_die(notebook_set_get(n, set_id, &g, &err), err, "set_get");
+	ck_assert_str_eq(g.control, control);
+	ck_assert_msg(g.purge_before == purge_before, "purge_before %g",
+	    g.purge_before);
+	notebook_set_clear(&g);
+}
+
+START_TEST(test_control)
+{
+	static const char *const good[] = { "pause", "cancel", "run" };
+	static const char *const bad[] = { "stop", "", "PAUSE", "run " };
+	struct notebook *other;
+	struct nb_set s;
+	char *err = NULL;
+	int64_t v;
+	size_t i;
+
+	make_set(nb, "ctl", 3, 1, &s);
+	ck_assert_str_eq(s.control, "run");
+	ck_assert(s.purge_before == 0);
+	control_of(nb, s.id, "run", 0);
+
+	/* A runner on another connection sees a change and re-reads. */
+	ok_or_die(notebook_open(path, &other, &err), err, "open other");
+	for (i = 0; i < UTIL_ARRLEN(good); i++) {
+		v = notebook_data_version(other);
+		ok_or_die(notebook_set_control(nb, s.id, good[i], &err), err,
+		    good[i]);
+		ck_assert_int_ne(notebook_data_version(other), v);
+		control_of(other, s.id, good[i], 0);
+	}
+	for (i = 0; i < UTIL_ARRLEN(bad); i++) {
+		ck_assert_int_eq(notebook_set_control(nb, s.id, bad[i], &err),
+		    -1);
+		ck_assert_msg(strstr(err, "run, pause or cancel") != NULL,
+		    "%s", err);
+		free(err);
+		err = NULL;
+	}
+	ck_assert_int_eq(notebook_set_control(nb, s.id, "stop", &err), -1);
+	ck_assert_msg(strstr(err, "'stop'") != NULL, "%s", err);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(notebook_set_control(nb, s.id, NULL, &err), -1);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(notebook_set_control(nb, 9999, "pause", &err), -1);
+	ck_assert_msg(strstr(err, "no result set with id 9999") != NULL, "%s",
+	    err);
+	free(err);
+	err = NULL;
+	control_of(nb, s.id, "run", 0);
+
+	/* purge_before: set, read back, reset. */
+	ok_or_die(notebook_set_purge_before(nb, s.id, 1234.5, &err), err,
+	    "purge_before");
+	control_of(other, s.id, "run", 1234.5);
+	ok_or_die(notebook_set_purge_before(nb, s.id, 0, &err), err,
+	    "reset purge_before");
+	control_of(other, s.id, "run", 0);
+	ck_assert_int_eq(notebook_set_purge_before(nb, s.id, -3, &err), -1);
+	ck_assert_msg(strstr(err, "purge time") != NULL, "%s", err);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(notebook_set_purge_before(nb, s.id, INFINITY, &err),
+	    -1);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(notebook_set_purge_before(nb, 9999, 5, &err), -1);
+	free(err);
+	err = NULL;
+	notebook_close(other);
+
+	/* A locked set: cancel is harmless, run and pause are refused;
+	 * purge_before can be reset but not set. */
+	ok_or_die(notebook_set_lock(nb, s.id, &err), err, "lock");
+	ck_assert_int_eq(notebook_set_control(nb, s.id, "pause", &err), -1);
+	ck_assert_str_eq(err, "result set 'ctl' is locked: its results are "
+	    "final (epyc finish()); start a new tag to run more");
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(notebook_set_control(nb, s.id, "run", &err), -1);
+	free(err);
+	err = NULL;
+	ok_or_die(notebook_set_control(nb, s.id, "cancel", &err), err,
+	    "cancel a locked set");
+	ck_assert_int_eq(notebook_set_purge_before(nb, s.id, 10, &err), -1);
+	ck_assert_msg(strstr(err, "is locked") != NULL, "%s", err);
+	free(err);
+	err = NULL;
+	ok_or_die(notebook_set_purge_before(nb, s.id, 0, &err), err,
+	    "reset on a locked set");
+	control_of(nb, s.id, "cancel", 0);
+	notebook_set_clear(&s);
+}
+END_TEST
+
+START_TEST(test_set_get_cwd)
+{
+	static const char cwd[] = "/home/r\xc3\xa9mi/sweeps/run 1";
+	struct nb_set s, t, g, *v;
+	char *err = NULL;
+	size_t n;
+
+	memset(&s, 0, sizeof s);
+	s.tag = xstrdup("here");
+	s.repeat = 1;
+	s.npoints = 2;
+	s.njobs = 2;
+	s.cwd = xstrdup(cwd);
+	ok_or_die(notebook_set_create(nb, &s, &err), err, "create");
+	ck_assert_str_eq(s.cwd, cwd);
+	ck_assert_str_eq(s.control, "run");
+
+	ok_or_die(notebook_set_get(nb, s.id, &g, &err), err, "get");
+	ck_assert_int_eq(g.id, s.id);
+	ck_assert_str_eq(g.tag, "here");
+	ck_assert_str_eq(g.cwd, cwd);
+	ck_assert_str_eq(g.control, "run");
+	ck_assert_str_eq(g.status, "new");
+	ck_assert_uint_eq(g.njobs, 2);
+	ck_assert(g.created == s.created);
+	notebook_set_clear(&g);
+
+	/* Read back by every path, after a reopen. */
+	notebook_close(nb);
+	ok_or_die(notebook_open(path, &nb, &err), err, "reopen");
+	ok_or_die(notebook_set_find(nb, "here", &g, &err), err, "find");
+	ck_assert_str_eq(g.cwd, cwd);
+	notebook_set_clear(&g);
+	ok_or_die(notebook_set_list(nb, &v, &n, &err), err, "list");
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(v[0].cwd, cwd);
+	ck_assert_str_eq(v[0].control, "run");
+	notebook_set_clear(&v[0]);
+	free(v);
+
+	/* No directory given: "" (not recorded). */
+	make_set(nb, "nowhere", 1, 1, &t);
+	ck_assert_str_eq(t.cwd, "");
+	ok_or_die(notebook_set_get(nb, t.id, &g, &err), err, "get");
+	ck_assert_str_eq(g.cwd, "");
+	notebook_set_clear(&g);
+	notebook_set_clear(&t);
+
+	/* A relative directory means nothing to a detached runner. */
+	memset(&t, 0, sizeof t);
+	t.tag = xstrdup("rel");
+	t.repeat = 1;
+	t.cwd = xstrdup("sweeps/run");
+	ck_assert_int_eq(notebook_set_create(nb, &t, &err), -1);
+	ck_assert_msg(strstr(err, "'sweeps/run' is not an absolute path") !=
+	    NULL, "%s", err);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(notebook_set_find(nb, "rel", &g, &err), -1);
+	free(err);
+	err = NULL;
+	notebook_set_clear(&t);
+
+	/* An id that names no set. */
+	ck_assert_int_eq(notebook_set_get(nb, 424242, &g, &err), -1);
+	ck_assert_msg(strstr(err, "no result set with id 424242") != NULL &&
+	    strstr(err, path) != NULL, "%s", err);
+	ck_assert_ptr_null(g.tag);
+	free(err);
+	notebook_set_clear(&s);
+}
+END_TEST
+
+/* A version-1 notebook as labrat 1 left it: a set, three jobs, their
+ * counters, names and sort values. */
+static void
+make_v1(const char *file)
+{
+	char *sql;
+
+	sql = xasprintf("PRAGMA application_id = %d; BEGIN; %s;\n"
+	    "PRAGMA user_version = 1; COMMIT;", NOTEBOOK_APPLICATION_ID,
+	    nb_migrations[0]);
+	sql_exec(file, sql);
+	free(sql);
+	sql_exec(file,
+	    "INSERT INTO resultset (tag, description, attributes, created, "
+	    "space, experiment, retries, seed, npoints, njobs, cursor, status) "
+	    "VALUES ('old', 'from labrat 1', '{\"k\":1}', 1700000000.5, "
+	    "'{\"x\":[1,2,3]}', '{\"argv\":[\"true\"]}', 1, -5, 3, 3, 2, "
+	    "'paused');"
+	    "INSERT INTO job (set_id, point, attempt, state, params, results, "
+	    "start, \"end\", exit_code) VALUES (1, 0, 1, 'ok', '{\"x\":1}', "
+	    "'{\"y\":7}', 10, 12, 0);"
+	    "INSERT INTO job (set_id, point, attempt, state, current, params, "
+	    "error, start, \"end\", exit_code) VALUES (1, 1, 1, 'failed', 0, "
+	    "'{\"x\":2}', 'exit 1', 11, 13, 1);"
+	    "INSERT INTO job (set_id, point, attempt, state, params) "
+	    "VALUES (1, 1, 2, 'queued', '{\"x\":2}');"
+	    "INSERT INTO name (set_id, kind, name) VALUES (1, 'param', 'x'), "
+	    "(1, 'result', 'y');"
+	    "INSERT INTO value (job_id, set_id, name, num) VALUES "
+	    "(1, 1, 'x', 1), (1, 1, 'y', 7), (3, 1, 'x', 2);");
+}
+
+START_TEST(test_migration_v1)
+{
+	struct notebook *n;
+	struct nb_set s;
+	struct nb_counts c;
+	struct nb_work w;
+	struct seen x;
+	sqlite3 *db;
+	char *file, *err = NULL;
+	int64_t id;
+
+	file = testutil_path(dir, "v1.db");
+	make_v1(file);
+	ck_assert_int_eq(sql_int(file, "PRAGMA user_version"), 1);
+	ck_assert_int_eq(sql_int(file, "SELECT count(*) FROM "
+	    "pragma_table_info('resultset') WHERE name = 'cwd'"), 0);
+	ck_assert_int_eq(sql_int(file, "SELECT n FROM counts WHERE "
+	    "state = 'ok'"), 1);
+
+	ok_or_die(notebook_open(file, &n, &err), err, "open v1");
+	ck_assert_int_eq(sql_int(file, "PRAGMA user_version"), 2);
+	ck_assert_int_eq(sql_int(file, "SELECT count(*) FROM "
+	    "pragma_table_info('resultset') WHERE name IN ('cwd', 'control', "
+	    "'purge_before')"), 3);
+	ok_or_die(notebook_set_find(n, "old", &s, &err), err, "find");
+	ck_assert_str_eq(s.description, "from labrat 1");
+	ck_assert_str_eq(s.attributes, "{\"k\":1}");
+	ck_assert(s.created == 1700000000.5);
+	ck_assert_str_eq(s.space, "{\"x\":[1,2,3]}");
+	ck_assert_str_eq(s.status, "paused");
+	ck_assert_int_eq(s.retries, 1);
+	ck_assert(s.seed == (uint64_t)-5);
+	ck_assert_uint_eq(s.cursor, 2);
+	ck_assert_uint_eq(s.njobs, 3);
+	ck_assert_str_eq(s.cwd, "");
+	ck_assert_str_eq(s.control, "run");
+	ck_assert(s.purge_before == 0);
+	c = counts_of(n, &s);
+	ck_assert_uint_eq(c.n[NB_OK], 1);
+	ck_assert_uint_eq(c.n[NB_QUEUED], 1);
+	ck_assert_uint_eq(c.n[NB_FAILED], 0);
+	ck_assert_uint_eq(c.pending, 2);
+	each(n, &s, 0, false, &x);
+	ck_assert_uint_eq(x.n, 3);
+	ck_assert_str_eq(x.results[0], "{\"y\":7}");
+	ck_assert_str_eq(x.error[1], "exit 1");
+	ck_assert(!x.current[1]);
+	ck_assert_int_eq(x.state[2], NB_QUEUED);
+	seen_free(&x);
+	ck_assert_page(page(n, &s, "x", true, 0, 0, 10), "1,0");
+
+	/* The campaign goes on where it was. */
+	ck_assert_int_eq(notebook_next_queued(n, s.id, &w, &err), 1);
+	ck_assert_uint_eq(w.point, 1);
+	ck_assert_int_eq(w.attempt, 2);
+	ok_or_die(notebook_job_start(n, s.id, &w, "{\"x\":2}", 20, "h", 0,
+	    &err), err, "start");
+	finish_ok(n, w.job_id, "{\"y\":8}");
+	id = start_at(n, &s, 2, "{\"x\":3}");
+	finish_ok(n, id, "{\"y\":9}");
+	c = counts_of(n, &s);
+	ck_assert_uint_eq(c.n[NB_OK], 3);
+	ck_assert(c.ready == 1);
+	ck_assert_page(page(n, &s, "y", true, 0, 0, 10), "2,1,0");
+	ok_or_die(notebook_set_control(n, s.id, "cancel", &err), err,
+	    "control");
+	notebook_close(n);
+	notebook_set_clear(&s);
+
+	/* Reopening upgrades nothing more, and loses nothing. */
+	ok_or_die(notebook_open(file, &n, &err), err, "reopen");
+	ck_assert_int_eq(sql_int(file, "PRAGMA user_version"), 2);
+	ok_or_die(notebook_set_find(n, "old", &s, &err), err, "find");
+	ck_assert_str_eq(s.control, "cancel");
+	ck_assert_uint_eq(counts_of(n, &s).n[NB_OK], 3);
+	notebook_close(n);
+	notebook_set_clear(&s);
+
+	/* The new column refuses a control labrat does not know, even from
+	 * sqlite3. */
+	ck_assert_int_eq(sqlite3_open(file, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "UPDATE resultset SET control = "
+	    "'bogus'", NULL, NULL, NULL), SQLITE_CONSTRAINT);
+	sqlite3_close(db);
+	free(file);
+}
+END_TEST
+
 Suite *
 suite_notebook(void)
 {
@@ -1386,6 +2027,12 @@ suite_notebook(void)
 	tcase_add_test(tc, test_utf8);
 	tcase_add_test(tc, test_data_version);
 	tcase_add_test(tc, test_transactions);
+	tcase_add_test(tc, test_requeue_finished);
+	tcase_add_test(tc, test_requeue_refused);
+	tcase_add_test(tc, test_purge);
+	tcase_add_test(tc, test_control);
+	tcase_add_test(tc, test_set_get_cwd);
+	tcase_add_test(tc, test_migration_v1);
 	suite_add_tcase(s, tc);
 	return s;
 }

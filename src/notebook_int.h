@@ -1,0 +1,181 @@
+/*
+ * notebook_int.h -- what the notebook's source files share and nobody else
+ * sees (SQLite's btree.h / btreeInt.h pattern): the connection, the cache
+ * of prepared statements, and the helpers that run, bind and read them.
+ * This is the only file of src/ that includes sqlite3.h.
+ *
+ *   notebook_sql.c    every SQL text: the schema migrations, the statements
+ *   notebook.c        open, checks, migrating, the statement cache,
+ *                     transactions
+ *   notebook_set.c    result sets: create, read, lock, status, control
+ *   notebook_job.c    the job life cycle: start, finish, retries, recover,
+ *                     requeue, purge
+ *   notebook_read.c   counts, visits, sorted pages, names, data_version
+ */
+#ifndef LABRAT_NOTEBOOK_INT_H
+#define LABRAT_NOTEBOOK_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "notebook.h"
+#include "util.h"
+
+/* How long a write waits for another writer before giving up (ms). */
+#define NOTEBOOK_BUSY_MS 5000
+
+/* The columns of a result set, in the order nb_set_from_row reads them. */
+#define NB_SET_COLS "id, tag, description, attributes, created, locked, " \
+	"space, experiment, backend, cores, timeout, mem_limit, retries, " \
+	"repeat, sequential, seed, npoints, njobs, cursor, status, " \
+	"runner_pid, heartbeat, cwd, control, purge_before"
+
+/* The columns of a job (aliased j), in the order nb_job_from_row reads
+ * them. */
+#define NB_JOB_COLS "j.id, j.point, j.rep, j.attempt, j.state, j.current, " \
+	"j.params, j.results, j.error, j.stderr_tail, j.host, j.engine, " \
+	"j.start, j.\"end\", j.exit_code, j.signal, j.maxrss_kb, " \
+	"j.cpu_user, j.cpu_sys, j.truncated"
+
+/* True if job j's state is in the NB_STATE_BIT mask ?3 (0: all). */
+#define NB_STATE_FILTER "(?3 = 0 OR ((?3 >> (CASE j.state " \
+	"WHEN 'queued' THEN 0 WHEN 'running' THEN 1 WHEN 'ok' THEN 2 " \
+	"WHEN 'failed' THEN 3 WHEN 'interrupted' THEN 4 " \
+	"WHEN 'cancelled' THEN 5 END)) & 1))"
+
+/* Every statement the notebook runs more than once (SQL in nb_sql). */
+enum nb_stmt {
+	ST_BEGIN,
+	ST_BEGIN_READ,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_SAVEPOINT,
+	ST_RELEASE,
+	ST_ROLLBACK_TO,
+	ST_DATA_VERSION,
+	ST_SET_INSERT,
+	ST_SET_FIND,
+	ST_SET_GET,
+	ST_SET_LIST,
+	ST_SET_LOCK,
+	ST_SET_STATUS,
+	ST_SET_HEARTBEAT,
+	ST_SET_CONTROL,
+	ST_SET_PURGE_BEFORE,
+	ST_SET_WORK,
+	ST_SET_ADVANCE,
+	ST_COUNTS,
+	ST_NEXT_QUEUED,
+	ST_JOB_LOAD,
+	ST_JOB_INSERT,
+	ST_JOB_RUN,
+	ST_JOB_FINISH,
+	ST_JOB_REQUEUE,
+	ST_JOB_SUPERSEDE,
+	ST_JOB_INTERRUPT,
+	ST_JOB_PURGE,
+	ST_JOB_IN_STATE,
+	ST_JOB_PARAMS,
+	ST_FAILURES,
+	ST_VALUE_PARAM,
+	ST_VALUE_RESULT,
+	ST_VALUE_MOVE,
+	ST_VALUE_DROP,
+	ST_NAME_INSERT,
+	ST_NAME_LIST,
+	ST_NAME_KNOWN,
+	ST_JOBS_EACH,
+	ST_COUNT
+};
+
+/* The SQL of each cached statement (notebook_sql.c). */
+extern const char *const nb_sql[ST_COUNT];
+/* Migration step N (nb_migrations[N - 1]) turns schema N-1 into schema N;
+ * there are NOTEBOOK_SCHEMA_VERSION of them (notebook_sql.c). */
+extern const char *const nb_migrations[];
+
+/* The sorts of notebook_jobs_page, and the parts ("arms") a page is read
+ * in (notebook_read.c): the size of the page statement cache. */
+#define NB_NSORTS 7
+#define NB_NARMS 3
+/* Page statements: [sort][arm][descending][count]. */
+#define NB_NPAGE (NB_NSORTS * NB_NARMS * 2 * 2)
+
+struct notebook {
+	sqlite3 *db;
+	char *path;
+	int depth;                      /* notebook_begin nesting */
+	sqlite3_stmt *stmt[ST_COUNT];   /* prepared on first use */
+	sqlite3_stmt *page[NB_NPAGE];
+};
+
+/* notebook.c: errors, the statement cache, one write at a time. */
+void nb_error(struct notebook *nb, const char *what, char **err);
+sqlite3_stmt *nb_prepare(struct notebook *nb, sqlite3_stmt **slot,
+    const char *sql, char **err);
+sqlite3_stmt *nb_stmt(struct notebook *nb, enum nb_stmt id, char **err);
+int nb_run(struct notebook *nb, sqlite3_stmt *st, const char *what,
+    char **err);
+int nb_exec(struct notebook *nb, enum nb_stmt id, char **err);
+int nb_write_begin(struct notebook *nb, bool *own, char **err);
+int nb_write_end(struct notebook *nb, bool own, int rc, char **err);
+
+/* notebook_set.c: the checks every write to a set's jobs makes. */
+char *nb_no_set_error(struct notebook *nb, int64_t set_id);
+char *nb_locked_error(const char *tag);
+int nb_set_work(struct notebook *nb, int64_t set_id, uint64_t pos,
+    bool fresh, char **err);
+
+/* Bind s (NULL: SQL NULL); s must outlive the statement's step. */
+static inline void
+nb_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+/* Bind v, or NULL when v is the "none" value. */
+static inline void
+nb_bind_int_or_null(sqlite3_stmt *st, int i, int64_t v, int64_t none)
+{
+	if (v == none)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, v);
+}
+
+/* A copy of text column i, or NULL. */
+static inline char *
+nb_column_strdup(sqlite3_stmt *st, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+
+	return s == NULL ? NULL : xstrdup(s);
+}
+
+/* Integer column i, or none if it is NULL. */
+static inline int64_t
+nb_column_int(sqlite3_stmt *st, int i, int64_t none)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return none;
+	return sqlite3_column_int64(st, i);
+}
+
+/* s as UTF-8 text in b (bad bytes replaced); NULL stays NULL. */
+static inline const char *
+nb_utf8(struct buf *b, const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	buf_reset(b);
+	util_utf8_sanitize(b, s, strlen(s));
+	return b->data;
+}
+
+#endif

@@ -1,0 +1,646 @@
+/*
+ * notebook_job.c -- the life of a job row: a queued or fresh position
+ * starts running, then ends ok, failed or cancelled, in one transaction
+ * each, with its parameter and result values indexed for sorting.  Retries
+ * and the clean-ups after a runner is gone all go through one requeue: the
+ * row stops being current and a queued attempt+1 of the same (point, rep)
+ * takes its place.  `labrat retry` re-queues finished jobs; a purge gives
+ * up on running ones.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "notebook_int.h"
+
+/* Find the oldest queued job of the set. */
+int
+notebook_next_queued(struct notebook *nb, int64_t set_id, struct nb_work *w,
+    char **err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = nb_stmt(nb, ST_NEXT_QUEUED, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, set_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(w, 0, sizeof *w);
+		w->job_id = sqlite3_column_int64(st, 0);
+		w->point = (uint64_t)sqlite3_column_int64(st, 1);
+		w->rep = sqlite3_column_int(st, 2);
+		w->attempt = sqlite3_column_int(st, 3);
+	} else if (rc != SQLITE_DONE)
+		nb_error(nb, "looking for queued jobs", err);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Record name as a parameter or result name of the set (first time). */
+static int
+nb_name_add(struct notebook *nb, int64_t set_id, enum nb_name_kind kind,
+    const char *name, char **err)
+{
+	sqlite3_stmt *st;
+
+	if ((st = nb_stmt(nb, ST_NAME_INSERT, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, set_id);
+	nb_bind_text(st, 2, kind == NB_NAME_PARAM ? "param" : "result");
+	nb_bind_text(st, 3, name);
+	return nb_run(nb, st, "recording a name", err);
+}
+
+/*
+ * Store the members of obj as job_id's sortable values and record their
+ * names: numbers (and booleans) in num, strings (and arrays, objects) in
+ * txt; null has no value.  A result never overrides a parameter's value.
+ */
+static int
+nb_values_add(struct notebook *nb, int64_t job_id, int64_t set_id,
+    enum nb_name_kind kind, const struct json_object *obj, char **err)
+{
+	const struct json_member *m;
+	sqlite3_stmt *st;
+	double num;
+	size_t i;
+
+	for (i = 0; i < obj->n; i++) {
+		m = &obj->members[i];
+		if (nb_name_add(nb, set_id, kind, m->name, err) != 0)
+			return -1;
+		if (m->type == JSON_NULL)
+			continue;
+		num = m->type == JSON_NUMBER ? strtod(m->text, NULL) :
+		    m->type == JSON_TRUE ? 1 : 0;
+		if (isnan(num))
+			continue;
+		if ((st = nb_stmt(nb, kind == NB_NAME_PARAM ? ST_VALUE_PARAM :
+		    ST_VALUE_RESULT, err)) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, job_id);
+		sqlite3_bind_int64(st, 2, set_id);
+		nb_bind_text(st, 3, m->name);
+		switch (m->type) {
+		case JSON_NUMBER:
+		case JSON_TRUE:
+		case JSON_FALSE:
+			sqlite3_bind_double(st, 4, num);
+			sqlite3_bind_null(st, 5);
+			break;
+		default:
+			sqlite3_bind_null(st, 4);
+			sqlite3_bind_text(st, 5, m->text, (int)m->len,
+			    SQLITE_STATIC);
+			break;
+		}
+		if (nb_run(nb, st, "indexing a value", err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Parse json (what: "parameters", "results") as one object. */
+static int
+nb_parse_object(struct notebook *nb, const char *json, const char *what,
+    struct json_object *obj, char **err)
+{
+	char *perr = NULL;
+
+	if (json_parse_object(json, strlen(json), obj, &perr, NULL) == 0)
+		return 0;
+	*err = xasprintf("notebook %s: the job's %s are not a JSON object: "
+	    "%s", nb->path, what, perr);
+	free(perr);
+	return -1;
+}
+
+/* The job row's owner and state, with its set's tag and lock. */
+struct nb_jobinfo {
+	int64_t set_id;
+	enum nb_state state;
+	bool current;
+	uint64_t point;
+	int rep;
+	int attempt;
+	char *tag;
+	bool locked;
+};
+
+/* Load job_id's row into ji. */
+static int
+nb_job_load(struct notebook *nb, int64_t job_id, struct nb_jobinfo *ji,
+    char **err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(ji, 0, sizeof *ji);
+	if ((st = nb_stmt(nb, ST_JOB_LOAD, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, job_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ji->set_id = sqlite3_column_int64(st, 0);
+		notebook_state_parse((const char *)sqlite3_column_text(st, 1),
+		    &ji->state);
+		ji->current = sqlite3_column_int(st, 2) != 0;
+		ji->point = (uint64_t)sqlite3_column_int64(st, 3);
+		ji->rep = sqlite3_column_int(st, 4);
+		ji->attempt = sqlite3_column_int(st, 5);
+		ji->tag = nb_column_strdup(st, 6);
+		ji->locked = sqlite3_column_int(st, 7) != 0;
+	} else if (rc == SQLITE_DONE)
+		*err = xasprintf("notebook %s: no job with id %" PRId64,
+		    nb->path, job_id);
+	else
+		nb_error(nb, "reading a job", err);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Index the parameters of job_id (a fresh retry) from its params text. */
+static int
+nb_job_reindex(struct notebook *nb, int64_t job_id, char **err)
+{
+	struct json_object obj;
+	sqlite3_stmt *st;
+	int64_t set_id;
+	char *params;
+	int rc;
+
+	if ((st = nb_stmt(nb, ST_JOB_PARAMS, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, job_id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		nb_error(nb, "reading a job's parameters", err);
+		sqlite3_reset(st);
+		return -1;
+	}
+	set_id = sqlite3_column_int64(st, 0);
+	params = nb_column_strdup(st, 1);
+	sqlite3_reset(st);
+	rc = nb_parse_object(nb, params != NULL ? params : "{}", "parameters",
+	    &obj, err);
+	free(params);
+	if (rc != 0)
+		return -1;
+	rc = nb_values_add(nb, job_id, set_id, NB_NAME_PARAM, &obj, err);
+	json_object_free(&obj);
+	return rc;
+}
+
+/*
+ * Queue attempt+1 of job_id, which the caller has just made not current
+ * (and which keeps its own state).  The sort values of a running job are
+ * its parameters only: they move to the new row.  Those of a finished job
+ * (finished true) may include results, which a queued row must not have:
+ * they are dropped and the parameters indexed again.  *new_id (if not
+ * NULL) is the new row.
+ */
+static int
+nb_job_requeue(struct notebook *nb, int64_t job_id, bool finished,
+    int64_t *new_id, char **err)
+{
+	sqlite3_stmt *st;
+	int64_t id;
+
+	if ((st = nb_stmt(nb, ST_JOB_REQUEUE, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, job_id);
+	if (nb_run(nb, st, "queueing a retry", err) != 0)
+		return -1;
+	id = sqlite3_last_insert_rowid(nb->db);
+	if ((st = nb_stmt(nb, finished ? ST_VALUE_DROP : ST_VALUE_MOVE,
+	    err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, job_id);
+	if (!finished)
+		sqlite3_bind_int64(st, 2, id);
+	if (nb_run(nb, st, finished ? "dropping a retried job's values" :
+	    "moving values to a retry", err) != 0)
+		return -1;
+	if (finished && nb_job_reindex(nb, id, err) != 0)
+		return -1;
+	if (new_id != NULL)
+		*new_id = id;
+	return 0;
+}
+
+/* The ids of the set's current jobs in state, oldest first: an array the
+ * caller frees, of *len. */
+static int
+nb_job_ids(struct notebook *nb, int64_t set_id, enum nb_state state,
+    int64_t **ids, size_t *len, char **err)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*len = 0;
+	if ((st = nb_stmt(nb, ST_JOB_IN_STATE, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, set_id);
+	nb_bind_text(st, 2, notebook_state_name(state));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*len == cap) {
+			cap = cap == 0 ? 64 : cap * 2;
+			*ids = xreallocarray(*ids, cap, sizeof **ids);
+		}
+		(*ids)[(*len)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		nb_error(nb, "looking for jobs", err);
+		free(*ids);
+		*ids = NULL;
+		*len = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* The body of notebook_job_start, inside its transaction. */
+static int
+nb_job_start(struct notebook *nb, int64_t set_id, struct nb_work *w,
+    const char *params, const struct json_object *obj, double start,
+    const char *host, int engine, char **err)
+{
+	struct nb_jobinfo ji;
+	sqlite3_stmt *st;
+	bool fresh = w->job_id == 0;
+	int rc = -1;
+
+	memset(&ji, 0, sizeof ji);
+	if (!fresh) {
+		if (nb_job_load(nb, w->job_id, &ji, err) != 0)
+			return -1;
+		if (ji.set_id != set_id || ji.state != NB_QUEUED ||
+		    !ji.current) {
+			*err = xasprintf("notebook %s: job %" PRId64 " is not "
+			    "a queued job of this result set (it is %s)",
+			    nb->path, w->job_id, notebook_state_name(ji.state));
+			goto out;
+		}
+	}
+	if (nb_set_work(nb, set_id, w->pos, fresh, err) != 0)
+		goto out;
+	if (fresh) {
+		if ((st = nb_stmt(nb, ST_JOB_INSERT, err)) == NULL)
+			goto out;
+		sqlite3_bind_int64(st, 1, set_id);
+		sqlite3_bind_int64(st, 2, (int64_t)w->point);
+		sqlite3_bind_int(st, 3, w->rep);
+		sqlite3_bind_int(st, 4, w->attempt > 0 ? w->attempt : 1);
+		nb_bind_text(st, 5, params);
+		nb_bind_text(st, 6, host);
+		nb_bind_int_or_null(st, 7, engine, -1);
+		sqlite3_bind_double(st, 8, start);
+		if (nb_run(nb, st, "recording a job start", err) != 0)
+			goto out;
+		w->job_id = sqlite3_last_insert_rowid(nb->db);
+		w->attempt = w->attempt > 0 ? w->attempt : 1;
+		if ((st = nb_stmt(nb, ST_SET_ADVANCE, err)) == NULL)
+			goto out;
+		sqlite3_bind_int64(st, 1, set_id);
+		if (nb_run(nb, st, "advancing the cursor", err) != 0)
+			goto out;
+	} else {
+		if ((st = nb_stmt(nb, ST_JOB_RUN, err)) == NULL)
+			goto out;
+		sqlite3_bind_int64(st, 1, w->job_id);
+		nb_bind_text(st, 2, params);
+		nb_bind_text(st, 3, host);
+		nb_bind_int_or_null(st, 4, engine, -1);
+		sqlite3_bind_double(st, 5, start);
+		if (nb_run(nb, st, "recording a job start", err) != 0)
+			goto out;
+		w->point = ji.point;
+		w->rep = ji.rep;
+		w->attempt = ji.attempt;
+	}
+	rc = nb_values_add(nb, w->job_id, set_id, NB_NAME_PARAM, obj, err);
+out:
+	free(ji.tag);
+	return rc;
+}
+
+/* Record that a job started, in one transaction. */
+int
+notebook_job_start(struct notebook *nb, int64_t set_id, struct nb_work *w,
+    const char *params_json, double start, const char *host, int engine,
+    char **err)
+{
+	struct json_object obj;
+	struct buf hb;
+	int64_t old_id = w->job_id;
+	bool own;
+	int rc;
+
+	if (params_json == NULL)
+		params_json = "{}";
+	if (nb_parse_object(nb, params_json, "parameters", &obj, err) != 0)
+		return -1;
+	if (nb_write_begin(nb, &own, err) != 0) {
+		json_object_free(&obj);
+		return -1;
+	}
+	buf_init(&hb);
+	rc = nb_job_start(nb, set_id, w, params_json, &obj, start,
+	    nb_utf8(&hb, host), engine, err);
+	buf_free(&hb);
+	json_object_free(&obj);
+	if (nb_write_end(nb, own, rc, err) != 0) {
+		w->job_id = old_id;
+		return -1;
+	}
+	return 0;
+}
+
+/* The body of notebook_job_finish, inside its transaction. */
+static int
+nb_job_finish(struct notebook *nb, int64_t job_id, const struct nb_outcome *o,
+    const struct json_object *res, char **err)
+{
+	struct nb_jobinfo ji;
+	struct buf eb, tb;
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	if (nb_job_load(nb, job_id, &ji, err) != 0)
+		return -1;
+	buf_init(&eb);
+	buf_init(&tb);
+	if (ji.locked) {
+		*err = nb_locked_error(ji.tag);
+		goto out;
+	}
+	/* Purged, recovered or finished already: the caller's result is
+	 * stale, and nothing is recorded twice. */
+	if (ji.state != NB_RUNNING) {
+		rc = NOTEBOOK_NOT_RUNNING;
+		goto out;
+	}
+	if ((st = nb_stmt(nb, ST_JOB_FINISH, err)) == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, job_id);
+	nb_bind_text(st, 2, notebook_state_name(o->state));
+	sqlite3_bind_int(st, 3, !o->requeue);
+	nb_bind_text(st, 4, o->results_json);
+	nb_bind_text(st, 5, nb_utf8(&eb, o->error));
+	nb_bind_text(st, 6, nb_utf8(&tb, o->stderr_tail));
+	if (o->start > 0)
+		sqlite3_bind_double(st, 7, o->start);
+	else
+		sqlite3_bind_null(st, 7);
+	sqlite3_bind_double(st, 8, o->end);
+	nb_bind_int_or_null(st, 9, o->exit_code, -1);
+	nb_bind_int_or_null(st, 10, o->signal, 0);
+	nb_bind_int_or_null(st, 11, o->maxrss_kb, -1);
+	sqlite3_bind_double(st, 12, o->cpu_user);
+	sqlite3_bind_double(st, 13, o->cpu_sys);
+	sqlite3_bind_int(st, 14, o->truncated);
+	if (nb_run(nb, st, "recording a job's end", err) != 0)
+		goto out;
+	if (o->requeue)
+		rc = nb_job_requeue(nb, job_id, false, NULL, err);
+	else if (res != NULL)
+		rc = nb_values_add(nb, job_id, ji.set_id, NB_NAME_RESULT, res,
+		    err);
+	else
+		rc = 0;
+	/* A superseded attempt's result names still count as seen. */
+	if (rc == 0 && o->requeue && res != NULL) {
+		size_t i;
+
+		for (i = 0; i < res->n && rc == 0; i++)
+			rc = nb_name_add(nb, ji.set_id, NB_NAME_RESULT,
+			    res->members[i].name, err);
+	}
+out:
+	buf_free(&eb);
+	buf_free(&tb);
+	free(ji.tag);
+	return rc;
+}
+
+/* Record how a running job ended, in one transaction. */
+int
+notebook_job_finish(struct notebook *nb, int64_t job_id,
+    const struct nb_outcome *o, char **err)
+{
+	struct json_object res;
+	bool own, have = false;
+	int rc;
+
+	if (o->state != NB_OK && o->state != NB_FAILED &&
+	    o->state != NB_CANCELLED) {
+		*err = xasprintf("notebook %s: a job cannot end as %s",
+		    nb->path, notebook_state_name(o->state));
+		return -1;
+	}
+	if (o->results_json != NULL) {
+		if (nb_parse_object(nb, o->results_json, "results", &res,
+		    err) != 0)
+			return -1;
+		have = true;
+	}
+	if (nb_write_begin(nb, &own, err) != 0)
+		rc = -1;
+	else {
+		rc = nb_job_finish(nb, job_id, o, have ? &res : NULL, err);
+		if (rc == NOTEBOOK_NOT_RUNNING) {
+			/* Nothing was written: end the (empty) write. */
+			if (nb_write_end(nb, own, 0, err) != 0)
+				rc = -1;
+		} else
+			rc = nb_write_end(nb, own, rc, err);
+	}
+	if (have)
+		json_object_free(&res);
+	return rc;
+}
+
+/* Count the failed attempts of (point, rep). */
+int
+notebook_failures(struct notebook *nb, int64_t set_id, uint64_t point,
+    int rep, int *n, char **err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*n = 0;
+	if ((st = nb_stmt(nb, ST_FAILURES, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, set_id);
+	sqlite3_bind_int64(st, 2, (int64_t)point);
+	sqlite3_bind_int(st, 3, rep);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*n = sqlite3_column_int(st, 0);
+	else
+		nb_error(nb, "counting failures", err);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* The body of notebook_recover, inside its transaction. */
+static int
+nb_recover(struct notebook *nb, int64_t set_id, uint64_t *n, char **err)
+{
+	sqlite3_stmt *st;
+	int64_t *ids;
+	size_t len, i;
+
+	if (nb_set_work(nb, set_id, 0, false, err) != 0 ||
+	    nb_job_ids(nb, set_id, NB_RUNNING, &ids, &len, err) != 0)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if ((st = nb_stmt(nb, ST_JOB_INTERRUPT, err)) == NULL)
+			break;
+		sqlite3_bind_int64(st, 1, ids[i]);
+		if (nb_run(nb, st, "marking a job interrupted", err) != 0 ||
+		    nb_job_requeue(nb, ids[i], false, NULL, err) != 0)
+			break;
+	}
+	free(ids);
+	if (i < len)
+		return -1;
+	*n = len;
+	return 0;
+}
+
+/* Turn the set's running jobs into interrupted ones and queue retries. */
+int
+notebook_recover(struct notebook *nb, int64_t set_id, uint64_t *n,
+    char **err)
+{
+	bool own;
+	int rc;
+
+	*n = 0;
+	if (nb_write_begin(nb, &own, err) != 0)
+		return -1;
+	rc = nb_recover(nb, set_id, n, err);
+	if (nb_write_end(nb, own, rc, err) != 0) {
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* The body of notebook_requeue, inside its transaction. */
+static int
+nb_requeue(struct notebook *nb, int64_t set_id, unsigned states, uint64_t *n,
+    char **err)
+{
+	sqlite3_stmt *st;
+	int64_t *ids;
+	size_t len, i;
+	int state;
+
+	if (nb_set_work(nb, set_id, 0, false, err) != 0)
+		return -1;
+	for (state = 0; state < NB_NSTATES; state++) {
+		if ((states & NB_STATE_BIT(state)) == 0)
+			continue;
+		if (nb_job_ids(nb, set_id, (enum nb_state)state, &ids, &len,
+		    err) != 0)
+			return -1;
+		for (i = 0; i < len; i++) {
+			if ((st = nb_stmt(nb, ST_JOB_SUPERSEDE, err)) == NULL)
+				break;
+			sqlite3_bind_int64(st, 1, ids[i]);
+			if (nb_run(nb, st, "superseding a job", err) != 0 ||
+			    nb_job_requeue(nb, ids[i], true, NULL, err) != 0)
+				break;
+		}
+		free(ids);
+		if (i < len)
+			return -1;
+		*n += len;
+	}
+	return 0;
+}
+
+/* Queue a fresh attempt of every current job in one of the states. */
+int
+notebook_requeue(struct notebook *nb, int64_t set_id, unsigned states,
+    uint64_t *n, char **err)
+{
+	const unsigned finished = NB_STATE_BIT(NB_OK) |
+	    NB_STATE_BIT(NB_FAILED) | NB_STATE_BIT(NB_CANCELLED);
+	bool own;
+	int rc;
+
+	*n = 0;
+	if (states == 0 || (states & ~finished) != 0) {
+		*err = xasprintf("notebook %s: only finished jobs (ok, failed, "
+		    "cancelled) can be queued again", nb->path);
+		return -1;
+	}
+	if (nb_write_begin(nb, &own, err) != 0)
+		return -1;
+	rc = nb_requeue(nb, set_id, states, n, err);
+	if (nb_write_end(nb, own, rc, err) != 0) {
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* The body of notebook_purge, inside its transaction. */
+static int
+nb_purge(struct notebook *nb, int64_t set_id, double before,
+    const char *reason, uint64_t *n, char **err)
+{
+	sqlite3_stmt *st;
+	struct buf rb;
+	int rc;
+
+	if (nb_set_work(nb, set_id, 0, false, err) != 0 ||
+	    (st = nb_stmt(nb, ST_JOB_PURGE, err)) == NULL)
+		return -1;
+	buf_init(&rb);
+	sqlite3_bind_int64(st, 1, set_id);
+	nb_bind_text(st, 2, nb_utf8(&rb, reason));
+	sqlite3_bind_double(st, 3, util_now());
+	sqlite3_bind_double(st, 4, before);
+	rc = nb_run(nb, st, "giving up on running jobs", err);
+	if (rc == 0)
+		*n = (uint64_t)sqlite3_changes(nb->db);
+	buf_free(&rb);
+	return rc;
+}
+
+/* Give up on the set's jobs that have been running since before `before`. */
+int
+notebook_purge(struct notebook *nb, int64_t set_id, double before,
+    const char *reason, uint64_t *n, char **err)
+{
+	bool own;
+	int rc;
+
+	*n = 0;
+	if (!isfinite(before) || before < 0) {
+		*err = xasprintf("notebook %s: purge time %g is not a time "
+		    "(seconds since the epoch) or 0", nb->path, before);
+		return -1;
+	}
+	if (reason == NULL || *reason == '\0')
+		reason = "cancelled: given up while it ran";
+	if (nb_write_begin(nb, &own, err) != 0)
+		return -1;
+	rc = nb_purge(nb, set_id, before, reason, n, err);
+	if (nb_write_end(nb, own, rc, err) != 0) {
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}

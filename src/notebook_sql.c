@@ -1,0 +1,218 @@
+/*
+ * notebook_sql.c -- every SQL text the notebook runs: the migration steps
+ * that build and upgrade the schema (doc/notebook.md describes it), and
+ * the statements notebook.c prepares once per connection and caches.
+ */
+#include "config.h"
+
+#include "notebook_int.h"
+
+/*
+ * The migration steps: step N turns schema N-1 into schema N, and runs in
+ * one transaction with the user_version bump.  Append, never edit.
+ */
+const char *const nb_migrations[] = {
+	/* 1: the first schema. */
+	"CREATE TABLE resultset (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	tag TEXT NOT NULL UNIQUE,\n"
+	"	description TEXT NOT NULL DEFAULT '',\n"
+	"	attributes TEXT NOT NULL DEFAULT '{}',\n"
+	"	created REAL NOT NULL,\n"
+	"	locked INTEGER NOT NULL DEFAULT 0,\n"
+	"	space TEXT,\n"
+	"	experiment TEXT,\n"
+	"	backend TEXT NOT NULL DEFAULT 'local',\n"
+	"	cores INTEGER NOT NULL DEFAULT 0,\n"
+	"	timeout REAL NOT NULL DEFAULT 0,\n"
+	"	mem_limit INTEGER NOT NULL DEFAULT 0,\n"
+	"	retries INTEGER NOT NULL DEFAULT 0,\n"
+	"	repeat INTEGER NOT NULL DEFAULT 1,\n"
+	"	sequential INTEGER NOT NULL DEFAULT 0,\n"
+	"	seed INTEGER NOT NULL DEFAULT 0,\n"
+	"	npoints INTEGER NOT NULL,\n"
+	"	njobs INTEGER NOT NULL,\n"
+	"	cursor INTEGER NOT NULL DEFAULT 0,\n"
+	"	status TEXT NOT NULL DEFAULT 'new',\n"
+	"	runner_pid INTEGER NOT NULL DEFAULT 0,\n"
+	"	heartbeat REAL NOT NULL DEFAULT 0\n"
+	");\n"
+	"CREATE TABLE job (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	set_id INTEGER NOT NULL\n"
+	"	    REFERENCES resultset(id) ON DELETE CASCADE,\n"
+	"	point INTEGER NOT NULL,\n"
+	"	rep INTEGER NOT NULL DEFAULT 0,\n"
+	"	attempt INTEGER NOT NULL DEFAULT 1,\n"
+	"	state TEXT NOT NULL CHECK (state IN ('queued', 'running',\n"
+	"	    'ok', 'failed', 'interrupted', 'cancelled')),\n"
+	"	current INTEGER NOT NULL DEFAULT 1,\n"
+	"	params TEXT NOT NULL DEFAULT '{}',\n"
+	"	results TEXT,\n"
+	"	error TEXT,\n"
+	"	stderr_tail TEXT,\n"
+	"	host TEXT,\n"
+	"	engine INTEGER,\n"
+	"	start REAL,\n"
+	"	\"end\" REAL,\n"
+	"	elapsed REAL GENERATED ALWAYS AS (\"end\" - start) VIRTUAL,\n"
+	"	exit_code INTEGER,\n"
+	"	signal INTEGER,\n"
+	"	maxrss_kb INTEGER,\n"
+	"	cpu_user REAL,\n"
+	"	cpu_sys REAL,\n"
+	"	truncated INTEGER NOT NULL DEFAULT 0\n"
+	");\n"
+	"CREATE UNIQUE INDEX job_attempt\n"
+	"    ON job (set_id, point, rep, attempt);\n"
+	"CREATE UNIQUE INDEX job_current ON job (set_id, point, rep)\n"
+	"    WHERE current;\n"
+	"CREATE INDEX job_state ON job (set_id, state) WHERE current;\n"
+	"CREATE INDEX job_start ON job (set_id, start) WHERE current;\n"
+	"CREATE INDEX job_end ON job (set_id, \"end\") WHERE current;\n"
+	"CREATE INDEX job_elapsed ON job (set_id, elapsed) WHERE current;\n"
+	"CREATE INDEX job_maxrss ON job (set_id, maxrss_kb) WHERE current;\n"
+	"CREATE TABLE counts (\n"
+	"	set_id INTEGER NOT NULL\n"
+	"	    REFERENCES resultset(id) ON DELETE CASCADE,\n"
+	"	state TEXT NOT NULL,\n"
+	"	n INTEGER NOT NULL,\n"
+	"	PRIMARY KEY (set_id, state)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TRIGGER job_count_insert AFTER INSERT ON job\n"
+	"    WHEN new.current\n"
+	"BEGIN\n"
+	"	INSERT INTO counts (set_id, state, n)\n"
+	"	    VALUES (new.set_id, new.state, 1)\n"
+	"	    ON CONFLICT (set_id, state) DO UPDATE SET n = n + 1;\n"
+	"END;\n"
+	"CREATE TRIGGER job_count_delete AFTER DELETE ON job\n"
+	"    WHEN old.current\n"
+	"BEGIN\n"
+	"	UPDATE counts SET n = n - 1\n"
+	"	    WHERE set_id = old.set_id AND state = old.state;\n"
+	"END;\n"
+	"CREATE TRIGGER job_count_update\n"
+	"    AFTER UPDATE OF state, current ON job\n"
+	"    WHEN (old.current OR new.current) AND\n"
+	"    (old.state IS NOT new.state OR old.current IS NOT new.current)\n"
+	"BEGIN\n"
+	"	UPDATE counts SET n = n - 1\n"
+	"	    WHERE old.current AND set_id = old.set_id AND\n"
+	"	    state = old.state;\n"
+	"	INSERT INTO counts (set_id, state, n)\n"
+	"	    SELECT new.set_id, new.state, 1 WHERE new.current\n"
+	"	    ON CONFLICT (set_id, state) DO UPDATE SET n = n + 1;\n"
+	"END;\n"
+	"CREATE TABLE name (\n"
+	"	seq INTEGER PRIMARY KEY,\n"
+	"	set_id INTEGER NOT NULL\n"
+	"	    REFERENCES resultset(id) ON DELETE CASCADE,\n"
+	"	kind TEXT NOT NULL CHECK (kind IN ('param', 'result')),\n"
+	"	name TEXT NOT NULL,\n"
+	"	UNIQUE (set_id, kind, name)\n"
+	");\n"
+	"CREATE TABLE value (\n"
+	"	job_id INTEGER NOT NULL\n"
+	"	    REFERENCES job(id) ON DELETE CASCADE,\n"
+	"	set_id INTEGER NOT NULL,\n"
+	"	name TEXT NOT NULL,\n"
+	"	num REAL,\n"
+	"	txt TEXT,\n"
+	"	PRIMARY KEY (job_id, name)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX value_sort ON value (set_id, name, num, txt);\n"
+	"CREATE VIEW current_job AS\n"
+	"    SELECT resultset.tag AS tag, job.*\n"
+	"    FROM job JOIN resultset ON resultset.id = job.set_id\n"
+	"    WHERE job.current;\n",
+	/* 2: what a detached runner needs from the notebook. */
+	"ALTER TABLE resultset ADD COLUMN cwd TEXT NOT NULL DEFAULT '';\n"
+	"ALTER TABLE resultset ADD COLUMN control TEXT NOT NULL DEFAULT 'run'\n"
+	"    CHECK (control IN ('run', 'pause', 'cancel'));\n"
+	"ALTER TABLE resultset ADD COLUMN purge_before REAL NOT NULL\n"
+	"    DEFAULT 0;\n",
+};
+_Static_assert(UTIL_ARRLEN(nb_migrations) == NOTEBOOK_SCHEMA_VERSION,
+    "one migration step per schema version");
+
+/* The SQL of each cached statement, by enum nb_stmt. */
+const char *const nb_sql[ST_COUNT] = {
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_BEGIN_READ] = "BEGIN",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_SAVEPOINT] = "SAVEPOINT notebook_write",
+	[ST_RELEASE] = "RELEASE notebook_write",
+	[ST_ROLLBACK_TO] = "ROLLBACK TO notebook_write",
+	[ST_DATA_VERSION] = "PRAGMA data_version",
+	[ST_SET_INSERT] = "INSERT INTO resultset (tag, description, "
+	    "attributes, created, space, experiment, backend, cores, timeout, "
+	    "mem_limit, retries, repeat, sequential, seed, npoints, njobs, "
+	    "cwd) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+	    "?13, ?14, ?15, ?16, ?17)",
+	[ST_SET_FIND] = "SELECT " NB_SET_COLS " FROM resultset WHERE tag = ?1",
+	[ST_SET_GET] = "SELECT " NB_SET_COLS " FROM resultset WHERE id = ?1",
+	[ST_SET_LIST] = "SELECT " NB_SET_COLS " FROM resultset ORDER BY id",
+	[ST_SET_LOCK] = "UPDATE resultset SET locked = 1 WHERE id = ?1",
+	[ST_SET_STATUS] = "UPDATE resultset SET status = ?2, runner_pid = ?3, "
+	    "heartbeat = ?4 WHERE id = ?1",
+	[ST_SET_HEARTBEAT] = "UPDATE resultset SET heartbeat = ?2 "
+	    "WHERE id = ?1",
+	[ST_SET_CONTROL] = "UPDATE resultset SET control = ?2 WHERE id = ?1",
+	[ST_SET_PURGE_BEFORE] = "UPDATE resultset SET purge_before = ?2 "
+	    "WHERE id = ?1",
+	[ST_SET_WORK] = "SELECT tag, locked, cursor, njobs FROM resultset "
+	    "WHERE id = ?1",
+	[ST_SET_ADVANCE] = "UPDATE resultset SET cursor = cursor + 1 "
+	    "WHERE id = ?1",
+	[ST_COUNTS] = "SELECT r.njobs, r.cursor, c.state, c.n FROM resultset r "
+	    "LEFT JOIN counts c ON c.set_id = r.id WHERE r.id = ?1",
+	[ST_NEXT_QUEUED] = "SELECT id, point, rep, attempt FROM job "
+	    "WHERE set_id = ?1 AND current AND state = 'queued' "
+	    "ORDER BY id LIMIT 1",
+	[ST_JOB_LOAD] = "SELECT j.set_id, j.state, j.current, j.point, j.rep, "
+	    "j.attempt, r.tag, r.locked FROM job j "
+	    "JOIN resultset r ON r.id = j.set_id WHERE j.id = ?1",
+	[ST_JOB_INSERT] = "INSERT INTO job (set_id, point, rep, attempt, "
+	    "state, current, params, host, engine, start) "
+	    "VALUES (?1, ?2, ?3, ?4, 'running', 1, ?5, ?6, ?7, ?8)",
+	[ST_JOB_RUN] = "UPDATE job SET state = 'running', params = ?2, "
+	    "host = ?3, engine = ?4, start = ?5 WHERE id = ?1",
+	[ST_JOB_FINISH] = "UPDATE job SET state = ?2, current = ?3, "
+	    "results = ?4, error = ?5, stderr_tail = ?6, "
+	    "start = coalesce(?7, start), \"end\" = ?8, exit_code = ?9, "
+	    "signal = ?10, maxrss_kb = ?11, cpu_user = ?12, cpu_sys = ?13, "
+	    "truncated = ?14 WHERE id = ?1",
+	[ST_JOB_REQUEUE] = "INSERT INTO job (set_id, point, rep, attempt, "
+	    "state, current, params) SELECT set_id, point, rep, attempt + 1, "
+	    "'queued', 1, params FROM job WHERE id = ?1",
+	[ST_JOB_SUPERSEDE] = "UPDATE job SET current = 0 WHERE id = ?1",
+	[ST_JOB_INTERRUPT] = "UPDATE job SET state = 'interrupted', "
+	    "current = 0, error = 'interrupted: its runner stopped while it "
+	    "ran' WHERE id = ?1",
+	[ST_JOB_PURGE] = "UPDATE job SET state = 'cancelled', error = ?2, "
+	    "\"end\" = ?3 WHERE set_id = ?1 AND current AND state = 'running' "
+	    "AND (?4 <= 0 OR start < ?4)",
+	[ST_JOB_IN_STATE] = "SELECT id FROM job WHERE set_id = ?1 AND current "
+	    "AND state = ?2 ORDER BY id",
+	[ST_JOB_PARAMS] = "SELECT set_id, params FROM job WHERE id = ?1",
+	[ST_FAILURES] = "SELECT count(*) FROM job WHERE set_id = ?1 AND "
+	    "point = ?2 AND rep = ?3 AND state = 'failed'",
+	[ST_VALUE_PARAM] = "INSERT OR REPLACE INTO value (job_id, set_id, "
+	    "name, num, txt) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_VALUE_RESULT] = "INSERT OR IGNORE INTO value (job_id, set_id, "
+	    "name, num, txt) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_VALUE_MOVE] = "UPDATE value SET job_id = ?2 WHERE job_id = ?1",
+	[ST_VALUE_DROP] = "DELETE FROM value WHERE job_id = ?1",
+	[ST_NAME_INSERT] = "INSERT OR IGNORE INTO name (set_id, kind, name) "
+	    "VALUES (?1, ?2, ?3)",
+	[ST_NAME_LIST] = "SELECT name FROM name WHERE set_id = ?1 AND "
+	    "kind = ?2 ORDER BY seq",
+	[ST_NAME_KNOWN] = "SELECT 1 FROM name WHERE set_id = ?1 AND "
+	    "name = ?2 LIMIT 1",
+	[ST_JOBS_EACH] = "SELECT " NB_JOB_COLS " FROM job j "
+	    "WHERE j.set_id = ?1 AND (j.current OR NOT ?2) AND "
+	    NB_STATE_FILTER " "
+	    "ORDER BY j.point, j.rep, j.attempt",
+};

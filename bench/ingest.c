@@ -55,6 +55,9 @@ run(struct notebook *nb, const char *tag, uint64_t n, int batch)
 		    i == n - 1) && notebook_commit(nb, &err) != 0)
 			util_fatal("%s", err);
 	}
+	free(s.status);
+	free(s.control);
+	free(s.cwd);
 	return util_monotonic() - t0;
 }
 

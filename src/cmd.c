@@ -21,17 +21,30 @@ const char *cmd_notebook_arg;
 const struct cmd_entry cmd_table[] = {
 	{ "run", cmd_run_args, "start a campaign over a parameter space",
 	  cmd_run_help, cmd_run },
-	{ "resume", "[-n FILE] TAG",
-	  "continue a campaign that stopped or whose runner died",
+	{ "status", "[-n FILE] [--json] [TAG...]",
+	  "runner state, counts by state and ready fraction per result set",
+	  cmd_status_help, cmd_status },
+	{ "wait", "[-n FILE] [--timeout S] [TAG...]",
+	  "block until campaigns are finished",
+	  cmd_wait_help, cmd_wait },
+	{ "pause", "[-n FILE] TAG", "start no new jobs; running ones finish",
+	  cmd_pause_help, cmd_pause },
+	{ "resume", "[-n FILE] [--wait [--log]] TAG",
+	  "continue a paused, stopped or dead campaign",
 	  cmd_resume_help, cmd_resume },
+	{ "cancel", "[-n FILE] TAG",
+	  "kill running jobs and stop; keep everything recorded",
+	  cmd_cancel_help, cmd_cancel },
+	{ "retry", "[-n FILE] [--failed] [--cancelled] [--wait] TAG",
+	  "run failed jobs again", cmd_retry_help, cmd_retry },
+	{ "purge", "[-n FILE] [--older-than T] TAG",
+	  "give up on stuck jobs or jobs of a vanished runner",
+	  cmd_purge_help, cmd_purge },
 	{ "demo", "[-n FILE]",
 	  "run the bundled demo campaign (logistic map) and show it",
 	  cmd_demo_help, cmd_demo },
 	{ "sets", "[-n FILE]", "list the result sets in the notebook",
 	  cmd_sets_help, cmd_sets },
-	{ "status", "[-n FILE] [--json] [TAG...]",
-	  "counts by state and ready fraction per result set",
-	  cmd_status_help, cmd_status },
 	{ "show", "[-n FILE] TAG",
 	  "describe a result set: space, experiment, progress, results",
 	  cmd_show_help, cmd_show },
@@ -199,8 +212,7 @@ cmd_main(int argc, char **argv)
 		return CMD_EXIT_OK;
 	}
 	if ((e = cmd_find(argv[optind])) == NULL) {
-		cmd_error("unknown command '%s'; commands are: run, resume, "
-		    "demo, sets, status, show, export, lock, help",
+		cmd_error("unknown command '%s' ('labrat help' lists them)",
 		    argv[optind]);
 		return CMD_EXIT_USAGE;
 	}

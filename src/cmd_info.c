@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "campaign.h"
 #include "cmd_int.h"
 #include "experiment.h"
 #include "json.h"
@@ -23,9 +24,18 @@ const char cmd_sets_help[] =
 "creation time and description.\n";
 
 const char cmd_status_help[] =
-"Show, for each result set (or the TAGs given), the jobs by state and the\n"
-"ready fraction: the share of jobs that have finished, successfully or not\n"
-"(epyc's readyFraction).  pending = not started yet or queued for a retry.\n"
+"Show, for each result set (or the TAGs given), the state of its campaign,\n"
+"its jobs by state and the ready fraction: the share of jobs that have\n"
+"finished, successfully or not (epyc's readyFraction).  pending = not\n"
+"started yet or queued for a retry.  The state is one of:\n"
+"  running    a runner is alive and starting jobs\n"
+"  paused     a runner is alive but starts no new jobs (labrat resume)\n"
+"  finished   nothing left to run\n"
+"  cancelled  cancelled by labrat cancel (labrat resume runs the rest)\n"
+"  stopped    its runner was stopped (Ctrl-C, a signal); labrat resume\n"
+"  dead       its runner vanished with work left; labrat resume\n"
+"  new        recorded, but no runner has started it yet\n"
+"It needs no runner: everything comes from the notebook.\n"
 "  --json   one JSON object per set, one per line, for scripts\n";
 
 const char cmd_show_help[] =
@@ -52,7 +62,7 @@ cmd_info_options(const char *name, const char *help, int argc, char **argv,
 	const struct cmd_entry *e = cmd_find(name);
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+n:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:h", longopts, NULL)) != -1) {
 		if (c == 'n')
 			cmd_notebook_arg = optarg;
 		else if (c == 'j' && json != NULL)
@@ -83,6 +93,8 @@ cmd_print_status(struct notebook *nb, struct nb_set *sets, size_t n,
     bool json)
 {
 	struct nb_counts c;
+	enum campaign_state st;
+	const char *state;
 	struct buf b;
 	char *err = NULL;
 	size_t i;
@@ -104,6 +116,8 @@ cmd_print_status(struct notebook *nb, struct nb_set *sets, size_t n,
 			buf_free(&b);
 			return CMD_EXIT_NOTEBOOK;
 		}
+		st = campaign_state(notebook_path(nb), &sets[i], &c);
+		state = campaign_state_name(st);
 		if (json) {
 			buf_reset(&b);
 			buf_adds(&b, "{\"tag\":");
@@ -113,17 +127,20 @@ cmd_print_status(struct notebook *nb, struct nb_set *sets, size_t n,
 			    "\"ready\":%.6f,\"total\":%" PRIu64 ",\"ok\":%"
 			    PRIu64 ",\"failed\":%" PRIu64 ",\"running\":%"
 			    PRIu64 ",\"pending\":%" PRIu64 ",\"cancelled\":%"
-			    PRIu64 "}", sets[i].status,
+			    PRIu64 ",\"runner_pid\":%" PRId64 "}", state,
 			    sets[i].locked ? "true" : "false", c.ready,
 			    c.total, c.n[NB_OK], c.n[NB_FAILED],
-			    c.n[NB_RUNNING], c.pending, c.n[NB_CANCELLED]);
+			    c.n[NB_RUNNING], c.pending, c.n[NB_CANCELLED],
+			    st == CAMPAIGN_RUNNING || st == CAMPAIGN_PAUSED ?
+			    sets[i].runner_pid : 0);
 			puts(b.data);
 			continue;
 		}
 		printf("%-*s  %-9s %6.1f%% %10" PRIu64 " %9" PRIu64 " %9"
 		    PRIu64 " %9" PRIu64 " %9" PRIu64 " %9" PRIu64 "\n", w,
-		    sets[i].tag, sets[i].locked ? "locked" : sets[i].status,
-		    floor(c.ready * 1000) / 10, c.total, c.n[NB_OK],
+		    sets[i].tag, sets[i].locked && st == CAMPAIGN_FINISHED ?
+		    "locked" : state, floor(c.ready * 1000) / 10, c.total,
+		    c.n[NB_OK],
 		    c.n[NB_FAILED], c.n[NB_RUNNING], c.pending,
 		    c.n[NB_CANCELLED]);
 	}
@@ -228,10 +245,18 @@ cmd_sets(int argc, char **argv)
 			printf("%-*s  %10s  %-9s %-16s  %s\n", w, "TAG", "JOBS",
 			    "STATUS", "CREATED", "DESCRIPTION");
 		for (i = 0; i < n; i++) {
+			struct nb_counts c;
+			char *err = NULL;
+			const char *state = "?";
+
+			if (notebook_counts(nb, &sets[i], &c, &err) == 0)
+				state = sets[i].locked ? "locked" :
+				    campaign_state_name(campaign_state(
+				    notebook_path(nb), &sets[i], &c));
+			free(err);
 			cmd_info_time(when, sizeof when, sets[i].created);
 			printf("%-*s  %10" PRIu64 "  %-9s %-16s  %s\n", w,
-			    sets[i].tag, sets[i].njobs, sets[i].locked ?
-			    "locked" : sets[i].status, when,
+			    sets[i].tag, sets[i].njobs, state, when,
 			    sets[i].description);
 		}
 	}

@@ -24,12 +24,18 @@ int cmd_status(int, char **);
 int cmd_show(int, char **);
 int cmd_export(int, char **);
 int cmd_lock(int, char **);
+int cmd_pause(int, char **);
+int cmd_cancel(int, char **);
+int cmd_retry(int, char **);
+int cmd_purge(int, char **);
+int cmd_wait(int, char **);
 int cmd_help(int, char **);
 
 extern const char cmd_run_args[], cmd_export_args[];
 extern const char cmd_run_help[], cmd_resume_help[], cmd_demo_help[],
     cmd_sets_help[], cmd_status_help[], cmd_show_help[], cmd_export_help[],
-    cmd_lock_help[], cmd_help_help[];
+    cmd_lock_help[], cmd_help_help[], cmd_pause_help[], cmd_cancel_help[],
+    cmd_retry_help[], cmd_purge_help[], cmd_wait_help[];
 
 /* Print "labrat: MESSAGE" on stderr. */
 void cmd_error(const char *fmt, ...) UTIL_PRINTF(1, 2);
@@ -46,9 +52,12 @@ bool cmd_notebook_exists(void);
 int cmd_find_set(struct notebook *nb, const char *tag, struct nb_set *s);
 void cmd_print_usage(FILE *f);
 
-/* Run the campaign tag in the foreground and print its summary; returns
- * the exit code (cmd_run.c, shared with resume and demo). */
-int cmd_run_campaign(struct notebook *nb, const char *tag);
+/* Run the campaign tag in the foreground and print its summary (with
+ * log, the runner's events go to stderr); returns the exit code
+ * (cmd_run.c, shared with resume and demo). */
+int cmd_run_campaign(struct notebook *nb, const char *tag, bool log);
+/* Start a detached runner for tag and report it (cmd_control.c). */
+int cmd_start_detached(struct notebook *nb, const char *tag);
 /* Print the status table of the sets (cmd_info.c, shared with demo). */
 int cmd_print_status(struct notebook *nb, struct nb_set *sets, size_t n,
     bool json);

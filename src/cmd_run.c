@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <libgen.h>
@@ -57,7 +58,8 @@ const char cmd_run_help[] =
 "                           value is single-quoted\n"
 "      --dry-run            run one random point, report its time and memory\n"
 "                           and estimate the campaign; record nothing\n"
-"      --wait               run in the foreground until the end (ParallelLab)\n"
+"      --wait               run in the foreground until the end, with a\n"
+"                           progress line on a terminal (epyc's ParallelLab)\n"
 "\n"
 "In COMMAND, {NAME} is replaced by the value of parameter NAME, and {point},\n"
 "{rep}, {attempt}, {tag} by the job's numbers and tag.  The command is run\n"
@@ -66,20 +68,17 @@ const char cmd_run_help[] =
 "standard input.  Results are read from its standard output: a final JSON\n"
 "object line, or NAME=VALUE lines (see 'labrat help experiment').\n"
 "\n"
+"The campaign is recorded, a detached runner starts it (it goes on when\n"
+"you log out) and run returns at once; 'labrat status', 'labrat wait',\n"
+"'labrat pause', 'labrat cancel' and 'labrat export' work on it from any\n"
+"shell.  With --wait, Ctrl-C stops it and 'labrat resume TAG' carries on.\n"
 "A tag that exists is refused: 'labrat resume TAG' continues that campaign.\n"
-"The campaign runs in the foreground with a progress line on a terminal;\n"
-"Ctrl-C stops it and 'labrat resume TAG' carries on where it stopped.\n"
-"Exit status: 0 all jobs succeeded, 1 some failed, 2 bad usage,\n"
-"3 notebook error, 130 interrupted.\n"
+"Exit status: 0 started (with --wait: all jobs succeeded), 1 some jobs\n"
+"failed, 2 bad usage, 3 notebook error, 130 interrupted.\n"
 "\n"
 "Example:\n"
 "  labrat run -t sweep -p 'r=2.5..4:0.01' -p 'seed={1,2,3}' -- \\\n"
 "      ./logistic {r} {seed}\n";
-
-const char cmd_resume_help[] =
-"Continue the campaign TAG: jobs interrupted when its runner stopped or died\n"
-"are run again, then the rest of its points.  Finished jobs are never run\n"
-"again and never recorded twice.\n";
 
 const char cmd_demo_help[] =
 "Run the bundled demo campaign -- the Lyapunov exponent of the logistic map\n"
@@ -106,6 +105,7 @@ struct run_args {
 	uint64_t seed;
 	bool dry_run;
 	bool shell;
+	bool wait;
 };
 
 /* Print a grammar error with a caret under the offending byte. */
@@ -272,6 +272,7 @@ cmd_run_parse(int argc, char **argv, struct run_args *a)
 			a->dry_run = true;
 			break;
 		case OPT_WAIT:
+			a->wait = true;
 			break;
 		case OPT_SHELL:
 			a->shell = true;
@@ -444,7 +445,7 @@ cmd_run_dry(struct run_args *a)
 }
 
 int
-cmd_run_campaign(struct notebook *nb, const char *tag)
+cmd_run_campaign(struct notebook *nb, const char *tag, bool log)
 {
 	struct runner_opts o;
 	struct runner_report r;
@@ -453,7 +454,8 @@ cmd_run_campaign(struct notebook *nb, const char *tag)
 	double rate;
 
 	memset(&o, 0, sizeof o);
-	o.progress = isatty(STDERR_FILENO) ? stderr : NULL;
+	o.progress = !log && isatty(STDERR_FILENO) ? stderr : NULL;
+	o.log = log ? stderr : NULL;
 	if (runner_run(nb, tag, &o, &r, &err) != 0) {
 		cmd_error("%s", err);
 		free(err);
@@ -466,6 +468,10 @@ cmd_run_campaign(struct notebook *nb, const char *tag)
 	    tag, r.ok, r.failed, took.data, rate,
 	    r.requeued ? "" : "");
 	buf_free(&took);
+	if (r.cancelled) {
+		printf("cancelled: everything recorded is kept\n");
+		return CMD_EXIT_OK;
+	}
 	if (r.interrupted) {
 		printf("stopped before the end: 'labrat resume %s' carries "
 		    "on where it stopped\n", tag);
@@ -509,14 +515,25 @@ cmd_run_create(struct notebook *nb, struct run_args *a, char **tag)
 	s.repeat = a->repeat;
 	s.sequential = a->sequential;
 	s.seed = a->seed;
+	s.cwd = getcwd(NULL, 0);
 	s.npoints = space_size(a->space);
 	s.njobs = s.npoints * (uint64_t)a->repeat;
+	if (s.cwd == NULL) {
+		cmd_error("cannot read the current directory: %s",
+		    strerror(errno));
+		rc = CMD_EXIT_USAGE;
+		goto out;
+	}
 	rc = notebook_set_create(nb, &s, &err);
 	if (rc != 0) {
 		cmd_error("%s", err);
 		free(err);
 		rc = CMD_EXIT_USAGE;
 	}
+out:
+	free(s.cwd);
+	free(s.status); /* filled in by notebook_set_create */
+	free(s.control);
 	buf_free(&sp);
 	buf_free(&ex);
 	buf_free(&at);
@@ -570,50 +587,14 @@ cmd_run(int argc, char **argv)
 	    "in %s\n", tag, space_size(a.space), a.repeat,
 	    space_size(a.space) * (uint64_t)a.repeat, notebook_path(nb));
 	fflush(stdout);
-	rc = cmd_run_campaign(nb, tag);
+	rc = a.wait ? cmd_run_campaign(nb, tag, false) :
+	    cmd_start_detached(nb, tag);
 out:
 	free(tag);
 	notebook_close(nb);
 	space_free(a.space);
 	experiment_free(&a.exp);
 	buf_free(&a.attrs);
-	return rc;
-}
-
-int
-cmd_resume(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "notebook", required_argument, NULL, 'n' },
-		{ "wait", no_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct notebook *nb;
-	struct nb_set s;
-	int c, rc;
-
-	while ((c = getopt_long(argc, argv, "+n:h", longopts, NULL)) != -1) {
-		if (c == 'n')
-			cmd_notebook_arg = optarg;
-		else if (c == 'h') {
-			printf("usage: labrat resume [-n FILE] TAG\n\n%s",
-			    cmd_resume_help);
-			return CMD_EXIT_OK;
-		} else if (c != 'w')
-			return cmd_usage("resume", "unknown option '%s'",
-			    argv[optind - 1]);
-	}
-	if (optind != argc - 1)
-		return cmd_usage("resume", "give the tag of one result set "
-		    "('labrat sets' lists them)");
-	if ((rc = cmd_open_notebook(&nb, false)) != 0)
-		return rc;
-	if ((rc = cmd_find_set(nb, argv[optind], &s)) == 0) {
-		notebook_set_clear(&s);
-		rc = cmd_run_campaign(nb, argv[optind]);
-	}
-	notebook_close(nb);
 	return rc;
 }
 
@@ -704,7 +685,7 @@ cmd_demo(int argc, char **argv)
 	printf("demo: %s over r in 2.8..4 and x0 in {0.1, 0.3, 0.7}: %" PRIu64
 	    " jobs in %s\n", exe, space_size(a.space), notebook_path(nb));
 	fflush(stdout);
-	if ((rc = cmd_run_campaign(nb, tag)) != 0)
+	if ((rc = cmd_run_campaign(nb, tag, false)) != 0)
 		goto out;
 	if ((rc = cmd_find_set(nb, tag, &s)) != 0)
 		goto out;

@@ -108,6 +108,7 @@ struct pool_spawn {
 	char *const	*argv;
 	char *const	*envp;
 	const char	*path;
+	const char	*cwd;
 	int		 fd[3];
 	uint64_t	 mem_limit;
 	pid_t		 ppid;
@@ -463,6 +464,8 @@ pool_child_run(struct pool_spawn *s)
 		errno = ESRCH;
 		goto fail;
 	}
+	if (s->cwd != NULL && *s->cwd != '\0' && chdir(s->cwd) != 0)
+		goto fail;
 	if (s->mem_limit != 0) {
 		if (getrlimit(RLIMIT_AS, &rl) != 0)
 			goto fail;
@@ -592,6 +595,7 @@ pool_job_spawn(struct pool *p, struct pool_job *j,
 	s.envp = envp;
 	s.path = pool_env_path(envp);
 	s.mem_limit = req->mem_limit;
+	s.cwd = req->cwd;
 	s.ppid = getpid();
 
 	pid = pool_vfork(&s);
@@ -898,10 +902,17 @@ pool_signal_all(struct pool *p, int sig)
 {
 	int i;
 
-	for (i = 0; i < p->slots; i++) {
-		if (p->jobs[i].state == POOL_RUNNING)
-			kill(-p->jobs[i].pid, sig);
-	}
+	for (i = 0; i < p->slots; i++)
+		pool_signal_engine(p, i, sig);
+}
+
+/* Send sig to the process group of the job on engine, if one runs. */
+void
+pool_signal_engine(struct pool *p, int engine, int sig)
+{
+	if (engine >= 0 && engine < p->slots &&
+	    p->jobs[engine].state == POOL_RUNNING)
+		kill(-p->jobs[engine].pid, sig);
 }
 
 /* Wait up to the grace for every running job's process to exit. */

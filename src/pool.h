@@ -37,6 +37,9 @@ struct pool_request {
 	double timeout;       /* seconds, 0 for none: SIGTERM to the job's
 	                         process group, SIGKILL POOL_KILL_GRACE later */
 	uint64_t mem_limit;   /* bytes of address space (RLIMIT_AS), 0: none */
+	const char *cwd;      /* working directory of the job, NULL: the
+	                         runner's; if it cannot be entered the job
+	                         ends as POOL_SPAWN_FAILED with that errno */
 	void *udata;          /* handed back in the result */
 };
 
@@ -87,6 +90,8 @@ int pool_wait(struct pool *p, int timeout_ms, struct pool_result *r);
 void pool_set_wakeup_fd(struct pool *p, int fd);
 /* Send sig to the process group of every running job. */
 void pool_signal_all(struct pool *p, int sig);
+/* Send sig to the process group of the job on one engine, if any. */
+void pool_signal_engine(struct pool *p, int engine, int sig);
 /* Stop every running job (SIGTERM, SIGKILL after POOL_KILL_GRACE), reap
  * them all and free the pool. Their results are discarded. */
 void pool_free(struct pool *p);

@@ -27,15 +27,19 @@ struct runner_opts {
 struct runner_report {
 	uint64_t started, ok, failed, requeued;
 	double elapsed;       /* seconds */
-	bool interrupted;     /* stopped by SIGINT/SIGTERM */
+	bool interrupted;     /* stopped by SIGINT/SIGTERM/SIGHUP */
+	bool cancelled;       /* stopped by `labrat cancel` */
 	bool complete;        /* nothing left to run */
 };
 
 /*
- * Run the campaign tagged tag in nb until no work is left or SIGINT/SIGTERM
- * arrives (then running jobs are stopped and re-queued, so `labrat resume`
- * continues exactly where it stopped).  Jobs left running by a runner that
- * died are re-queued first.  0, or -1 with *err.
+ * Run the campaign tagged tag in nb until no work is left, a cancel is
+ * requested, or SIGINT/SIGTERM arrives (then running jobs are stopped and
+ * re-queued, so `labrat resume` continues exactly where it stopped).  Takes
+ * the campaign's runner lock first (refused if another runner holds it)
+ * and re-queues the jobs a dead runner left running.  Control requests
+ * (pause, run, cancel, purge, retries) are read from the notebook when it
+ * changes and on SIGUSR1.  0, or -1 with *err.
  */
 int runner_run(struct notebook *nb, const char *tag,
     const struct runner_opts *o, struct runner_report *r, char **err);

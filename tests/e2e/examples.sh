@@ -5,7 +5,7 @@
 
 # C: the logistic map.  r=2.5 is stable (negative exponent), r=4 chaotic
 # (exponent ln 2).
-expect_exit 0 "$LABRAT" run -t logistic --order sequential \
+expect_exit 0 "$LABRAT" run --wait -t logistic --order sequential \
 	-p 'r={2.5, 4}' -p 'x0=0.3' -- "$LABRAT_EXAMPLES/logistic" {r} {x0}
 l1=$(sql "select json_extract(results,'\$.lyapunov') < 0 from current_job where tag='logistic' and point=0")
 l2=$(sql "select abs(json_extract(results,'\$.lyapunov') - 0.693) < 0.01 from current_job where tag='logistic' and point=1")
@@ -14,7 +14,7 @@ l2=$(sql "select abs(json_extract(results,'\$.lyapunov') - 0.693) < 0.01 from cu
 	fail "logistic: with a JSON last line, name=value lines are not results"
 
 # POSIX shell, name=value results.
-expect_exit 0 "$LABRAT" run -t shell --order sequential \
+expect_exit 0 "$LABRAT" run --wait -t shell --order sequential \
 	-p 'n=1..3' -p 'word={alpha, "gamma delta"}' -- \
 	"$LABRAT_SRCDIR/examples/sweep.sh" {n} {word}
 [ "$(sql "select json_extract(results,'\$.square') from current_job where tag='shell' and point=5")" = 9 ] ||
@@ -24,7 +24,7 @@ expect_exit 0 "$LABRAT" run -t shell --order sequential \
 
 # Python, parameters as JSON on stdin.
 if [ -n "${PYTHON3:-}" ]; then
-	expect_exit 0 "$LABRAT" run -t py --order sequential \
+	expect_exit 0 "$LABRAT" run --wait -t py --order sequential \
 		-p 'x=linspace(0,1,5)' -p 'k={1,2}' -- \
 		"$PYTHON3" "$LABRAT_SRCDIR/examples/json_params.py"
 	[ "$(sql "select json_extract(results,'\$.label') from current_job where tag='py' and point=3")" = "x=0.25, k=2" ] ||

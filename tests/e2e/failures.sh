@@ -16,7 +16,7 @@ badjson) echo '{"a": 1,' ;;
 esac
 EXP
 chmod +x exp.sh
-expect_exit 1 "$LABRAT" run -t mixed --order sequential --timeout 1 \
+expect_exit 1 "$LABRAT" run --wait -t mixed --order sequential --timeout 1 \
 	-p 'mode={ok, exit3, segv, hang, badjson}' -- ./exp.sh {mode}
 contains out "1 ok, 4 failed"
 contains out "labrat show mixed"
@@ -36,7 +36,7 @@ contains out "exited with status 3"
 contains out "| about to fail"
 
 # A command that does not exist fails every job with a clear reason.
-expect_exit 1 "$LABRAT" run -t missing -p 'x=1..3' -- ./no-such-program {x}
+expect_exit 1 "$LABRAT" run --wait -t missing -p 'x=1..3' -- ./no-such-program {x}
 contains out "0 ok, 3 failed"
 [ "$(sql "select count(*) from job where error like 'cannot run the command: No such file%'")" = 3 ] ||
 	fail "missing command not explained"
@@ -48,7 +48,7 @@ if [ "$LABRAT_ATTEMPT" -lt 3 ]; then echo "attempt $LABRAT_ATTEMPT fails" >&2; e
 echo "attempt=$LABRAT_ATTEMPT"
 EXP
 chmod +x flaky.sh
-expect_exit 0 "$LABRAT" run -t flaky --retries 2 -p 'x=1..4' -- ./flaky.sh
+expect_exit 0 "$LABRAT" run --wait -t flaky --retries 2 -p 'x=1..4' -- ./flaky.sh
 [ "$(sql "select count(*) from job j join resultset s on s.id=j.set_id where s.tag='flaky' and j.state='ok' and j.attempt=3")" = 4 ] ||
 	fail "retries did not reach attempt 3"
 [ "$(status_field flaky ok)" = 4 ] || fail "flaky: 4 ok expected"
@@ -59,12 +59,12 @@ expect_exit 0 "$LABRAT" export -t flaky --all-attempts
 [ "$(wc -l <out)" -eq 13 ] || fail "--all-attempts should show 12 jobs"
 
 # Not enough retries: the job stays failed after 1 + 1 attempts.
-expect_exit 1 "$LABRAT" run -t flaky2 --retries 1 -p 'x=1' -- ./flaky.sh
+expect_exit 1 "$LABRAT" run --wait -t flaky2 --retries 1 -p 'x=1' -- ./flaky.sh
 [ "$(status_field flaky2 failed)" = 1 ] || fail "flaky2 should fail"
 
 # Memory limit: a job that needs more than --mem fails.
 if [ -n "${PYTHON3:-}" ]; then
-	expect_exit 1 "$LABRAT" run -t mem --mem 64M -p 'x=1' -- \
+	expect_exit 1 "$LABRAT" run --wait -t mem --mem 64M -p 'x=1' -- \
 		"$PYTHON3" -c 'b = bytearray(512 * 1024 * 1024); print("n=1")'
 	contains out "0 ok, 1 failed"
 fi

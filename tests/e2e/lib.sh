@@ -60,3 +60,32 @@ sql() {
 status_field() {
 	"$LABRAT" status --json "$1" | sed -n "s/.*\"$2\":\\([0-9.]*\\).*/\\1/p"
 }
+
+# wait_until DESCRIPTION CMD...: poll CMD (every 20 ms, at most 30 s)
+# until it succeeds; fail with DESCRIPTION if it never does.
+wait_until() {
+	_what=$1
+	shift
+	_i=0
+	until "$@" >/dev/null 2>&1; do
+		_i=$((_i + 1))
+		[ $_i -gt 1500 ] && fail "timed out waiting until $_what"
+		sleep 0.02
+	done
+}
+
+# status_word TAG: the campaign state from `labrat status --json`.
+status_word() {
+	"$LABRAT" status --json "$1" | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p'
+}
+
+# state_is TAG STATE: true if the campaign is in that state.
+state_is() {
+	[ "$(status_word "$1")" = "$2" ]
+}
+
+# count_at_least TAG FIELD N: true if status --json FIELD >= N.
+count_at_least() {
+	_v=$(status_field "$1" "$2")
+	[ "${_v:-0}" -ge "$3" ]
+}

@@ -3,7 +3,7 @@
 # with exactly one successful job, none recorded twice, none lost.
 . "$LABRAT_SRCDIR/tests/e2e/lib.sh"
 
-"$LABRAT" run -t long --cores 2 -p 'x=1..200' -- \
+"$LABRAT" run --wait -t long --cores 2 -p 'x=1..200' -- \
 	sh -c 'sleep 0.02; echo "y=$(($1 * 2))"' sh {x} >run.out 2>&1 &
 pid=$!
 # Wait (bounded) until some jobs are recorded, then interrupt.
@@ -23,7 +23,7 @@ contains run.out "labrat resume long"
 done1=$(sql "select count(*) from job where state='ok'")
 [ "$done1" -lt 200 ] || fail "the run finished before it could be interrupted"
 
-expect_exit 0 "$LABRAT" resume long
+expect_exit 0 "$LABRAT" resume --wait long
 [ "$(sql "select count(*) from job where state='ok'")" = 200 ] || fail "not 200 ok after resume"
 [ "$(sql "select count(distinct point) from job where state='ok'")" = 200 ] ||
 	fail "a point was recorded twice"

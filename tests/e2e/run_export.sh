@@ -3,7 +3,7 @@
 # expected CSV; the notebook read back with sqlite3 as a user would.
 . "$LABRAT_SRCDIR/tests/e2e/lib.sh"
 
-expect_exit 0 "$LABRAT" run -t small -d "a small sweep" -a owner=me \
+expect_exit 0 "$LABRAT" run --wait -t small -d "a small sweep" -a owner=me \
 	--order sequential --cores 2 \
 	-p 'n=1..4' -p 'word={alpha, "b c", é}' -- \
 	sh -c 'echo "noise line"; echo "sq=$(($1 * $1))"; echo "word=$2"' sh {n} {word}
@@ -55,7 +55,7 @@ contains err "cannot write"
 	fail "UTF-8 parameter did not survive the notebook"
 
 # Repetitions and the summary export.
-expect_exit 0 "$LABRAT" run -t rep --repeat 3 --order sequential \
+expect_exit 0 "$LABRAT" run --wait -t rep --repeat 3 --order sequential \
 	-p 'x={1,2}' -- sh -c 'echo "v=$(($1 * 10 + LABRAT_REP))"' sh {x}
 expect_exit 0 "$LABRAT" export -t rep --summary
 contains out "x,v_mean,v_median,v_variance,v_min,v_max,v_count,tag,point,repetitions"
@@ -72,6 +72,6 @@ contains out "n,word,x,sq,result_word,v,tag"
 expect_exit 0 "$LABRAT" lock small
 expect_exit 0 "$LABRAT" status small
 contains out "locked"
-expect_exit 3 "$LABRAT" resume small
+expect_exit 2 "$LABRAT" resume small
 contains err "locked"
 exit 0

@@ -17,7 +17,7 @@ chmod +x ../probe.sh
 
 # Quoted list items: a newline escape, quotes, $( ), backticks, ;, |, &, *
 values='{"'"'"'; touch pwned'"'"'", "$(touch pwned2)", "`touch pwned3`", "a\nb", "x; rm -rf /tmp/nothing", "* ? [a]", "|&<>", "\\n literal", "\"quoted\"", "tab\there"}'
-expect_exit 0 "$LABRAT" run -t meta --order sequential --cores 2 \
+expect_exit 0 "$LABRAT" run --wait -t meta --order sequential --cores 2 \
 	-p "v=$values" -- ../probe.sh {v}
 
 for f in pwned pwned2 pwned3 ../pwned; do
@@ -46,7 +46,7 @@ contains stdin.8 '{"v":"\"quoted\""}'
 
 # With --shell the template goes through sh, but every value is quoted.
 rm -f arg.* env.* stdin.*
-expect_exit 0 "$LABRAT" run -t meta-shell --shell --order sequential \
+expect_exit 0 "$LABRAT" run --wait -t meta-shell --shell --order sequential \
 	-p "v=$values" -- 'printf "%s" {v} >"arg.$LABRAT_POINT"; echo ok=1'
 for f in pwned pwned2 pwned3; do
 	[ -e "$f" ] && fail "--shell interpreted a value: $f exists"

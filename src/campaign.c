@@ -1,0 +1,149 @@
+/*
+ * campaign.c -- the state of a campaign as users see it, and how the CLI
+ * (later the console) reaches its runner.  The notebook says what the
+ * runner last wrote (status) and what was asked of it (control); the lock
+ * says whether a runner is alive.  A control request is a write to the
+ * notebook followed by SIGUSR1 to the runner, which re-reads its row.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "campaign.h"
+#include "lock.h"
+#include "util.h"
+
+static const char *const campaign_names[] = {
+	"new", "running", "paused", "finished", "cancelled", "stopped",
+	"dead",
+};
+
+const char *
+campaign_state_name(enum campaign_state s)
+{
+	return (size_t)s < UTIL_ARRLEN(campaign_names) ? campaign_names[s] :
+	    "?";
+}
+
+enum campaign_state
+campaign_state(const char *notebook_path, const struct nb_set *s,
+    const struct nb_counts *c)
+{
+	bool work_left = c->pending > 0 || c->n[NB_RUNNING] > 0;
+
+	if (lock_held(notebook_path, s->id) == 1) {
+		if (strcmp(s->status, "paused") == 0)
+			return CAMPAIGN_PAUSED;
+		return CAMPAIGN_RUNNING;
+	}
+	if (strcmp(s->status, "cancelled") == 0)
+		return CAMPAIGN_CANCELLED;
+	if (!work_left)
+		return CAMPAIGN_FINISHED;
+	if (s->locked)
+		return CAMPAIGN_STOPPED;
+	if (strcmp(s->status, "new") == 0)
+		return CAMPAIGN_NEW;
+	if (strcmp(s->status, "running") == 0 ||
+	    strcmp(s->status, "paused") == 0)
+		return CAMPAIGN_DEAD;
+	return CAMPAIGN_STOPPED;
+}
+
+char *
+campaign_log_path(const char *notebook_path)
+{
+	return xasprintf("%s.log", notebook_path);
+}
+
+/* In the grandchild: become the detached runner, or say why not. */
+static void __attribute__((noreturn))
+campaign_exec_runner(const char *self, const char *abs, const char *log,
+    const char *tag)
+{
+	int fd;
+
+	signal(SIGHUP, SIG_IGN);
+	if ((fd = open("/dev/null", O_RDONLY)) != -1 && fd != 0) {
+		dup2(fd, 0);
+		close(fd);
+	}
+	if ((fd = open(log, O_WRONLY | O_APPEND | O_CREAT, 0644)) != -1) {
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	close_range(3, ~0U, 0);
+	execl(self, "labrat", "-n", abs, "resume", "--wait", "--log", "--",
+	    tag, (char *)NULL);
+	fprintf(stderr, "labrat: cannot start the runner %s: %s\n", self,
+	    strerror(errno));
+	_exit(127);
+}
+
+int
+campaign_detach(const char *notebook_path, const char *tag, char **err)
+{
+	char self[PATH_MAX], *abs, *log;
+	ssize_t n;
+	pid_t pid;
+	int status;
+
+	n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n <= 0) {
+		*err = xasprintf("cannot find the labrat binary: %s",
+		    strerror(errno));
+		return -1;
+	}
+	self[n] = '\0';
+	if ((abs = realpath(notebook_path, NULL)) == NULL) {
+		*err = xasprintf("cannot find %s: %s", notebook_path,
+		    strerror(errno));
+		return -1;
+	}
+	log = campaign_log_path(abs);
+	fflush(NULL);
+	pid = fork();
+	if (pid == -1) {
+		*err = xasprintf("cannot start the runner: %s",
+		    strerror(errno));
+		free(abs);
+		free(log);
+		return -1;
+	}
+	if (pid == 0) {
+		/* A new session, then a second fork so that the runner is
+		 * no session leader and never gets a terminal. */
+		if (setsid() == -1 || (pid = fork()) == -1)
+			_exit(1);
+		if (pid > 0)
+			_exit(0);
+		campaign_exec_runner(self, abs, log, tag);
+	}
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	free(abs);
+	free(log);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		*err = xstrdup("cannot start the runner: fork failed");
+		return -1;
+	}
+	return 0;
+}
+
+bool
+campaign_nudge(const char *notebook_path, const struct nb_set *s)
+{
+	if (s->runner_pid <= 0 || lock_held(notebook_path, s->id) != 1)
+		return false;
+	return kill((pid_t)s->runner_pid, SIGUSR1) == 0;
+}

@@ -105,7 +105,7 @@ cmd_print_status(struct notebook *nb, struct nb_set *sets, size_t n,
 			w = (int)strlen(sets[i].tag);
 	}
 	if (!json && n > 0)
-		printf("%-*s  %-9s %7s %10s %9s %9s %9s %9s %9s\n", w, "TAG",
+		printf("%-*s  %-9s %6s %9s %9s %7s %7s %9s %9s\n", w, "TAG",
 		    "STATUS", "READY", "JOBS", "OK", "FAILED", "RUNNING",
 		    "PENDING", "CANCELLED");
 	buf_init(&b);
@@ -136,8 +136,8 @@ cmd_print_status(struct notebook *nb, struct nb_set *sets, size_t n,
 			puts(b.data);
 			continue;
 		}
-		printf("%-*s  %-9s %6.1f%% %10" PRIu64 " %9" PRIu64 " %9"
-		    PRIu64 " %9" PRIu64 " %9" PRIu64 " %9" PRIu64 "\n", w,
+		printf("%-*s  %-9s %5.1f%% %9" PRIu64 " %9" PRIu64 " %7"
+		    PRIu64 " %7" PRIu64 " %9" PRIu64 " %9" PRIu64 "\n", w,
 		    sets[i].tag, sets[i].locked && st == CAMPAIGN_FINISHED ?
 		    "locked" : state, floor(c.ready * 1000) / 10, c.total,
 		    c.n[NB_OK],

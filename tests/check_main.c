@@ -24,6 +24,8 @@ main(void)
 	srunner_add_suite(sr, suite_pool());
 	srunner_add_suite(sr, suite_notebook());
 	srunner_add_suite(sr, suite_summary());
+	srunner_add_suite(sr, suite_plot());
+	srunner_add_suite(sr, suite_cmdline());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

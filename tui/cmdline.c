@@ -1,0 +1,4 @@
+/* cmdline.c -- placeholder */
+#include "config.h"
+
+#include "cmdline.h"

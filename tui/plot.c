@@ -1,0 +1,4 @@
+/* plot.c -- placeholder */
+#include "config.h"
+
+#include "plot.h"

@@ -159,12 +159,12 @@ START_TEST(test_json_round_trip)
 	for (i = 0; words[i] != NULL; i++)
 		ck_assert_str_eq(f.argv[i], words[i]);
 	ck_assert_ptr_null(f.argv[i]);
+	experiment_free(&f);
 	ck_assert_int_eq(experiment_from_json(&f, "{\"shell\":true}", &err),
 	    -1);
 	free(err);
 	buf_free(&b);
 	experiment_free(&e);
-	experiment_free(&f);
 }
 END_TEST
 

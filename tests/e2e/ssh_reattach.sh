@@ -100,7 +100,7 @@ remote status --json remote || { dump; fail "status over ssh failed"; }
 # The runner exits once done, without a sanitizer report in its log.
 tries=0
 until "$LABRAT" status --json remote >out 2>err &&
-    [ "$(field locked)" = false ]; do
+    [ "$(field runner_pid)" = 0 ]; do
 	tries=$((tries + 1))
 	[ $tries -lt 250 ] || { dump; fail "the runner did not exit"; }
 	sleep 0.02

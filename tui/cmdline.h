@@ -5,6 +5,9 @@
  * touches signals or terminal modes, so the screen keeps refreshing while
  * the user types.  History persists in a file; completion asks the
  * console for candidates.
+ *
+ * Readline is global state, so there is one command line per process:
+ * cmdline_open while one is open aborts.
  */
 #ifndef LABRAT_CMDLINE_H
 #define LABRAT_CMDLINE_H
@@ -17,7 +20,9 @@
 typedef void (*cmdline_accept_fn)(const char *line, void *arg);
 /* Candidates for completing the word text, which starts at byte start of
  * the whole line: a NULL-terminated vector of strings (allocated with
- * malloc, freed by the command line), or NULL for none. */
+ * malloc, freed by the command line), or NULL for none.  Candidates that
+ * do not start with text are ignored; a lone candidate ending in '/' gets
+ * no space after it. */
 typedef char **(*cmdline_complete_fn)(const char *line, const char *text,
     int start, void *arg);
 
@@ -25,7 +30,8 @@ struct cmdline;
 
 /* Open the command line drawing in win (one line high).  history_path is
  * the history file (read now, written by cmdline_close; NULL: no
- * history). */
+ * history).  Set the locale (setlocale(LC_CTYPE, "")) first: readline
+ * decides at its first use whether input is UTF-8. */
 struct cmdline *cmdline_open(WINDOW *win, const char *history_path,
     cmdline_accept_fn accept, cmdline_complete_fn complete, void *arg);
 void cmdline_close(struct cmdline *cl);
@@ -39,16 +45,34 @@ bool cmdline_active(const struct cmdline *cl);
 
 /* Feed one key as ncurses' wgetch returned it (a byte of UTF-8, or a
  * KEY_* code such as KEY_LEFT, KEY_BACKSPACE, KEY_HOME).  May call the
- * accept callback. */
+ * accept callback (which may call cmdline_start again).  Escape, Ctrl-G
+ * and Ctrl-C cancel, and so does Ctrl-D on an empty line, except that
+ * Escape and Ctrl-G end a history search (Ctrl-R) and Escape enters
+ * command mode with readline's vi editing mode.  The line is drawn into
+ * the window; the caller refreshes.  When editing stops the window is
+ * erased. */
 void cmdline_key(struct cmdline *cl, int key);
 /* Draw the line into its window (after a resize or a full redraw); the
- * caller then refreshes.  The cursor is left where the user types. */
+ * caller then refreshes.  The cursor is left where the user types.  The
+ * prompt stays put and the text scrolls sideways to keep the cursor in
+ * view.  After a completion listed several matches (Tab Tab), they are
+ * shown after the text as far as they fit, until the next key. */
 void cmdline_draw(struct cmdline *cl);
 /* The window was resized or replaced. */
 void cmdline_set_window(struct cmdline *cl, WINDOW *win);
 
+/* The text being typed (valid until the next call), or NULL when the
+ * line is not being edited. */
+const char *cmdline_text(const struct cmdline *cl);
+
+/* The matches the last completion listed (NULL-terminated), for a console
+ * that shows them elsewhere too; NULL when there are none.  Valid until
+ * the next key. */
+char *const *cmdline_matches(const struct cmdline *cl);
+
 /* The default history file: $XDG_STATE_HOME/labrat/history, else
- * ~/.local/state/labrat/history (directories created); owned. */
+ * ~/.local/state/labrat/history (directories created, mode 0700); owned.
+ * NULL when neither variable is set or the directory cannot be made. */
 char *cmdline_history_path(void);
 
 #endif

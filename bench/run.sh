@@ -93,3 +93,13 @@ big=$(peak_rss huge -p 'x=1..1000' -p 'y=1..1000' -p 'z=1..1000')
 small=$(peak_rss small -p 'x=1..10000')
 echo "  10^9 points: $big kB   10^4 points: $small kB   ratio $(ratio "$big" "$small")"
 "$LABRAT" status huge | tail -1 | sed 's/^/  /'
+
+# 5. Console frames on a result set of 1,000,000 results.
+echo
+echo "== 5. console frame time, 1,000,000 results (target: under 50 ms)"
+FRAME_DB=${BENCH_FRAME_DB:-$(dirname "$LABRAT")/bench/frame.db}
+"$(dirname "$LABRAT")/bench/frame" "$FRAME_DB" 1000000
+# The peer: what a user would type in sqlite3 without labrat's indexes --
+# sort the results by a JSON field for one screenful.
+timeit t_naive sqlite3 "$FRAME_DB" "select point, json_extract(results,'\$.lyapunov') as l from job order by l limit 19"
+echo "  peer: sqlite3 sorting by json_extract for one page: $(ms "$t_naive" 1) ms"

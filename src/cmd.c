@@ -19,6 +19,9 @@
 const char *cmd_notebook_arg;
 
 const struct cmd_entry cmd_table[] = {
+	{ "console", "[-n FILE] [-t TAG]",
+	  "open the console (also: labrat with no command)",
+	  cmd_console_help, cmd_console },
 	{ "run", cmd_run_args, "start a campaign over a parameter space",
 	  cmd_run_help, cmd_run },
 	{ "status", "[-n FILE] [--json] [TAG...]",
@@ -208,6 +211,9 @@ cmd_main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
+		/* labrat alone: the console on a terminal, help otherwise. */
+		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+			return cmd_open_console(NULL);
 		cmd_print_usage(stdout);
 		return CMD_EXIT_OK;
 	}

@@ -29,13 +29,14 @@ int cmd_cancel(int, char **);
 int cmd_retry(int, char **);
 int cmd_purge(int, char **);
 int cmd_wait(int, char **);
+int cmd_console(int, char **);
 int cmd_help(int, char **);
 
 extern const char cmd_run_args[], cmd_export_args[];
 extern const char cmd_run_help[], cmd_resume_help[], cmd_demo_help[],
     cmd_sets_help[], cmd_status_help[], cmd_show_help[], cmd_export_help[],
     cmd_lock_help[], cmd_help_help[], cmd_pause_help[], cmd_cancel_help[],
-    cmd_retry_help[], cmd_purge_help[], cmd_wait_help[];
+    cmd_retry_help[], cmd_purge_help[], cmd_wait_help[], cmd_console_help[];
 
 /* Print "labrat: MESSAGE" on stderr. */
 void cmd_error(const char *fmt, ...) UTIL_PRINTF(1, 2);
@@ -56,6 +57,8 @@ void cmd_print_usage(FILE *f);
  * log, the runner's events go to stderr); returns the exit code
  * (cmd_run.c, shared with resume and demo). */
 int cmd_run_campaign(struct notebook *nb, const char *tag, bool log);
+/* Open the console on the notebook, on set tag (or the newest). */
+int cmd_open_console(const char *tag);
 /* Start a detached runner for tag and report it (cmd_control.c). */
 int cmd_start_detached(struct notebook *nb, const char *tag);
 /* Print the status table of the sets (cmd_info.c, shared with demo). */

@@ -81,10 +81,11 @@ const char cmd_run_help[] =
 "      ./logistic {r} {seed}\n";
 
 const char cmd_demo_help[] =
-"Run the bundled demo campaign -- the Lyapunov exponent of the logistic map\n"
-"x -> r x (1 - x) over r in 2.8..4 and three starting points -- in the\n"
-"notebook (tag 'demo', or 'demo-N' if taken), then print its status and\n"
-"export it to TAG.csv.  A quick way to see labrat work end to end.\n";
+"Start the bundled demo campaign -- the Lyapunov exponent of the logistic\n"
+"map x -> r x (1 - x) over r in 2.8..4 and three starting points -- in the\n"
+"notebook (tag 'demo', or 'demo-N' if taken).  On a terminal it opens the\n"
+"console on the live campaign (press 5 for the plot); otherwise it runs it\n"
+"to the end, prints its status and exports it to TAG.csv.\n";
 
 /* Exit status when a run was stopped by a signal. */
 #define CMD_EXIT_INTERRUPTED 130
@@ -685,6 +686,15 @@ cmd_demo(int argc, char **argv)
 	printf("demo: %s over r in 2.8..4 and x0 in {0.1, 0.3, 0.7}: %" PRIu64
 	    " jobs in %s\n", exe, space_size(a.space), notebook_path(nb));
 	fflush(stdout);
+	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		/* On a terminal: a live campaign, watched in the console. */
+		if ((rc = cmd_start_detached(nb, tag)) == 0) {
+			notebook_close(nb);
+			nb = NULL;
+			rc = cmd_open_console(tag);
+		}
+		goto out;
+	}
 	if ((rc = cmd_run_campaign(nb, tag, false)) != 0)
 		goto out;
 	if ((rc = cmd_find_set(nb, tag, &s)) != 0)

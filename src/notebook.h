@@ -282,6 +282,21 @@ enum nb_name_kind {
 int notebook_names(struct notebook *nb, int64_t set_id,
     enum nb_name_kind kind, char ***names, char **err);
 
+/*
+ * Visit up to limit plot points of the set's current ok jobs whose id is
+ * above after_id, in job id order: x and y are the numeric values named
+ * xname and yname (a parameter or a result; jobs without both are
+ * skipped), series the value named sname as text (NULL when sname is NULL
+ * or the job has none).  *last_id is the id of the last job visited, to
+ * continue from.  Each point costs two lookups by primary key, never a
+ * JSON scan.  fn returns non-zero to stop.
+ */
+typedef int (*nb_point_fn)(int64_t job_id, double x, double y,
+    const char *series, void *arg);
+int notebook_points(struct notebook *nb, int64_t set_id, const char *xname,
+    const char *yname, const char *sname, int64_t after_id, uint64_t limit,
+    nb_point_fn fn, void *arg, int64_t *last_id, char **err);
+
 /* A number that changes whenever another connection commits to the file
  * (PRAGMA data_version): monitors poll it to know when to redraw. */
 int64_t notebook_data_version(struct notebook *nb);

@@ -88,6 +88,7 @@ enum nb_stmt {
 	ST_NAME_LIST,
 	ST_NAME_KNOWN,
 	ST_JOBS_EACH,
+	ST_POINTS,
 	ST_COUNT
 };
 

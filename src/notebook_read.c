@@ -441,6 +441,52 @@ notebook_names(struct notebook *nb, int64_t set_id, enum nb_name_kind kind,
 	return 0;
 }
 
+/* Visit plot points of ok jobs after a job id, in job order. */
+int
+notebook_points(struct notebook *nb, int64_t set_id, const char *xname,
+    const char *yname, const char *sname, int64_t after_id, uint64_t limit,
+    nb_point_fn fn, void *arg, int64_t *last_id, char **err)
+{
+	sqlite3_stmt *st;
+	struct buf label;
+	const char *series;
+	int rc;
+
+	if ((st = nb_stmt(nb, ST_POINTS, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, set_id);
+	nb_bind_text(st, 2, xname);
+	nb_bind_text(st, 3, yname);
+	nb_bind_text(st, 4, sname != NULL ? sname : "");
+	sqlite3_bind_int64(st, 5, after_id);
+	sqlite3_bind_int64(st, 6, limit > INT64_MAX ? INT64_MAX :
+	    (int64_t)limit);
+	buf_init(&label);
+	*last_id = after_id;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*last_id = sqlite3_column_int64(st, 0);
+		series = NULL;
+		if (sqlite3_column_type(st, 3) == SQLITE_TEXT)
+			series = (const char *)sqlite3_column_text(st, 3);
+		else if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+			buf_reset(&label);
+			util_format_double(&label,
+			    sqlite3_column_double(st, 4));
+			series = label.data;
+		}
+		if (fn(*last_id, sqlite3_column_double(st, 1),
+		    sqlite3_column_double(st, 2), series, arg) != 0)
+			break;
+	}
+	sqlite3_reset(st);
+	buf_free(&label);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		nb_error(nb, "reading plot points", err);
+		return -1;
+	}
+	return 0;
+}
+
 /* A counter that moves when another connection commits. */
 int64_t
 notebook_data_version(struct notebook *nb)

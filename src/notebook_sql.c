@@ -215,4 +215,13 @@ const char *const nb_sql[ST_COUNT] = {
 	    "WHERE j.set_id = ?1 AND (j.current OR NOT ?2) AND "
 	    NB_STATE_FILTER " "
 	    "ORDER BY j.point, j.rep, j.attempt",
+	/* Plot points after a job id, through the values' primary key. */
+	[ST_POINTS] = "SELECT j.id, vx.num, vy.num, vs.txt, vs.num "
+	    "FROM job j "
+	    "JOIN value vx ON vx.job_id = j.id AND vx.name = ?2 "
+	    "JOIN value vy ON vy.job_id = j.id AND vy.name = ?3 "
+	    "LEFT JOIN value vs ON vs.job_id = j.id AND vs.name = ?4 "
+	    "WHERE j.id > ?5 AND j.set_id = ?1 AND j.current "
+	    "AND j.state = 'ok' AND vx.num IS NOT NULL AND vy.num IS NOT NULL "
+	    "ORDER BY j.id LIMIT ?6",
 };

@@ -26,6 +26,9 @@ main(void)
 	srunner_add_suite(sr, suite_summary());
 	srunner_add_suite(sr, suite_plot());
 	srunner_add_suite(sr, suite_cmdline());
+	srunner_add_suite(sr, suite_table());
+	srunner_add_suite(sr, suite_define());
+	srunner_add_suite(sr, suite_view_plot());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -15,5 +15,8 @@ Suite *suite_notebook(void);
 Suite *suite_summary(void);
 Suite *suite_plot(void);
 Suite *suite_cmdline(void);
+Suite *suite_table(void);
+Suite *suite_define(void);
+Suite *suite_view_plot(void);
 
 #endif

@@ -1,0 +1,973 @@
+/*
+ * define.c -- the logic of the "define a new campaign" form, with no
+ * terminal.  The form keeps each field as the text the user typed; the
+ * check parses the whole form with the core exactly as `labrat run` would
+ * (space_add, space_zip, space_finish, experiment_init, experiment_check
+ * and the limits' parsers) and says either how many jobs it makes or what
+ * is wrong, in which field, at which display column.  The form becomes
+ * the argv of `labrat run`, one word per value, so nothing typed is ever
+ * re-split or seen by a shell.  Also here: the lines the space view shows
+ * for a stored result set, and the small text layout helpers it needs.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wchar.h>
+
+#include "console_int.h"
+#include "define.h"
+#include "experiment.h"
+#include "pool.h"
+#include "space.h"
+
+/* Most characters in a tag (as `labrat run` allows). */
+#define DEFINE_TAG_MAX 200
+
+static const char *const define_labels[DEFINE_NFIELDS] = {
+	[DEFINE_TAG] = "tag",
+	[DEFINE_DESCRIPTION] = "description",
+	[DEFINE_PARAMS] = "parameters",
+	[DEFINE_ZIPS] = "zip groups",
+	[DEFINE_COMMAND] = "command",
+	[DEFINE_SHELL] = "shell",
+	[DEFINE_CORES] = "cores",
+	[DEFINE_TIMEOUT] = "timeout",
+	[DEFINE_MEM] = "memory",
+	[DEFINE_RETRIES] = "retries",
+	[DEFINE_REPEAT] = "repeat",
+	[DEFINE_ORDER] = "order",
+	[DEFINE_SEED] = "seed",
+};
+
+/* The text fields' defaults (lists and toggles have none). */
+static const char *const define_defaults[DEFINE_NFIELDS] = {
+	[DEFINE_TAG] = "",
+	[DEFINE_DESCRIPTION] = "",
+	[DEFINE_COMMAND] = "",
+	[DEFINE_CORES] = "0",
+	[DEFINE_TIMEOUT] = "",
+	[DEFINE_MEM] = "",
+	[DEFINE_RETRIES] = "0",
+	[DEFINE_REPEAT] = "1",
+	[DEFINE_SEED] = "",
+};
+
+const char *
+define_field_label(enum define_field field)
+{
+	return define_labels[field];
+}
+
+bool
+define_field_is_list(enum define_field field)
+{
+	return field == DEFINE_PARAMS || field == DEFINE_ZIPS;
+}
+
+bool
+define_field_is_toggle(enum define_field field)
+{
+	return field == DEFINE_SHELL || field == DEFINE_ORDER;
+}
+
+void
+define_form_init(struct define_form *f)
+{
+	int i;
+
+	memset(f, 0, sizeof *f);
+	for (i = 0; i < DEFINE_NFIELDS; i++) {
+		if (define_defaults[i] != NULL)
+			f->text[i] = xstrdup(define_defaults[i]);
+	}
+	f->params = xcalloc(1, sizeof *f->params);
+	f->zips = xcalloc(1, sizeof *f->zips);
+}
+
+void
+define_form_clear(struct define_form *f)
+{
+	int i;
+
+	for (i = 0; i < DEFINE_NFIELDS; i++)
+		free(f->text[i]);
+	util_strv_free(f->params);
+	util_strv_free(f->zips);
+	memset(f, 0, sizeof *f);
+}
+
+/* The list behind a list field, and its length. */
+static char ***
+define_list(struct define_form *f, enum define_field field, size_t **n)
+{
+	if (field == DEFINE_PARAMS) {
+		*n = &f->nparams;
+		return &f->params;
+	}
+	*n = &f->nzips;
+	return &f->zips;
+}
+
+/* Items in a list field. */
+static size_t
+define_count(const struct define_form *f, enum define_field field)
+{
+	return field == DEFINE_PARAMS ? f->nparams : f->nzips;
+}
+
+const char *
+define_form_get(const struct define_form *f, enum define_field field,
+    size_t item)
+{
+	switch (field) {
+	case DEFINE_PARAMS:
+		return item < f->nparams ? f->params[item] : "";
+	case DEFINE_ZIPS:
+		return item < f->nzips ? f->zips[item] : "";
+	case DEFINE_SHELL:
+		return f->shell ? "yes" : "no";
+	case DEFINE_ORDER:
+		return f->sequential ? "sequential" : "random";
+	default:
+		return f->text[field];
+	}
+}
+
+/* A copy of text without the blanks around it. */
+static char *
+define_trim(const char *text)
+{
+	const char *end;
+
+	while (*text == ' ' || *text == '\t')
+		text++;
+	end = text + strlen(text);
+	while (end > text && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	return xstrndup(text, (size_t)(end - text));
+}
+
+void
+define_form_set(struct define_form *f, enum define_field field, size_t item,
+    const char *text)
+{
+	char ***list, *t = define_trim(text);
+	size_t *n;
+
+	if (define_field_is_toggle(field)) {
+		if (field == DEFINE_SHELL)
+			f->shell = *t == 'y' || *t == 'Y' || *t == '1';
+		else
+			f->sequential = *t == 's' || *t == 'S';
+		free(t);
+		return;
+	}
+	if (!define_field_is_list(field)) {
+		free(f->text[field]);
+		f->text[field] = t;
+		return;
+	}
+	list = define_list(f, field, &n);
+	if (*t == '\0') {
+		free(t);
+		if (item < *n)
+			define_form_remove(f, field, item);
+		return;
+	}
+	if (item < *n) {
+		free((*list)[item]);
+		(*list)[item] = t;
+		return;
+	}
+	*list = xreallocarray(*list, *n + 2, sizeof **list);
+	(*list)[(*n)++] = t;
+	(*list)[*n] = NULL;
+}
+
+void
+define_form_remove(struct define_form *f, enum define_field field,
+    size_t item)
+{
+	char ***list;
+	size_t *n;
+
+	if (field == DEFINE_SHELL)
+		f->shell = false;
+	else if (field == DEFINE_ORDER)
+		f->sequential = false;
+	else if (!define_field_is_list(field)) {
+		free(f->text[field]);
+		f->text[field] = xstrdup(define_defaults[field]);
+	} else {
+		list = define_list(f, field, &n);
+		if (item >= *n)
+			return;
+		free((*list)[item]);
+		memmove(*list + item, *list + item + 1, (*n - item) *
+		    sizeof **list);
+		(*n)--;
+	}
+}
+
+void
+define_form_toggle(struct define_form *f, enum define_field field)
+{
+	if (field == DEFINE_SHELL)
+		f->shell = !f->shell;
+	else if (field == DEFINE_ORDER)
+		f->sequential = !f->sequential;
+}
+
+/* True for a limit written as none: empty, "none" or 0. */
+static bool
+define_is_none(const char *text)
+{
+	return *text == '\0' || strcmp(text, "none") == 0 ||
+	    strcmp(text, "0") == 0;
+}
+
+/* Parse a whole number from min to max. */
+static int
+define_parse_int(const char *text, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	v = strtol(text, &end, 10);
+	if (*text == '\0' || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+char *
+define_form_hint(const struct define_form *f, enum define_field field,
+    int cores_available)
+{
+	struct buf b;
+	long v;
+
+	buf_init(&b);
+	switch (field) {
+	case DEFINE_TAG:
+		if (*f->text[field] == '\0')
+			buf_adds(&b, "empty: named after the command");
+		break;
+	case DEFINE_COMMAND:
+		if (*f->text[field] == '\0')
+			buf_adds(&b, "e.g. ./experiment {x} ({x}: the value "
+			    "of x)");
+		break;
+	case DEFINE_SHELL:
+		buf_adds(&b, f->shell ? "run by /bin/sh -c, every value "
+		    "single-quoted" : "run directly, never by a shell");
+		break;
+	case DEFINE_CORES:
+		if (define_parse_int(f->text[field], -100000, 100000, &v) == 0)
+			define_cores_text((int)v, cores_available, &b);
+		break;
+	case DEFINE_TIMEOUT:
+	case DEFINE_MEM:
+		if (define_is_none(f->text[field]))
+			buf_adds(&b, "none");
+		break;
+	case DEFINE_ORDER:
+		buf_adds(&b, f->sequential ? "point 0, 1, 2, ..." :
+		    "a seeded shuffle: partial results are representative");
+		break;
+	case DEFINE_SEED:
+		if (f->sequential)
+			buf_adds(&b, "unused in sequential order");
+		else if (*f->text[field] == '\0' ||
+		    strcmp(f->text[field], "random") == 0)
+			buf_adds(&b, "drawn at start");
+		break;
+	default:
+		break;
+	}
+	buf_add(&b, "", 0);
+	return buf_steal(&b);
+}
+
+size_t
+define_form_rows(const struct define_form *f, struct define_row **rows)
+{
+	size_t n = 0, i, k, cnt;
+	struct define_row *r;
+
+	r = xcalloc(DEFINE_NFIELDS + f->nparams + f->nzips, sizeof *r);
+	for (i = 0; i < DEFINE_NFIELDS; i++) {
+		if (!define_field_is_list((enum define_field)i)) {
+			r[n++].field = (enum define_field)i;
+			continue;
+		}
+		cnt = define_count(f, (enum define_field)i);
+		for (k = 0; k == 0 || k < cnt; k++) {
+			r[n].field = (enum define_field)i;
+			r[n].item = k;
+			r[n++].empty = cnt == 0;
+		}
+	}
+	*rows = r;
+	return n;
+}
+
+void
+define_cores_text(int rule, int available, struct buf *b)
+{
+	int engines = pool_cores_rule(rule, available);
+
+	if (rule == 0)
+		buf_printf(b, "all cores: %d engine%s on this machine",
+		    engines, engines == 1 ? "" : "s");
+	else if (rule > 0)
+		buf_printf(b, "%d engine%s (this machine has %d core%s)",
+		    engines, engines == 1 ? "" : "s", available,
+		    available == 1 ? "" : "s");
+	else
+		buf_printf(b, "all cores but %d: %d engine%s on this "
+		    "machine%s", -rule, engines, engines == 1 ? "" : "s",
+		    -rule >= available ? " (never fewer than 1)" : "");
+}
+
+/* The text of a field or item with the edit applied. */
+static const char *
+define_eff(const struct define_form *f, const struct define_edit *ed,
+    enum define_field field, size_t item)
+{
+	if (ed != NULL && ed->field == field && ed->item == item)
+		return ed->text;
+	return define_form_get(f, field, item);
+}
+
+/* Items of a list field with the edit applied (it may add one). */
+static size_t
+define_eff_count(const struct define_form *f, const struct define_edit *ed,
+    enum define_field field)
+{
+	size_t n = define_count(f, field);
+
+	if (ed != NULL && ed->field == field && ed->item >= n)
+		return n + 1;
+	return n;
+}
+
+/* True if text is only blanks. */
+static bool
+define_blank(const char *text)
+{
+	return text[strspn(text, " \t")] == '\0';
+}
+
+/* Record an error in out (fmt formats the message); return -1. */
+static int UTIL_PRINTF(5, 6)
+define_fail(struct define_check *out, bool has_field,
+    enum define_field field, size_t item, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	out->error = xvasprintf(fmt, ap);
+	va_end(ap);
+	out->ok = false;
+	out->has_field = has_field;
+	out->field = field;
+	out->item = item;
+	return -1;
+}
+
+/* Record the error of a parameter or zip group, with its text and the
+ * column of the position the core gave. */
+static int
+define_fail_text(struct define_check *out, enum define_field field,
+    size_t item, const char *text, const struct space_error *e)
+{
+	define_fail(out, true, field, item, "%s", e->msg);
+	out->text = xstrdup(text);
+	if (e->has_pos && e->pos <= strlen(text)) {
+		out->has_col = true;
+		out->col = define_column(text, e->pos);
+	}
+	return -1;
+}
+
+/* A space of the form's parameters and its first zips zip groups; NULL
+ * (with the error in out, if not NULL) when one of them is refused. */
+static struct space *
+define_space(const struct define_form *f, const struct define_edit *ed,
+    size_t zips, struct define_check *out)
+{
+	struct space *sp = space_new();
+	struct space_error e = { NULL, 0, false };
+	enum define_field field = DEFINE_PARAMS;
+	size_t i, n = define_eff_count(f, ed, DEFINE_PARAMS);
+	const char *t = "";
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		t = define_eff(f, ed, field, i);
+		if (!define_blank(t))
+			rc = space_add(sp, t, &e);
+	}
+	if (rc == 0) {
+		field = DEFINE_ZIPS;
+		n = define_eff_count(f, ed, field);
+		for (i = 0; i < n && i < zips && rc == 0; i++) {
+			t = define_eff(f, ed, field, i);
+			if (!define_blank(t))
+				rc = space_zip(sp, t, &e);
+		}
+	}
+	if (rc == 0)
+		return sp;
+	if (out != NULL)
+		define_fail_text(out, field, i - 1, t, &e);
+	space_error_clear(&e);
+	space_free(sp);
+	return NULL;
+}
+
+/* Parse and finish the form's space; on an error of space_finish, find
+ * the zip group it comes from (the first prefix of the groups that fails
+ * the same way). */
+static struct space *
+define_check_space(const struct define_form *f, const struct define_edit *ed,
+    struct define_check *out)
+{
+	struct space_error e = { NULL, 0, false }, e2 = { NULL, 0, false };
+	struct space *sp, *part;
+	size_t nz = define_eff_count(f, ed, DEFINE_ZIPS), k;
+	bool found = false;
+
+	if ((sp = define_space(f, ed, SIZE_MAX, out)) == NULL)
+		return NULL;
+	if (space_nparams(sp) == 0) {
+		space_free(sp);
+		define_fail(out, true, DEFINE_PARAMS, 0, "no parameters: "
+		    "press a to add one, e.g. x=1..10 or r=linspace(0,1,11)");
+		return NULL;
+	}
+	if (space_finish(sp, &e) == 0)
+		return sp;
+	space_free(sp);
+	for (k = 1; k <= nz && !found; k++) {
+		part = define_space(f, ed, k, NULL);
+		if (part != NULL && space_finish(part, &e2) != 0 &&
+		    strcmp(e2.msg, e.msg) == 0) {
+			define_fail(out, true, DEFINE_ZIPS, k - 1, "%s", e.msg);
+			out->text = xstrdup(define_eff(f, ed, DEFINE_ZIPS,
+			    k - 1));
+			found = true;
+		}
+		space_error_clear(&e2);
+		space_free(part);
+	}
+	if (!found)
+		define_fail(out, false, DEFINE_PARAMS, 0, "%s", e.msg);
+	space_error_clear(&e);
+	return NULL;
+}
+
+/* The first {name} in text that names no parameter of sp nor a builtin:
+ * its byte offset, or -1. */
+static long
+define_unknown_placeholder(const char *text, const struct space *sp)
+{
+	static const char *const builtins[] = SPACE_RESERVED_NAMES;
+	const char *p, *q;
+	size_t len, i;
+	bool known;
+
+	for (p = text; (p = strchr(p, '{')) != NULL; p++) {
+		q = p + 1;
+		while (*q != '\0' && *q != '}' && *q != '{')
+			q++;
+		len = (size_t)(q - p - 1);
+		if (*q != '}' || !util_is_ident(p + 1, len))
+			continue;
+		known = space_index(sp, p + 1, len) >= 0;
+		for (i = 0; !known && builtins[i] != NULL; i++)
+			known = strlen(builtins[i]) == len &&
+			    memcmp(builtins[i], p + 1, len) == 0;
+		if (!known)
+			return p + 1 - text;
+	}
+	return -1;
+}
+
+/* Check the command template against the space. */
+static int
+define_check_command(const struct define_form *f,
+    const struct define_edit *ed, const struct space *sp,
+    struct define_check *out)
+{
+	const char *text = define_eff(f, ed, DEFINE_COMMAND, 0);
+	struct experiment ex;
+	char **words, *err = NULL;
+	long at;
+	int rc;
+
+	if (define_blank(text))
+		return define_fail(out, true, DEFINE_COMMAND, 0, "no command: "
+		    "select 'command' and press Enter to write it, e.g. "
+		    "./experiment {x}");
+	if ((words = console_split(text, &err)) == NULL) {
+		define_fail(out, true, DEFINE_COMMAND, 0, "command: %s", err);
+		free(err);
+		return -1;
+	}
+	if (words[0] == NULL || words[0][0] == '\0') {
+		util_strv_free(words);
+		return define_fail(out, true, DEFINE_COMMAND, 0, "the "
+		    "command's first word is empty: write the program to run "
+		    "first, e.g. ./experiment {x}");
+	}
+	rc = experiment_init(&ex, words, (int)util_strv_len(words), f->shell,
+	    &err);
+	if (rc == 0 && (rc = experiment_check(&ex, sp, &err)) != 0) {
+		define_fail(out, true, DEFINE_COMMAND, 0, "%s", err);
+		out->text = xstrdup(text);
+		if ((at = define_unknown_placeholder(text, sp)) >= 0) {
+			out->has_col = true;
+			out->col = define_column(text, (size_t)at);
+		}
+	} else if (rc != 0)
+		define_fail(out, true, DEFINE_COMMAND, 0, "%s", err);
+	free(err);
+	experiment_free(&ex);
+	util_strv_free(words);
+	return rc;
+}
+
+/* Check the tag: its form, and that no set has it yet. */
+static int
+define_check_tag(const char *tag, char *const *tags, struct define_check *out)
+{
+	size_t n = strlen(tag), i;
+
+	if (n == 0)
+		return 0;
+	if (n > DEFINE_TAG_MAX || !util_utf8_valid(tag, n, NULL))
+		return define_fail(out, true, DEFINE_TAG, 0, "tag: a tag is 1 "
+		    "to %d characters of UTF-8 text: shorten it",
+		    DEFINE_TAG_MAX);
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)tag[i] < 0x20 || tag[i] == 0x7f)
+			return define_fail(out, true, DEFINE_TAG, 0, "tag: "
+			    "remove the control character at byte %zu", i);
+	}
+	for (i = 0; tags != NULL && tags[i] != NULL; i++) {
+		if (strcmp(tags[i], tag) == 0)
+			return define_fail(out, true, DEFINE_TAG, 0, "tag "
+			    "'%s' is taken by a result set of this notebook: "
+			    "choose another, or leave it empty for a fresh one",
+			    tag);
+	}
+	return 0;
+}
+
+/* Check the limits and the seed; sets *repeat. */
+static int
+define_check_limits(const struct define_form *f,
+    const struct define_edit *ed, long *repeat, struct define_check *out)
+{
+	char *t[DEFINE_NFIELDS] = { NULL };
+	double secs;
+	uint64_t u;
+	long v;
+	int rc = -1, i;
+
+	for (i = DEFINE_CORES; i <= DEFINE_SEED; i++) {
+		if (!define_field_is_toggle((enum define_field)i))
+			t[i] = define_trim(define_eff(f, ed,
+			    (enum define_field)i, 0));
+	}
+	if (define_parse_int(t[DEFINE_CORES], -100000, 100000, &v) != 0)
+		define_fail(out, true, DEFINE_CORES, 0, "cores: write 0 (all "
+		    "cores), N (N engines) or -N (all cores but N), not '%s'",
+		    t[DEFINE_CORES]);
+	else if (!define_is_none(t[DEFINE_TIMEOUT]) &&
+	    (util_parse_duration(t[DEFINE_TIMEOUT], &secs) != 0 || secs <= 0))
+		define_fail(out, true, DEFINE_TIMEOUT, 0, "timeout: write a "
+		    "duration such as 30, 1.5s, 2m or 1h (empty for none), not "
+		    "'%s'", t[DEFINE_TIMEOUT]);
+	else if (!define_is_none(t[DEFINE_MEM]) &&
+	    (util_parse_size(t[DEFINE_MEM], &u) != 0 || u < 1024 * 1024))
+		define_fail(out, true, DEFINE_MEM, 0, "memory: write a size of "
+		    "at least 1M such as 512M or 2G (empty for none), not '%s'",
+		    t[DEFINE_MEM]);
+	else if (define_parse_int(t[DEFINE_RETRIES], 0, 1000, &v) != 0)
+		define_fail(out, true, DEFINE_RETRIES, 0, "retries: write a "
+		    "whole number from 0 to 1000, not '%s'",
+		    t[DEFINE_RETRIES]);
+	else if (define_parse_int(t[DEFINE_REPEAT], 1, 1000000, repeat) != 0)
+		define_fail(out, true, DEFINE_REPEAT, 0, "repeat: write a "
+		    "whole number from 1 to 1000000, not '%s'",
+		    t[DEFINE_REPEAT]);
+	else if (*t[DEFINE_SEED] != '\0' &&
+	    strcmp(t[DEFINE_SEED], "random") != 0 &&
+	    util_parse_uint(t[DEFINE_SEED], &u) != 0)
+		define_fail(out, true, DEFINE_SEED, 0, "seed: write a "
+		    "non-negative whole number (empty: drawn at start), not "
+		    "'%s'", t[DEFINE_SEED]);
+	else
+		rc = 0;
+	for (i = 0; i < DEFINE_NFIELDS; i++)
+		free(t[i]);
+	return rc;
+}
+
+void
+define_check(const struct define_form *f, const struct define_edit *edit,
+    char *const *tags, struct define_check *out)
+{
+	struct space *sp = NULL;
+	char *tag;
+	long repeat = 1;
+	size_t np;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	tag = define_trim(define_eff(f, edit, DEFINE_TAG, 0));
+	rc = define_check_tag(tag, tags, out);
+	free(tag);
+	if (rc != 0 || (sp = define_check_space(f, edit, out)) == NULL)
+		return;
+	if (define_check_command(f, edit, sp, out) != 0 ||
+	    define_check_limits(f, edit, &repeat, out) != 0) {
+		space_free(sp);
+		return;
+	}
+	out->points = space_size(sp);
+	np = space_nparams(sp);
+	space_free(sp);
+	if (out->points > SPACE_MAX_POINTS / (uint64_t)repeat) {
+		define_fail(out, true, DEFINE_REPEAT, 0, "%" PRIu64 " points "
+		    "x repeat %ld is too many jobs: use fewer values or a "
+		    "smaller repeat", out->points, repeat);
+		return;
+	}
+	out->jobs = out->points * (uint64_t)repeat;
+	out->ok = true;
+	out->summary = xasprintf("%zu parameter%s, %" PRIu64 " point%s x "
+	    "repeat %ld = %" PRIu64 " job%s", np, np == 1 ? "" : "s",
+	    out->points, out->points == 1 ? "" : "s", repeat, out->jobs,
+	    out->jobs == 1 ? "" : "s");
+}
+
+void
+define_check_clear(struct define_check *out)
+{
+	free(out->summary);
+	free(out->error);
+	free(out->text);
+	memset(out, 0, sizeof *out);
+}
+
+/* Append a word to the vector v of n words. */
+static void
+define_push(char ***v, size_t *n, const char *word)
+{
+	*v = xreallocarray(*v, *n + 2, sizeof **v);
+	(*v)[(*n)++] = xstrdup(word);
+	(*v)[*n] = NULL;
+}
+
+char **
+define_argv(const struct define_form *f, char **err)
+{
+	char **v = NULL, **words;
+	size_t n = 0, i;
+	const char *t;
+
+	if ((words = console_split(f->text[DEFINE_COMMAND], err)) == NULL)
+		return NULL;
+	define_push(&v, &n, "run");
+	if (*(t = f->text[DEFINE_TAG]) != '\0') {
+		define_push(&v, &n, "-t");
+		define_push(&v, &n, t);
+	}
+	if (*(t = f->text[DEFINE_DESCRIPTION]) != '\0') {
+		define_push(&v, &n, "-d");
+		define_push(&v, &n, t);
+	}
+	for (i = 0; i < f->nparams; i++) {
+		define_push(&v, &n, "-p");
+		define_push(&v, &n, f->params[i]);
+	}
+	for (i = 0; i < f->nzips; i++) {
+		define_push(&v, &n, "--zip");
+		define_push(&v, &n, f->zips[i]);
+	}
+	define_push(&v, &n, "--cores");
+	define_push(&v, &n, f->text[DEFINE_CORES]);
+	if (!define_is_none(t = f->text[DEFINE_TIMEOUT])) {
+		define_push(&v, &n, "--timeout");
+		define_push(&v, &n, t);
+	}
+	if (!define_is_none(t = f->text[DEFINE_MEM])) {
+		define_push(&v, &n, "--mem");
+		define_push(&v, &n, t);
+	}
+	define_push(&v, &n, "--retries");
+	define_push(&v, &n, f->text[DEFINE_RETRIES]);
+	define_push(&v, &n, "--repeat");
+	define_push(&v, &n, f->text[DEFINE_REPEAT]);
+	define_push(&v, &n, "--order");
+	define_push(&v, &n, f->sequential ? "sequential" : "random");
+	t = f->text[DEFINE_SEED];
+	if (*t != '\0' && strcmp(t, "random") != 0) {
+		define_push(&v, &n, "--seed");
+		define_push(&v, &n, t);
+	}
+	if (f->shell)
+		define_push(&v, &n, "--shell");
+	define_push(&v, &n, "--");
+	for (i = 0; words[i] != NULL; i++)
+		define_push(&v, &n, words[i]);
+	util_strv_free(words);
+	return v;
+}
+
+/* Append a byte size for people: 2G, 512M, 64k or bytes. */
+static void
+define_size_text(struct buf *b, uint64_t bytes)
+{
+	static const char units[] = "TGMk";
+	uint64_t mul = (uint64_t)1 << 40;
+	int i;
+
+	for (i = 0; units[i] != '\0'; i++, mul >>= 10) {
+		if (bytes >= mul && bytes % mul == 0) {
+			buf_printf(b, "%" PRIu64 "%c", bytes / mul, units[i]);
+			return;
+		}
+	}
+	buf_printf(b, "%" PRIu64 " bytes", bytes);
+}
+
+/* Add the line "label\ttext" to v. */
+static void UTIL_PRINTF(4, 5)
+define_line(char ***v, size_t *n, const char *label, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	text = xvasprintf(fmt, ap);
+	va_end(ap);
+	*v = xreallocarray(*v, *n + 2, sizeof **v);
+	(*v)[(*n)++] = xasprintf("%s\t%s", label, text);
+	(*v)[*n] = NULL;
+	free(text);
+}
+
+char **
+define_describe_set(const struct nb_set *s, int cores_available)
+{
+	char **v = xcalloc(1, sizeof *v), *err = NULL, *line, *nl;
+	size_t n = 0;
+	struct space *sp;
+	struct experiment ex;
+	struct buf b;
+	char when[32];
+	time_t t = (time_t)s->created;
+	struct tm tm;
+
+	buf_init(&b);
+	define_line(&v, &n, "result set", "%s%s%s", s->tag,
+	    *s->description != '\0' ? ": " : "", s->description);
+	localtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+	define_line(&v, &n, "created", "%s%s", when, s->locked ?
+	    " (locked: its results are final)" : "");
+	if ((sp = space_from_json(s->space, &err)) == NULL) {
+		define_line(&v, &n, "parameters", "cannot read the space: %s",
+		    err);
+		free(err);
+		err = NULL;
+	} else {
+		define_line(&v, &n, "parameters", "%zu, %" PRIu64 " point%s",
+		    space_nparams(sp), space_size(sp),
+		    space_size(sp) == 1 ? "" : "s");
+		space_describe(sp, &b);
+		for (line = b.data; line != NULL && *line != '\0';
+		    line = nl + 1) {
+			if ((nl = strchr(line, '\n')) == NULL)
+				nl = line + strlen(line) - 1;
+			else
+				*nl = '\0';
+			define_line(&v, &n, "", "%s", line + strspn(line, " "));
+		}
+		space_free(sp);
+	}
+	define_line(&v, &n, "jobs", "%" PRIu64 " point%s x repeat %d = %"
+	    PRIu64 " job%s", s->npoints, s->npoints == 1 ? "" : "s",
+	    s->repeat, s->njobs, s->njobs == 1 ? "" : "s");
+	if (s->sequential)
+		define_line(&v, &n, "order", "sequential");
+	else
+		define_line(&v, &n, "order", "random, seed %" PRIu64, s->seed);
+	buf_reset(&b);
+	if (experiment_from_json(&ex, s->experiment, &err) != 0) {
+		define_line(&v, &n, "command", "cannot read it: %s", err);
+		free(err);
+	} else {
+		experiment_describe(&ex, &b);
+		define_line(&v, &n, "command", "%s", b.data);
+		experiment_free(&ex);
+	}
+	buf_reset(&b);
+	define_cores_text(s->cores, cores_available, &b);
+	define_line(&v, &n, "backend", "%s, cores %d: %s", s->backend,
+	    s->cores, b.data);
+	buf_reset(&b);
+	if (s->timeout > 0) {
+		util_format_double(&b, s->timeout);
+		buf_addc(&b, 's');
+	} else
+		buf_adds(&b, "none");
+	buf_adds(&b, ", memory ");
+	if (s->mem_limit > 0)
+		define_size_text(&b, s->mem_limit);
+	else
+		buf_adds(&b, "none");
+	define_line(&v, &n, "limits", "timeout %s, retries %d, repeat %d",
+	    b.data, s->retries, s->repeat);
+	define_line(&v, &n, "directory", "%s", *s->cwd != '\0' ? s->cwd :
+	    "(not recorded)");
+	buf_free(&b);
+	return v;
+}
+
+/* Decode the character at s (at most len bytes): its length in bytes
+ * and its display width, as console_width counts them. */
+static size_t
+define_char(const char *s, size_t len, int *width)
+{
+	mbstate_t st;
+	wchar_t wc;
+	size_t n;
+
+	memset(&st, 0, sizeof st);
+	n = mbrtowc(&wc, s, len, &st);
+	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+		*width = 1;
+		return 1;
+	}
+	*width = wcwidth(wc);
+	if (*width < 0)
+		*width = 1;
+	return n;
+}
+
+int
+define_column(const char *text, size_t pos)
+{
+	size_t len = strlen(text), n;
+	int col = 0, w;
+
+	if (pos > len)
+		pos = len;
+	while (pos > 0) {
+		n = define_char(text, pos, &w);
+		col += w;
+		text += n;
+		pos -= n;
+	}
+	return col;
+}
+
+const char *
+define_skip_columns(const char *text, int cols, int *skipped)
+{
+	size_t len = strlen(text), n;
+	int w;
+
+	*skipped = 0;
+	while (*skipped < cols && len > 0) {
+		n = define_char(text, len, &w);
+		*skipped += w;
+		text += n;
+		len -= n;
+	}
+	return text;
+}
+
+/* Bytes of the longest prefix of s[0..len) within cols columns (at least
+ * one character). */
+static size_t
+define_fit(const char *s, size_t len, int cols)
+{
+	size_t at = 0, n;
+	int col = 0, w;
+
+	while (at < len) {
+		n = define_char(s + at, len - at, &w);
+		if (col + w > cols && at > 0)
+			break;
+		col += w;
+		at += n;
+	}
+	return at;
+}
+
+char **
+define_wrap(const char *text, int width)
+{
+	char **v = xcalloc(1, sizeof *v), *word;
+	size_t n = 0, len, fit;
+	struct buf line;
+	int lw = 0, ww;
+	const char *p = text;
+
+	if (width < 1)
+		width = 1;
+	buf_init(&line);
+	for (;;) {
+		p += strspn(p, " ");
+		if (*p == '\0')
+			break;
+		len = strcspn(p, " ");
+		word = xstrndup(p, len);
+		ww = console_width(word);
+		free(word);
+		if (lw > 0 && lw + 1 + ww <= width) {
+			buf_addc(&line, ' ');
+			buf_add(&line, p, len);
+			lw += 1 + ww;
+			p += len;
+			continue;
+		}
+		if (lw > 0) {
+			v = xreallocarray(v, n + 2, sizeof *v);
+			v[n++] = buf_steal(&line);
+			v[n] = NULL;
+			lw = 0;
+		}
+		fit = ww <= width ? len : define_fit(p, len, width);
+		buf_add(&line, p, fit);
+		word = xstrndup(p, fit);
+		lw = console_width(word);
+		free(word);
+		p += fit;
+		if (fit < len) {
+			/* A word wider than the line: cut it there. */
+			v = xreallocarray(v, n + 2, sizeof *v);
+			v[n++] = buf_steal(&line);
+			v[n] = NULL;
+			lw = 0;
+		}
+	}
+	if (lw > 0) {
+		v = xreallocarray(v, n + 2, sizeof *v);
+		v[n++] = buf_steal(&line);
+		v[n] = NULL;
+	}
+	buf_free(&line);
+	return v;
+}

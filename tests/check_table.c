@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <curses.h>
+#include <inttypes.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -313,6 +314,29 @@ START_TEST(test_status_line)
 }
 END_TEST
 
+START_TEST(test_page_plan)
+{
+	uint64_t off;
+
+	/* Near the start: straight. */
+	ck_assert(!table_page_plan(1000, 0, 17, true, &off));
+	ck_assert_uint_eq(off, 0);
+	ck_assert(!table_page_plan(1000, 400, 17, true, &off));
+	ck_assert_uint_eq(off, 400);
+	/* Near the end: the other way round, from the end. */
+	ck_assert(table_page_plan(1000, 983, 17, true, &off));
+	ck_assert_uint_eq(off, 0);
+	ck_assert(table_page_plan(1000, 900, 17, true, &off));
+	ck_assert_uint_eq(off, 83);
+	/* Unless the order does not reverse exactly. */
+	ck_assert(!table_page_plan(1000, 983, 17, false, &off));
+	ck_assert_uint_eq(off, 983);
+	/* A page that does not fit is read straight. */
+	ck_assert(!table_page_plan(10, 5, 17, true, &off));
+	ck_assert(!table_page_plan(10, 0, 10, true, &off));
+}
+END_TEST
+
 START_TEST(test_state_line)
 {
 	struct nb_counts n;
@@ -582,6 +606,11 @@ find(const char *s, int *y)
 	return false;
 }
 
+/* Assert line y starts with s. */
+#define ck_line_starts(y, s) ck_assert_msg(strncmp(line(y), s,		\
+    strlen(s)) == 0, "line %d is '%s', not starting with '%s'", y,	\
+    line(y), s)
+
 /* Press a key in the view; it must take it. */
 static void
 press(int key)
@@ -803,6 +832,145 @@ START_TEST(test_results_big_screen)
 }
 END_TEST
 
+/* A set of n points, started one second apart; every third fails. */
+static void
+make_many(uint64_t n)
+{
+	struct nb_set s;
+	char *err = NULL, params[64];
+	double t = util_now() - 1000;
+	int64_t id;
+	uint64_t i;
+
+	memset(&s, 0, sizeof s);
+	s.tag = xstrdup("many");
+	s.description = xstrdup("");
+	s.attributes = xstrdup("{}");
+	s.space = xstrdup("{\"params\":[\"k=0..999\"],\"zip\":[]}");
+	s.experiment = xstrdup("{\"argv\":[\"true\"],\"shell\":false}");
+	s.backend = xstrdup("local");
+	s.repeat = 1;
+	s.npoints = s.njobs = n;
+	ok_or_die(notebook_set_create(t_c.nb, &s, &err), err, "set_create");
+	ok_or_die(notebook_begin(t_c.nb, &err), err, "begin");
+	for (i = 0; i < n; i++) {
+		snprintf(params, sizeof params, "{\"k\":%" PRIu64 "}", i);
+		id = start_job(&s, i, params, t + (double)i);
+		if (i % 3 == 2)
+			finish_job(id, NB_FAILED, NULL, "exit 3", "oops",
+			    t + (double)i);
+		else
+			finish_job(id, NB_OK, "{\"y\":1}", NULL, NULL,
+			    t + (double)i);
+	}
+	ok_or_die(notebook_commit(t_c.nb, &err), err, "commit");
+	notebook_set_clear(&s);
+}
+
+START_TEST(test_results_end_and_pages)
+{
+	make_many(50);
+	t_view = view_results_new();
+	refresh_view();
+	draw();
+	ck_line_has(18, "rows 1-17 of 50");
+	/* End: the last page, read from the end, shown in order. */
+	press(KEY_END);
+	draw();
+	ck_line_has(18, "rows 34-50 of 50");
+	ck_line_starts(1, " 33 ");
+	ck_line_starts(17, " 49 ");
+	ck_assert(mvwinch(t_win, 17, 2) & A_REVERSE);
+	press(KEY_PPAGE);
+	draw();
+	ck_line_has(18, "rows 17-33 of 50");
+	ck_line_starts(1, " 16 ");
+	ck_line_starts(17, " 32 ");
+	/* Reversed order, by state (failed first, ties by job). */
+	press(KEY_HOME);
+	press('o');
+	press('O');
+	press(KEY_END);
+	draw();
+	ck_line_has(18, "rows 34-50 of 50 | sort state v");
+	ck_line_has(17, "failed");
+	ck_line_starts(17, "  2 ");
+	ck_line_starts(16, "  5 ");
+	ck_line_has(1, "ok");
+	/* The failed filter, paged down to its end. */
+	press('f');
+	press('f');
+	press(KEY_NPAGE);
+	draw();
+	ck_line_has(18, "rows 1-16 of 16");
+	press('o');
+	press(KEY_END);
+	draw();
+	ck_line_starts(16, " 47 ");
+}
+END_TEST
+
+START_TEST(test_jobs_view_first_state)
+{
+	struct nb_set s;
+	char *err = NULL;
+	int64_t id;
+
+	memset(&s, 0, sizeof s);
+	s.tag = xstrdup("three");
+	s.description = xstrdup("");
+	s.attributes = xstrdup("{}");
+	s.space = xstrdup("{\"params\":[\"k=0..2\"],\"zip\":[]}");
+	s.experiment = xstrdup("{\"argv\":[\"true\"],\"shell\":false}");
+	s.backend = xstrdup("local");
+	s.repeat = 1;
+	s.npoints = s.njobs = 3;
+	ok_or_die(notebook_set_create(t_c.nb, &s, &err), err, "set_create");
+	id = start_job(&s, 0, "{\"k\":0}", 1000);
+	finish_job(id, NB_OK, "{}", NULL, NULL, 1000);
+	t_view = view_jobs_new();
+	refresh_view();
+	/* A job starts before the view is first looked at: the view opens
+	 * on what runs then, not on what ran when the console opened. */
+	start_job(&s, 1, "{\"k\":1}", util_now());
+	notebook_set_clear(&s);
+	refresh_view();
+	draw();
+	ck_line_has(0, "running 1 | failed 0 | ok 1");
+	ck_assert(mvwinch(t_win, 0, 1) & A_REVERSE);
+	ck_line_has(2, "k=1");
+	/* Once chosen, the state stays while the numbers change. */
+	press('j');
+	draw();
+	ck_assert(mvwinch(t_win, 0, 1) & A_REVERSE);
+}
+END_TEST
+
+START_TEST(test_jobs_view_end)
+{
+	make_many(60);
+	t_view = view_jobs_new();
+	refresh_view();
+	draw();
+	/* 20 failures, newest first, 8 on screen with the detail below. */
+	ck_line_has(0, "failed 20");
+	ck_line_starts(2, "     59 ");
+	ck_line_starts(9, "     38 ");
+	ck_line_starts(10, " point 59 | attempt 1 | failed | exit 1 | ");
+	press(KEY_END);
+	draw();
+	ck_line_starts(2, "     23 ");
+	ck_line_starts(9, "      2 ");
+	ck_assert(find("point 2 | attempt 1 | failed | exit 1", NULL));
+	ck_assert(find("reason: exit 3", NULL));
+	press('f');     /* ok, in point order */
+	press(KEY_END);
+	draw();
+	ck_line_starts(18, "     58 ");
+	ck_line_starts(2, "     34 ");
+}
+END_TEST
+
 START_TEST(test_jobs_view)
 {
 	int y;
@@ -867,7 +1035,7 @@ START_TEST(test_jobs_view_stderr_tail_fits)
 	struct buf b;
 	char *err = NULL;
 	int64_t id;
-	int i, y;
+	int i;
 
 	memset(&s, 0, sizeof s);
 	s.tag = xstrdup("long");
@@ -892,12 +1060,16 @@ START_TEST(test_jobs_view_stderr_tail_fits)
 	draw();
 	/* No running job: it opens on the failures. */
 	ck_assert(find("reason: signal 9", NULL));
-	/* The last line of stderr is on the last line of the view, and
-	 * the first ones did not fit. */
-	ck_line_has(18, "stderr line 40");
-	ck_assert(find("stderr line 35", &y));
-	ck_assert(!find("stderr line 1\n", NULL) && !find("line 10 ", NULL));
-	ck_assert(!find("stderr line 2", NULL) || y > 10);
+	/* One failure: the list takes one line, the detail the rest, and
+	 * the last lines of stderr that fit end on the view's last line. */
+	ck_line_starts(2, "      0   1 x=1");
+	ck_line_starts(3, " point 0 | attempt 1 | failed | exit 1 | 1.50s | "
+	    "node1 ---");
+	ck_assert_str_eq(line(4), " reason: signal 9 (killed: out of memory)");
+	ck_assert_str_eq(line(5), " standard error (last lines):");
+	ck_assert_str_eq(line(6), "   stderr line 28");
+	ck_assert_str_eq(line(18), "   stderr line 40");
+	ck_assert(!find("stderr line 27", NULL));
 }
 END_TEST
 
@@ -918,6 +1090,7 @@ suite_table(void)
 	tcase_add_test(tc, test_sort_cycle);
 	tcase_add_test(tc, test_filter_cycle);
 	tcase_add_test(tc, test_status_line);
+	tcase_add_test(tc, test_page_plan);
 	tcase_add_test(tc, test_state_line);
 	tcase_add_test(tc, test_wrap);
 	suite_add_tcase(s, tc);
@@ -928,7 +1101,10 @@ suite_table(void)
 	tcase_add_test(tv, test_results_filter_and_paging);
 	tcase_add_test(tv, test_results_scroll_columns);
 	tcase_add_test(tv, test_results_big_screen);
+	tcase_add_test(tv, test_results_end_and_pages);
 	tcase_add_test(tv, test_jobs_view);
+	tcase_add_test(tv, test_jobs_view_first_state);
+	tcase_add_test(tv, test_jobs_view_end);
 	tcase_add_test(tv, test_jobs_view_stderr_tail_fits);
 	suite_add_tcase(s, tv);
 	return s;

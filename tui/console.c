@@ -136,26 +136,28 @@ console_draw_header(struct console *c)
 	buf_init(&b);
 	werase(c->header);
 	wattrset(c->header, console_attr(c, STYLE_HEADER));
-	buf_printf(&b, " labrat  %s", c->nb_path);
+	/* Most important first: what is cut at the right edge is the
+	 * notebook's path. */
+	buf_adds(&b, " labrat");
 	if (s != NULL) {
 		slots = s->cores;
 		busy = (int)n->n[NB_RUNNING];
-		buf_printf(&b, "  set %s  %s", s->tag, s->backend);
-		buf_printf(&b, "  runner %s", campaign_state_name(
-		    c->states[c->cur]));
+		buf_printf(&b, "  set %s  runner %s", s->tag,
+		    campaign_state_name(c->states[c->cur]));
 		if (c->states[c->cur] == CAMPAIGN_RUNNING ||
 		    c->states[c->cur] == CAMPAIGN_PAUSED)
 			buf_printf(&b, " (pid %" PRId64 ")", s->runner_pid);
-		buf_printf(&b, "  engines %d/%d", busy,
-		    pool_cores_rule(slots, pool_cores_available()));
+		buf_printf(&b, "  engines %d/%d  %s", busy,
+		    pool_cores_rule(slots, pool_cores_available()), s->backend);
 	} else
-		buf_adds(&b, "  (no result sets yet: press n to define one)");
+		buf_adds(&b, "  no result sets yet: press n to define one");
+	buf_printf(&b, "  %s", c->nb_path);
 	console_text(c->header, 0, 0, c->cols, b.data, true);
 
 	buf_reset(&b);
 	if (s != NULL) {
 		done = n->n[NB_OK] + n->n[NB_FAILED] + n->n[NB_CANCELLED];
-		barw = 20;
+		barw = 12;
 		fill = (int)floor(n->ready * barw);
 		buf_addc(&b, ' ');
 		for (i = 0; i < barw; i++)
@@ -163,9 +165,9 @@ console_draw_header(struct console *c)
 			    "#") : (c->utf8 ? "\xe2\x96\x91" : "."));
 		console_duration(eta, sizeof eta, c->rate > 0 ?
 		    (double)(n->total - done) / c->rate : -1);
-		buf_printf(&b, " %5.1f%%  %" PRIu64 "/%" PRIu64 "  ok %" PRIu64
-		    "  failed %" PRIu64 "  running %" PRIu64 "  pending %"
-		    PRIu64 "  %.0f/s  ETA %s", floor(n->ready * 1000) / 10,
+		buf_printf(&b, " %5.1f%% %" PRIu64 "/%" PRIu64 " ok %" PRIu64
+		    " failed %" PRIu64 " running %" PRIu64 " pending %"
+		    PRIu64 " %.0f/s ETA %s", floor(n->ready * 1000) / 10,
 		    done, n->total, n->n[NB_OK], n->n[NB_FAILED],
 		    n->n[NB_RUNNING], n->pending, c->rate, eta);
 	}

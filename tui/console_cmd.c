@@ -375,8 +375,15 @@ console_children_read(struct console *c, struct pollfd *pfd, nfds_t n)
 			i++;
 			continue;
 		}
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 			console_message(c, false, "done: %s", ch->what);
+			/* A campaign started here becomes the current one. */
+			if (strncmp(ch->what, "run ", 4) == 0) {
+				console_refresh(c);
+				if (c->nsets > 0)
+					console_select(c, c->nsets - 1);
+			}
+		}
 		else if (WIFEXITED(status))
 			console_message(c, true, "'%s' failed (exit %d): see "
 			    "the log view (6)", ch->what,

@@ -42,6 +42,8 @@ struct view_jobs {
 	uint64_t sel;             /* the selected job */
 	int page;                 /* jobs on screen as of the last draw */
 	bool stale;               /* read the page again */
+	int64_t version;          /* the notebook's, when last read */
+	bool chosen;              /* the state was chosen for this set */
 
 	struct view_jobs_row *rows;
 	size_t nrows;
@@ -117,20 +119,34 @@ view_jobs_update(struct view *v, struct console *c)
 {
 	struct view_jobs *j = v->data;
 	const struct nb_set *s = console_set(c);
-	const struct nb_counts *n = console_counts(c);
-	size_t i;
 
-	j->stale = true;
 	if (s == NULL) {
 		view_jobs_clear_rows(j);
 		j->set_id = 0;
 		return;
 	}
+	/* Read the page again only when the data changed: a page far into
+	 * a big set can cost more than a frame. */
+	if (c->version != j->version)
+		j->stale = true;
+	j->version = c->version;
 	if (s->id == j->set_id)
 		return;
-	/* A new set: show what matters first -- its running jobs, else its
-	 * failures, else its results. */
 	j->set_id = s->id;
+	j->chosen = false;
+	view_jobs_select(j, 0);
+}
+
+/* The first time a set is shown, show what matters first: its running
+ * jobs, else its failures, else its results. */
+static void
+view_jobs_choose(struct view_jobs *j, const struct nb_counts *n)
+{
+	size_t i;
+
+	if (j->chosen)
+		return;
+	j->chosen = true;
 	view_jobs_select(j, 2);
 	for (i = 0; i < 2; i++) {
 		if (table_filter_rows(table_job_state(i), n) > 0) {
@@ -177,13 +193,21 @@ view_jobs_row(const struct nb_job *job, void *arg)
 	return 0;
 }
 
-/* Read the page on screen: newest first for running and failed jobs. */
+/*
+ * Read the page on screen: newest first for running and failed jobs,
+ * else in point order.  Both orders reverse exactly (every running or
+ * failed job has a start; ties go by unique columns), so a page near the
+ * end is read from the end.
+ */
 static void
-view_jobs_load(struct view_jobs *j, struct console *c)
+view_jobs_load(struct view_jobs *j, struct console *c, uint64_t total)
 {
 	enum table_filter f = view_jobs_filter(j);
-	bool newest = f == TABLE_RUNNING || f == TABLE_FAILED;
+	bool newest = f == TABLE_RUNNING || f == TABLE_FAILED, reversed;
+	struct view_jobs_row tmp;
 	char *err = NULL;
+	uint64_t n, offset;
+	size_t i;
 
 	view_jobs_clear_rows(j);
 	free(j->error);
@@ -191,13 +215,23 @@ view_jobs_load(struct view_jobs *j, struct console *c)
 	j->stale = false;
 	j->loaded_top = j->top;
 	j->loaded_page = j->page;
-	if (j->set_id == 0 || table_filter_rows(f, console_counts(c)) == 0)
+	if (j->set_id == 0 || j->top >= total)
 		return;
+	/* No more than the counters say there are: past them, the state
+	 * filter would scan the whole set for rows that are not there. */
+	n = total - j->top < (uint64_t)j->page ? total - j->top :
+	    (uint64_t)j->page;
+	reversed = table_page_plan(total, j->top, n, true, &offset);
 	if (notebook_jobs_page(c->nb, j->set_id, newest ? "start" : "point",
-	    newest, table_filter_states(f), j->top, (uint64_t)j->page,
+	    newest != reversed, table_filter_states(f), offset, n,
 	    view_jobs_row, j, &err) != 0) {
 		view_jobs_clear_rows(j);
 		j->error = err;
+	}
+	for (i = 0; reversed && i < j->nrows / 2; i++) {
+		tmp = j->rows[i];
+		j->rows[i] = j->rows[j->nrows - 1 - i];
+		j->rows[j->nrows - 1 - i] = tmp;
 	}
 }
 
@@ -335,14 +369,14 @@ view_jobs_draw(struct view *v, struct console *c, WINDOW *w)
 	struct view_jobs *j = v->data;
 	const struct nb_counts *n = console_counts(c);
 	const struct nb_set *s = console_set(c);
-	enum table_filter f = view_jobs_filter(j);
+	enum table_filter f;
 	char **cells = NULL;
 	struct buf b;
 	int h, wd, from, to, widths[VIEW_JOBS_NCOLS], listh, ncols, k, rest;
 	int stretch, x, y;
 	uint64_t total, unstarted = 0;
 	size_t row, nrows;
-	bool detail = view_jobs_has_detail(j);
+	bool detail;
 	double now = util_now();
 
 	getmaxyx(w, h, wd);
@@ -352,6 +386,9 @@ view_jobs_draw(struct view *v, struct console *c, WINDOW *w)
 		    "define a campaign, or run one with 'labrat run'.", false);
 		return;
 	}
+	view_jobs_choose(j, n);
+	f = view_jobs_filter(j);
+	detail = view_jobs_has_detail(j);
 
 	/* The selector line. */
 	buf_init(&b);
@@ -371,14 +408,18 @@ view_jobs_draw(struct view *v, struct console *c, WINDOW *w)
 	if (f == TABLE_PENDING)
 		unstarted = n->pending - n->n[NB_QUEUED];
 	listh = h - 2;
-	if (detail)
+	if (detail) {
+		/* Half the view at most, so the detail has room. */
 		listh = (h - 2) / 2 > 3 ? (h - 2) / 2 : 3;
+		if (total < (uint64_t)listh)
+			listh = total > 0 ? (int)total : 1;
+	}
 	if (unstarted > 0)
 		listh--;
 	j->page = listh > 0 ? listh : 1;
 	view_jobs_clamp(j, total);
 	if (j->stale || j->top != j->loaded_top || j->page != j->loaded_page)
-		view_jobs_load(j, c);
+		view_jobs_load(j, c, total);
 
 	/* The cells, and the widths they need. */
 	nrows = j->nrows < (size_t)j->page ? j->nrows : (size_t)j->page;
@@ -480,6 +521,7 @@ view_jobs_key(struct view *v, struct console *c, int key)
 
 	if (j->set_id == 0 || n == NULL)
 		return false;
+	view_jobs_choose(j, n);
 	total = table_filter_rows(view_jobs_filter(j), n);
 	switch (key) {
 	case 'f':
@@ -551,6 +593,7 @@ view_jobs_new(void)
 	struct view_jobs *j = xcalloc(1, sizeof *j);
 
 	j->stale = true;
+	j->version = -1;
 	v->ops = &view_jobs_ops;
 	v->data = j;
 	return v;

@@ -40,11 +40,13 @@ struct view_results {
 	bool reveal;              /* scroll to the sorted column */
 	int page;                 /* rows on screen as of the last draw */
 	bool stale;               /* read the page again */
+	int64_t version;          /* the notebook's, when last read */
 
 	/* The page on screen: nrows rows of ncols cells (NULL: empty). */
 	char **cells;
 	enum table_align *align;
 	enum nb_state *states;
+	double *starts;           /* to show running jobs' elapsed live */
 	size_t nrows;
 	uint64_t loaded_top;
 	int loaded_page;
@@ -62,9 +64,11 @@ view_results_clear_rows(struct view_results *r)
 	free(r->cells);
 	free(r->align);
 	free(r->states);
+	free(r->starts);
 	r->cells = NULL;
 	r->align = NULL;
 	r->states = NULL;
+	r->starts = NULL;
 	r->nrows = 0;
 }
 
@@ -128,7 +132,9 @@ view_results_columns(struct view_results *r, struct console *c,
 	view_results_sort(r, "point", false);
 }
 
-/* The notebook or the current set changed: read the columns again. */
+/* The notebook or the current set changed: read the columns again (a
+ * page far into a big set can cost much more than a frame: it is read
+ * again only when the data changed). */
 static void
 view_results_update(struct view *v, struct console *c)
 {
@@ -144,7 +150,9 @@ view_results_update(struct view *v, struct console *c)
 		r->set_id = s->id;
 		r->top = r->sel = 0;
 		r->left = 0;
-	}
+	} else if (c->version == r->version && !r->stale)
+		return;
+	r->version = c->version;
 	free(r->error);
 	r->error = NULL;
 	view_results_columns(r, c, s->id);
@@ -153,7 +161,6 @@ view_results_update(struct view *v, struct console *c)
 
 struct view_results_load {
 	struct view_results *r;
-	double now;
 	struct buf b;
 };
 
@@ -186,7 +193,6 @@ view_results_row(const struct nb_job *j, void *arg)
 	char **cells;
 	enum table_align *align;
 	size_t k, meta;
-	double end;
 
 	r->cells = xreallocarray(r->cells, (r->nrows + 1) * r->ncols,
 	    sizeof *r->cells);
@@ -194,8 +200,11 @@ view_results_row(const struct nb_job *j, void *arg)
 	    sizeof *r->align);
 	r->states = xreallocarray(r->states, r->nrows + 1,
 	    sizeof *r->states);
+	r->starts = xreallocarray(r->starts, r->nrows + 1,
+	    sizeof *r->starts);
 	cells = r->cells + r->nrows * r->ncols;
 	align = r->align + r->nrows * r->ncols;
+	r->starts[r->nrows] = j->start;
 	r->states[r->nrows++] = j->state;
 	view_results_parse(j->params, &params);
 	view_results_parse(j->results, &results);
@@ -218,10 +227,9 @@ view_results_row(const struct nb_job *j, void *arg)
 			align[k] = TABLE_LEFT;
 			buf_adds(&l->b, notebook_state_name(j->state));
 		} else {
-			end = j->state == NB_RUNNING ? l->now : j->end;
-			if (j->start <= 0 || end <= 0)
+			if (j->start <= 0 || j->end <= 0)
 				continue;
-			table_duration(&l->b, end - j->start);
+			table_duration(&l->b, j->end - j->start);
 		}
 		cells[k] = buf_steal(&l->b);
 	}
@@ -230,12 +238,56 @@ view_results_row(const struct nb_job *j, void *arg)
 	return 0;
 }
 
-/* Read the page on screen. */
+/* Swap rows a and b of the page. */
 static void
-view_results_load(struct view_results *r, struct console *c)
+view_results_swap(struct view_results *r, size_t a, size_t b)
+{
+	enum table_align al;
+	enum nb_state st;
+	char *cell;
+	double d;
+	size_t k;
+
+	for (k = 0; k < r->ncols; k++) {
+		cell = r->cells[a * r->ncols + k];
+		r->cells[a * r->ncols + k] = r->cells[b * r->ncols + k];
+		r->cells[b * r->ncols + k] = cell;
+		al = r->align[a * r->ncols + k];
+		r->align[a * r->ncols + k] = r->align[b * r->ncols + k];
+		r->align[b * r->ncols + k] = al;
+	}
+	st = r->states[a];
+	r->states[a] = r->states[b];
+	r->states[b] = st;
+	d = r->starts[a];
+	r->starts[a] = r->starts[b];
+	r->starts[b] = d;
+}
+
+/* True if the order reverses exactly with its direction: point and state
+ * do (their ties are broken by unique columns); a value or a time does
+ * not (the jobs without one come last both ways). */
+static bool
+view_results_reversible(const struct view_results *r)
+{
+	size_t k;
+
+	for (k = 0; k < r->ncols && strcmp(r->cols[k], r->sort) != 0; k++)
+		;
+	return k >= r->nparams + r->nresults && k < r->ncols &&
+	    (strcmp(r->sort, "point") == 0 || strcmp(r->sort, "state") == 0);
+}
+
+/* Read the page on screen, total rows in all. */
+static void
+view_results_load(struct view_results *r, struct console *c,
+    uint64_t total)
 {
 	struct view_results_load l;
 	char *err = NULL;
+	uint64_t n, offset;
+	bool reversed;
+	size_t i;
 
 	view_results_clear_rows(r);
 	free(r->error);
@@ -243,18 +295,25 @@ view_results_load(struct view_results *r, struct console *c)
 	r->stale = false;
 	r->loaded_top = r->top;
 	r->loaded_page = r->page;
-	if (r->set_id == 0 || r->ncols == 0)
+	if (r->set_id == 0 || r->ncols == 0 || r->top >= total)
 		return;
+	/* No more than the counters say there are: past them, a filter
+	 * would scan the whole set for rows that are not there. */
+	n = total - r->top < (uint64_t)r->page ? total - r->top :
+	    (uint64_t)r->page;
+	reversed = table_page_plan(total, r->top, n,
+	    view_results_reversible(r), &offset);
 	l.r = r;
-	l.now = util_now();
 	buf_init(&l.b);
-	if (notebook_jobs_page(c->nb, r->set_id, r->sort, r->desc,
-	    table_filter_states(r->filter), r->top, (uint64_t)r->page,
-	    view_results_row, &l, &err) != 0) {
+	if (notebook_jobs_page(c->nb, r->set_id, r->sort, r->desc != reversed,
+	    table_filter_states(r->filter), offset, n, view_results_row, &l,
+	    &err) != 0) {
 		r->error = err;
 		view_results_clear_rows(r);
 	}
 	buf_free(&l.b);
+	for (i = 0; reversed && i < r->nrows / 2; i++)
+		view_results_swap(r, i, r->nrows - 1 - i);
 }
 
 /* Keep the selection in [0, total) and on screen. */
@@ -271,6 +330,27 @@ view_results_clamp(struct view_results *r, uint64_t total)
 		r->top = r->sel;
 	if (r->sel >= r->top + page)
 		r->top = r->sel - page + 1;
+}
+
+/* Bring the elapsed time of the running jobs on screen up to now. */
+static void
+view_results_elapsed(struct view_results *r, double now)
+{
+	struct buf b;
+	size_t row, k = r->ncols - 1;
+
+	if (r->ncols < VIEW_RESULTS_NMETA)
+		return;
+	buf_init(&b);
+	for (row = 0; row < r->nrows; row++) {
+		if (r->states[row] != NB_RUNNING || r->starts[row] <= 0)
+			continue;
+		table_duration(&b, now - r->starts[row]);
+		free(r->cells[row * r->ncols + k]);
+		r->cells[row * r->ncols + k] = buf_steal(&b);
+		r->align[row * r->ncols + k] = TABLE_RIGHT;
+	}
+	buf_free(&b);
 }
 
 /* The style of a row. */
@@ -344,7 +424,8 @@ view_results_draw(struct view *v, struct console *c, WINDOW *w)
 	total = table_filter_rows(r->filter, counts);
 	view_results_clamp(r, total);
 	if (r->stale || r->top != r->loaded_top || r->page != r->loaded_page)
-		view_results_load(r, c);
+		view_results_load(r, c, total);
+	view_results_elapsed(r, util_now());
 
 	buf_init(&b);
 	headers = xcalloc(r->ncols + 1, sizeof *headers);
@@ -538,6 +619,7 @@ view_results_new(void)
 	r->sort = xstrdup("point");
 	r->filter = TABLE_ALL;
 	r->stale = true;
+	r->version = -1;
 	v->ops = &view_results_ops;
 	v->data = r;
 	return v;

@@ -184,8 +184,6 @@ wait_screen "1 sets"
 keys :
 keys Up
 wait_screen ":run -t after -p x=1..40"
-keys Up
-wait_screen ":status live"
 keys Escape q
 wait_screen "sh> "
 screen_stop

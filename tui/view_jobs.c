@@ -405,7 +405,7 @@ view_jobs_draw(struct view *v, struct console *c, WINDOW *w)
 
 	/* How many lines the list gets. */
 	total = table_filter_rows(f, n);
-	if (f == TABLE_PENDING)
+	if (f == TABLE_PENDING && n->pending > n->n[NB_QUEUED])
 		unstarted = n->pending - n->n[NB_QUEUED];
 	listh = h - 2;
 	if (detail) {

@@ -36,7 +36,9 @@ view_help_lines(struct console *c, size_t *n)
 		"              O reverse, f filter by state",
 		"jobs:         f next state (running, failed, ok, ...)",
 		"plot:         x next parameter, y next result, s series by "
-		"parameter",
+		"parameter,",
+		"              b braille or block dots",
+		"sets:         ] and [ (any view) next and previous set",
 		NULL,
 	};
 	const struct cmd_entry *e;

@@ -490,27 +490,39 @@ notebook_failures(struct notebook *nb, int64_t set_id, uint64_t point,
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/* Take each job of ids (freed here) out of the running (stmt) and queue
+ * its next attempt; move_values as in nb_job_requeue. */
+static int
+nb_requeue_ids(struct notebook *nb, int64_t *ids, size_t len,
+    enum nb_stmt stmt, bool move_values, const char *what, char **err)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if ((st = nb_stmt(nb, stmt, err)) == NULL)
+			break;
+		sqlite3_bind_int64(st, 1, ids[i]);
+		if (nb_run(nb, st, what, err) != 0 ||
+		    nb_job_requeue(nb, ids[i], move_values, NULL, err) != 0)
+			break;
+	}
+	free(ids);
+	return i < len ? -1 : 0;
+}
+
 /* The body of notebook_recover, inside its transaction. */
 static int
 nb_recover(struct notebook *nb, int64_t set_id, uint64_t *n, char **err)
 {
-	sqlite3_stmt *st;
 	int64_t *ids;
-	size_t len, i;
+	size_t len;
 
 	if (nb_set_work(nb, set_id, 0, false, err) != 0 ||
 	    nb_job_ids(nb, set_id, NB_RUNNING, &ids, &len, err) != 0)
 		return -1;
-	for (i = 0; i < len; i++) {
-		if ((st = nb_stmt(nb, ST_JOB_INTERRUPT, err)) == NULL)
-			break;
-		sqlite3_bind_int64(st, 1, ids[i]);
-		if (nb_run(nb, st, "marking a job interrupted", err) != 0 ||
-		    nb_job_requeue(nb, ids[i], false, NULL, err) != 0)
-			break;
-	}
-	free(ids);
-	if (i < len)
+	if (nb_requeue_ids(nb, ids, len, ST_JOB_INTERRUPT, false,
+	    "marking a job interrupted", err) != 0)
 		return -1;
 	*n = len;
 	return 0;
@@ -540,9 +552,8 @@ static int
 nb_requeue(struct notebook *nb, int64_t set_id, unsigned states, uint64_t *n,
     char **err)
 {
-	sqlite3_stmt *st;
 	int64_t *ids;
-	size_t len, i;
+	size_t len;
 	int state;
 
 	if (nb_set_work(nb, set_id, 0, false, err) != 0)
@@ -553,16 +564,8 @@ nb_requeue(struct notebook *nb, int64_t set_id, unsigned states, uint64_t *n,
 		if (nb_job_ids(nb, set_id, (enum nb_state)state, &ids, &len,
 		    err) != 0)
 			return -1;
-		for (i = 0; i < len; i++) {
-			if ((st = nb_stmt(nb, ST_JOB_SUPERSEDE, err)) == NULL)
-				break;
-			sqlite3_bind_int64(st, 1, ids[i]);
-			if (nb_run(nb, st, "superseding a job", err) != 0 ||
-			    nb_job_requeue(nb, ids[i], true, NULL, err) != 0)
-				break;
-		}
-		free(ids);
-		if (i < len)
+		if (nb_requeue_ids(nb, ids, len, ST_JOB_SUPERSEDE, true,
+		    "superseding a job", err) != 0)
 			return -1;
 		*n += len;
 	}

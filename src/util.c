@@ -377,17 +377,27 @@ util_parse_uint(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* Read the non-negative number s starts with: 0 with *v and *end (the
+ * unit that follows), or -1. */
+static int
+util_leading_number(const char *s, double *v, char **end)
+{
+	if (s == NULL || !(isdigit((unsigned char)*s) || *s == '.'))
+		return -1;
+	errno = 0;
+	*v = strtod(s, end);
+	if (errno != 0 || *end == s || !isfinite(*v) || *v < 0)
+		return -1;
+	return 0;
+}
+
 int
 util_parse_duration(const char *s, double *seconds)
 {
 	double v, mul = 1;
 	char *end;
 
-	if (s == NULL || !(isdigit((unsigned char)*s) || *s == '.'))
-		return -1;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || !isfinite(v) || v < 0)
+	if (util_leading_number(s, &v, &end) != 0)
 		return -1;
 	if (strcmp(end, "") == 0 || strcmp(end, "s") == 0)
 		mul = 1;
@@ -411,11 +421,7 @@ util_parse_size(const char *s, uint64_t *bytes)
 	double v, mul = 1;
 	char *end;
 
-	if (s == NULL || !(isdigit((unsigned char)*s) || *s == '.'))
-		return -1;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || !isfinite(v) || v < 0)
+	if (util_leading_number(s, &v, &end) != 0)
 		return -1;
 	switch (toupper((unsigned char)*end)) {
 	case '\0':

@@ -43,7 +43,7 @@ wait_screen() {
 	_i=0
 	until screen_has "$1"; do
 		_i=$((_i + 1))
-		if [ $_i -gt 500 ]; then
+		if [ $_i -gt 2500 ]; then
 			echo "--- the screen:" >&2
 			screen >&2
 			fail "the screen never showed '$1'"

@@ -1,0 +1,83 @@
+/*
+ * pool_int.h -- what the pool's source files share and nobody else sees
+ * (SQLite's btree.h / btreeInt.h pattern): the pool, its engines' jobs and
+ * their output captures.
+ *
+ *   pool.c          the pool and its event loop: captures, deadlines,
+ *                   completion, reaping, signals
+ *   pool_spawn.c    starting a job: input, pipes, environment, PATH
+ *                   search, the vfork child
+ */
+#ifndef LABRAT_POOL_INT_H
+#define LABRAT_POOL_INT_H
+
+#include <sys/types.h>
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pool.h"
+#include "util.h"
+
+/* One captured stream: a head kept whole, then a ring of the last bytes. */
+struct pool_capture {
+	int		 fd;		/* read end, -1 once closed */
+	struct buf	 head;
+	size_t		 head_max;
+	char		*ring;		/* ring_size bytes, made on overflow */
+	size_t		 ring_size;
+	size_t		 ring_pos;	/* where the next byte goes */
+	size_t		 ring_len;
+	uint64_t	 total;
+};
+
+enum pool_state {
+	POOL_FREE,
+	POOL_RUNNING,
+	POOL_FAILED,		/* could not start; waiting for pool_wait */
+};
+
+struct pool_job {
+	enum pool_state		 state;
+	pid_t			 pid;		/* also its process group */
+	int			 pidfd;
+	bool			 exited;
+	int			 spawn_errno;
+	void			*udata;
+	double			 start;		/* wall clock */
+	double			 deadline;	/* monotonic; 0: none */
+	double			 kill_at;	/* monotonic; after SIGTERM */
+	int			 timeout_sig;	/* last signal of a timeout */
+	struct pool_capture	 out;
+	struct pool_capture	 err;
+};
+
+/* What a pollfd entry watches. */
+struct pool_watch {
+	struct pool_job		*job;
+	struct pool_capture	*cap;		/* NULL for the pidfd */
+};
+
+struct pool {
+	int			 slots;
+	int			 busy;
+	struct pool_job		*jobs;
+	int			 wakeup_fd;
+	int			 devnull;
+	struct pollfd		*pfd;		/* 1 + 3 * slots */
+	struct pool_watch	*watch;
+	char			*scratch;	/* POOL_READ_SIZE */
+};
+
+/* pool_spawn.c */
+
+/*
+ * Start the child for job j.  Returns 0, or an errno when it could not be
+ * started (the child, if any, already reaped).
+ */
+int pool_job_spawn(struct pool *p, struct pool_job *j,
+    const struct pool_request *req);
+
+#endif

@@ -7,7 +7,7 @@
 . "$LABRAT_SRCDIR/tests/e2e/lib.sh"
 
 KILLS=${LABRAT_CRASH_KILLS:-50}
-N=3000
+N=2000
 # Jobs of 0-6 ms with a result that depends only on the point.
 job='sleep 0.00$(($1 % 7)); echo "y=$(($1 * $1 % 1009))"; echo "z=x$1"'
 
@@ -17,47 +17,62 @@ rand_ms() {
 		'{ printf "%.3f", (lo + $1 % span) / 1000 }'
 }
 
-expect_exit 0 "$LABRAT" run -t crash --cores 2 -p "x=1..$N" -- sh -c "$job" sh {x}
+# Campaigns are started one after the other until the runner has been
+# killed KILLS times (a fast or slow build finishes them at its own pace).
+sets=0
+new_set() {
+	sets=$((sets + 1))
+	tag=crash$sets
+	expect_exit 0 "$LABRAT" run -t $tag --cores 2 -p "x=1..$N" -- \
+		sh -c "$job" sh {x}
+}
+
+new_set
 kills=0
 while [ $kills -lt $KILLS ]; do
 	# Wait for a live runner, let it work a random while, kill it.
-	wait_until "a runner runs crash" sh -c "
-		s=\$(\"$LABRAT\" status --json crash)
+	wait_until "a runner runs $tag" sh -c "
+		s=\$(\"$LABRAT\" status --json $tag)
 		case \$s in *'\"status\":\"running\"'*) exit 0;; esac
 		case \$s in *'\"status\":\"finished\"'*) exit 0;; esac
 		exit 1"
-	state_is crash finished && break
-	pid=$(status_field crash runner_pid)
+	if state_is $tag finished; then
+		new_set
+		continue
+	fi
+	pid=$(status_field $tag runner_pid)
 	sleep "$(rand_ms 5 120)"
 	kill -9 "$pid" 2>/dev/null && kills=$((kills + 1))
 	wait_until "the killed runner is gone" sh -c "! kill -0 $pid"
-	ok=$(status_field crash ok)
-	expect_exit 0 "$LABRAT" resume crash
+	expect_exit 0 "$LABRAT" resume $tag
 done
-echo "killed the runner $kills times; $ok of $N jobs done at the last kill"
-[ $kills -ge "$KILLS" ] || fail "the campaign ended after only $kills kills: make it longer"
+echo "killed the runner $kills times over $sets campaign(s) of $N jobs"
+expect_exit 0 "$LABRAT" wait --timeout 300
 
-expect_exit 0 "$LABRAT" wait crash --timeout 300
-expect_exit 0 "$LABRAT" status --json crash
-contains out '"status":"finished"'
-contains out "\"ok\":$N"
-contains out '"failed":0'
-
-# Exactly one ok job per point, and no other current job.
-[ "$(sql "select count(*) from current_job where tag='crash'")" = $N ] ||
-	fail "not exactly one current job per point"
-[ "$(sql "select count(*) from job where state='ok'")" = $N ] ||
-	fail "a result was recorded twice (or lost)"
-[ "$(sql "select count(distinct point) from job where state='ok'")" = $N ] ||
-	fail "a point has two results"
-[ "$(sql "select count(*) from job where state in ('running','queued')")" = 0 ] ||
-	fail "jobs left running or queued"
-# The results are those an uninterrupted run gives.
-want=$(awk -v n=$N 'BEGIN { s = 0; for (x = 1; x <= n; x++) s += x * x % 1009; print s }')
-[ "$(sql "select sum(json_extract(results,'\$.y')) from job where state='ok'")" = "$want" ] ||
-	fail "results differ from an uninterrupted run"
-[ "$(sql "select count(*) from job where state='ok' and json_extract(results,'\$.z') = 'x' || (json_extract(params,'\$.x'))")" = $N ] ||
-	fail "a result is attached to the wrong point"
-interrupted=$(sql "select count(*) from job where state='interrupted'")
-echo "$interrupted interrupted jobs were re-queued and run again"
+# Results the uninterrupted run gives.
+expected_sum=$(awk -v n=$N 'BEGIN { s = 0; for (x = 1; x <= n; x++) s += x * x % 1009; print s }')
+i=1
+while [ $i -le $sets ]; do
+	t=crash$i
+	expect_exit 0 "$LABRAT" status --json $t
+	contains out '"status":"finished"'
+	contains out "\"ok\":$N"
+	contains out '"failed":0'
+	q() { sql "select $1 from job j join resultset s on s.id = j.set_id where s.tag = '$t' $2"; }
+	# Exactly one ok job per point, and no other current job.
+	[ "$(q 'count(*)' 'and j.current')" = $N ] ||
+		fail "$t: not exactly one current job per point"
+	[ "$(q 'count(*)' "and j.state = 'ok'")" = $N ] ||
+		fail "$t: a result was recorded twice (or lost)"
+	[ "$(q 'count(distinct j.point)' "and j.state = 'ok'")" = $N ] ||
+		fail "$t: a point has two results"
+	[ "$(q 'count(*)' "and j.state in ('running', 'queued')")" = 0 ] ||
+		fail "$t: jobs left running or queued"
+	[ "$(q "sum(json_extract(j.results, '\$.y'))" "and j.state = 'ok'")" = "$expected_sum" ] ||
+		fail "$t: results differ from an uninterrupted run: $(q "sum(json_extract(j.results, '\$.y'))" "and j.state = 'ok'") vs $expected_sum"
+	[ "$(q 'count(*)' "and j.state = 'ok' and json_extract(j.results, '\$.z') = 'x' || json_extract(j.params, '\$.x')")" = $N ] ||
+		fail "$t: a result is attached to the wrong point"
+	i=$((i + 1))
+done
+echo "$(sql "select count(*) from job where state = 'interrupted'") interrupted jobs were re-queued and run again"
 exit 0

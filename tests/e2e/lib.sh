@@ -25,14 +25,14 @@ skip() {
 
 # expect_exit CODE CMD...: run CMD, saving stdout/stderr in out/err.
 expect_exit() {
-	want=$1
+	_want=$1
 	shift
 	"$@" >out 2>err
-	got=$?
-	if [ "$got" -ne "$want" ]; then
+	_got=$?
+	if [ "$_got" -ne "$_want" ]; then
 		echo "--- stdout" >&2; cat out >&2
 		echo "--- stderr" >&2; cat err >&2
-		fail "'$*' exited $got, expected $want"
+		fail "'$*' exited $_got, expected $_want"
 	fi
 }
 

@@ -98,12 +98,75 @@ extern const char *const nb_sql[ST_COUNT];
  * there are NOTEBOOK_SCHEMA_VERSION of them (notebook_sql.c). */
 extern const char *const nb_migrations[];
 
-/* The sorts of notebook_jobs_page, and the parts ("arms") a page is read
- * in (notebook_read.c): the size of the page statement cache. */
+/*
+ * The sorts of notebook_jobs_page (nb_sorts, in notebook_sql.c with their
+ * SQL).  A page is read in up to three parts ("arms"), each in the order
+ * of an index: the jobs with a number for the key, those with a string
+ * (values only), and those without a value, in point order.
+ */
 #define NB_NSORTS 7
-#define NB_NARMS 3
-/* Page statements: [sort][arm][descending][count]. */
-#define NB_NPAGE (NB_NSORTS * NB_NARMS * 2 * 2)
+enum nb_arm {
+	ARM_NUMBERS,
+	ARM_STRINGS,
+	ARM_MISSING,
+	ARM_COUNT
+};
+#define NB_NARMS ARM_COUNT
+
+struct nb_sort {
+	const char *name;     /* as jobs_page takes it; NULL: a value */
+	const char *key;      /* the column sorted on */
+	const char *tie;      /* the column that breaks ties */
+	const char *index;    /* the partial index on (set_id, key), or NULL */
+	bool nullable;        /* has an ARM_MISSING */
+};
+extern const struct nb_sort nb_sorts[NB_NSORTS];
+
+/*
+ * How a statement reads an arm.  Parameters: ?1 set, ?2 value name, ?3
+ * state mask (NB_STATE_FILTER), ?4 limit, ?5 offset, ?6 to ?11 state names
+ * (NULL for none) for the forms that go through the job_state index.
+ */
+enum nb_form {
+	FORM_ROWS,      /* with the state filter: a job read per row skipped */
+	FORM_ROWS_ALL,  /* every state: rows skipped in an index only */
+	FORM_ROWS_FEW,  /* the missing arm, through a narrower index, sorted
+	                   in memory: for few jobs */
+	FORM_PAGE_FEW,  /* every arm of the jobs in states ?6.., sorted in
+	                   memory: for few jobs */
+	FORM_SIZE,      /* the arm's size, with the state filter */
+	FORM_SIZE_ALL,  /* its size over every state, from an index only */
+	FORM_SIZE_FEW,  /* its size over the jobs in states ?6.. */
+	FORM_COUNT
+};
+#define NB_NFORMS FORM_COUNT
+/* The SQL of arm read with form, its rows in descending order if desc (the
+ * missing arm: descending points); owned. */
+char *nb_page_sql(size_t sort, enum nb_arm arm, bool desc, enum nb_form form);
+
+/* Page statements: [sort][arm][descending][form]. */
+#define NB_NPAGE (NB_NSORTS * NB_NARMS * 2 * NB_NFORMS)
+
+/*
+ * Bounds of the page reader's plans (notebook_read.c); tests lower them to
+ * reach every plan on a small notebook.
+ */
+struct nb_page_limits {
+	uint64_t few;         /* jobs a statement may sort in memory */
+	uint64_t buffer;      /* rows a page holds to be read backwards */
+};
+extern struct nb_page_limits nb_page_limits;
+
+/* Value counts of one name, kept while the file is unchanged: the numbers
+ * and strings of every current job of the set (notebook_read.c). */
+struct nb_page_memo {
+	bool valid;
+	int64_t version;      /* PRAGMA data_version then */
+	int changes;          /* sqlite3_total_changes then */
+	int64_t set_id;
+	char name[64];        /* longer names are not kept */
+	int64_t n[2];         /* by ARM_NUMBERS, ARM_STRINGS; -1: unknown */
+};
 
 struct notebook {
 	sqlite3 *db;
@@ -111,6 +174,7 @@ struct notebook {
 	int depth;                      /* notebook_begin nesting */
 	sqlite3_stmt *stmt[ST_COUNT];   /* prepared on first use */
 	sqlite3_stmt *page[NB_NPAGE];
+	struct nb_page_memo memo;
 };
 
 /* notebook.c: errors, the statement cache, one write at a time. */

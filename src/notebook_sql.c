@@ -1,7 +1,8 @@
 /*
  * notebook_sql.c -- every SQL text the notebook runs: the migration steps
- * that build and upgrade the schema (doc/notebook.md describes it), and
- * the statements notebook.c prepares once per connection and caches.
+ * that build and upgrade the schema (doc/notebook.md describes it), the
+ * statements notebook.c prepares once per connection and caches, and the
+ * statements that read one part of a sorted page (notebook_read.c).
  */
 #include "config.h"
 
@@ -225,3 +226,157 @@ const char *const nb_sql[ST_COUNT] = {
 	    "AND j.state = 'ok' AND vx.num IS NOT NULL AND vy.num IS NOT NULL "
 	    "ORDER BY j.id LIMIT ?6",
 };
+
+/* The sorts of notebook_jobs_page; the first stands for every value. */
+const struct nb_sort nb_sorts[NB_NSORTS] = {
+	{ NULL, "v.num", NULL, NULL, true },
+	{ "point", "j.point", "j.rep", NULL, false },
+	{ "state", "j.state", "j.id", NULL, false },
+	{ "start", "j.start", "j.id", "job_start", true },
+	{ "end", "j.\"end\"", "j.id", "job_end", true },
+	{ "elapsed", "j.elapsed", "j.id", "job_elapsed", true },
+	{ "maxrss_kb", "j.maxrss_kb", "j.id", "job_maxrss", true },
+};
+
+/* The states of the forms that go through the job_state index. */
+#define NB_PAGE_STATES "j.state IN (?6, ?7, ?8, ?9, ?10, ?11)"
+
+/* Append the condition that picks arm's jobs (" AND ..."), if any. */
+static void
+nb_page_sql_cond(struct buf *b, const struct nb_sort *ns, enum nb_arm arm)
+{
+	if (ns->name == NULL && arm == ARM_MISSING)
+		buf_adds(b, " AND NOT EXISTS (SELECT 1 FROM value v "
+		    "WHERE v.job_id = j.id AND v.name = ?2)");
+	else if (ns->name == NULL)
+		buf_printf(b, " AND v.num IS %s", arm == ARM_NUMBERS ?
+		    "NOT NULL" : "NULL");
+	else if (ns->nullable)
+		buf_printf(b, " AND %s IS %s", ns->key, arm == ARM_MISSING ?
+		    "NULL" : "NOT NULL");
+}
+
+/* Append the order of arm's rows (an index's order). */
+static void
+nb_page_sql_order(struct buf *b, const struct nb_sort *ns, enum nb_arm arm,
+    const char *dir)
+{
+	if (arm == ARM_MISSING)
+		buf_printf(b, "j.point%s, j.rep%s", dir, dir);
+	else if (ns->name == NULL)
+		buf_printf(b, "v.num%s, v.txt%s, v.job_id%s", dir, dir, dir);
+	else
+		buf_printf(b, "%s%s, %s%s", ns->key, dir, ns->tie, dir);
+}
+
+/* Append the order of a whole page sorted in memory: the arms one after
+ * the other, each in its own order. */
+static void
+nb_page_sql_page_order(struct buf *b, const struct nb_sort *ns,
+    const char *dir)
+{
+	if (ns->name == NULL)
+		buf_printf(b, "v.job_id IS NULL, v.num IS NULL, v.num%s, "
+		    "v.txt%s, v.job_id%s, j.point, j.rep", dir, dir, dir);
+	else if (ns->nullable)
+		buf_printf(b, "%s IS NULL, %s%s, CASE WHEN %s IS NOT NULL "
+		    "THEN %s END%s, j.point, j.rep", ns->key, ns->key, dir,
+		    ns->key, ns->tie, dir);
+	else
+		buf_printf(b, "%s%s, %s%s", ns->key, dir, ns->tie, dir);
+}
+
+/*
+ * The SQL of one arm of a page read with form.  The value arms of
+ * FORM_ROWS_ALL and FORM_SIZE_ALL read the value index alone: a job has
+ * values only while it is current (notebook_job.c moves or drops them when
+ * a job is superseded), so no job row is read to skip one.
+ */
+char *
+nb_page_sql(size_t sort, enum nb_arm arm, bool desc, enum nb_form form)
+{
+	const struct nb_sort *ns = &nb_sorts[sort];
+	const char *dir = desc ? " DESC" : "";
+	bool value = ns->name == NULL && arm != ARM_MISSING;
+	struct buf b;
+
+	buf_init(&b);
+	switch (form) {
+	case FORM_ROWS:
+	case FORM_SIZE:
+		buf_printf(&b, "SELECT %s ", form == FORM_ROWS ?
+		    NB_JOB_COLS : "count(*)");
+		if (value)
+			buf_adds(&b, "FROM value v CROSS JOIN job j ON "
+			    "j.id = v.job_id WHERE v.set_id = ?1 AND "
+			    "v.name = ?2");
+		else
+			buf_adds(&b, "FROM job j WHERE j.set_id = ?1");
+		nb_page_sql_cond(&b, ns, arm);
+		buf_adds(&b, " AND j.current AND " NB_STATE_FILTER);
+		if (form == FORM_ROWS) {
+			buf_adds(&b, " ORDER BY ");
+			nb_page_sql_order(&b, ns, arm, dir);
+			buf_adds(&b, " LIMIT ?4 OFFSET ?5");
+		}
+		return buf_steal(&b);
+	case FORM_ROWS_ALL:
+		buf_adds(&b, "SELECT " NB_JOB_COLS " FROM (SELECT ");
+		if (value)
+			buf_adds(&b, "v.job_id AS id FROM value v WHERE "
+			    "v.set_id = ?1 AND v.name = ?2");
+		else
+			buf_adds(&b, "j.id AS id FROM job j WHERE "
+			    "j.set_id = ?1 AND j.current");
+		nb_page_sql_cond(&b, ns, arm);
+		buf_adds(&b, " ORDER BY ");
+		nb_page_sql_order(&b, ns, arm, dir);
+		/* The outer loop keeps the order of p (CROSS JOIN). */
+		buf_adds(&b, " LIMIT ?4 OFFSET ?5) p CROSS JOIN job j ON "
+		    "j.id = p.id");
+		return buf_steal(&b);
+	case FORM_ROWS_FEW:
+		buf_printf(&b, "SELECT " NB_JOB_COLS " FROM job j INDEXED BY "
+		    "%s WHERE j.set_id = ?1 AND j.current AND ",
+		    ns->index != NULL ? ns->index : "job_state");
+		buf_adds(&b, ns->index != NULL ? NB_STATE_FILTER :
+		    NB_PAGE_STATES);
+		nb_page_sql_cond(&b, ns, ARM_MISSING);
+		buf_adds(&b, " ORDER BY ");
+		nb_page_sql_order(&b, ns, ARM_MISSING, dir);
+		buf_adds(&b, " LIMIT ?4 OFFSET ?5");
+		return buf_steal(&b);
+	case FORM_PAGE_FEW:
+		buf_adds(&b, "SELECT " NB_JOB_COLS " FROM job j INDEXED BY "
+		    "job_state ");
+		if (ns->name == NULL)
+			buf_adds(&b, "LEFT JOIN value v ON v.job_id = j.id "
+			    "AND v.name = ?2 ");
+		buf_adds(&b, "WHERE j.set_id = ?1 AND j.current AND "
+		    NB_PAGE_STATES " ORDER BY ");
+		nb_page_sql_page_order(&b, ns, dir);
+		buf_adds(&b, " LIMIT ?4 OFFSET ?5");
+		return buf_steal(&b);
+	case FORM_SIZE_ALL:
+		if (value)
+			buf_adds(&b, "SELECT count(*) FROM value v WHERE "
+			    "v.set_id = ?1 AND v.name = ?2");
+		else
+			buf_adds(&b, "SELECT count(*) FROM job j WHERE "
+			    "j.set_id = ?1 AND j.current");
+		nb_page_sql_cond(&b, ns, arm);
+		return buf_steal(&b);
+	case FORM_SIZE_FEW:
+	case FORM_COUNT:
+		buf_adds(&b, "SELECT count(*) FROM job j INDEXED BY "
+		    "job_state ");
+		if (value)
+			buf_adds(&b, "CROSS JOIN value v ON v.job_id = j.id "
+			    "AND v.name = ?2 ");
+		buf_adds(&b, "WHERE j.set_id = ?1 AND j.current AND "
+		    NB_PAGE_STATES);
+		nb_page_sql_cond(&b, ns, arm);
+		break;
+	}
+	return buf_steal(&b);
+}

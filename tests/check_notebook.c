@@ -1224,14 +1224,39 @@ START_TEST(test_jobs_page)
 }
 END_TEST
 
+/* Check each line of a page plan: only the plans of few jobs sort in
+ * memory, and nothing scans a whole table. */
+static void
+plan_check(const char *sort, const char *plan)
+{
+	const char *line, *eol;
+	char *one;
+
+	for (line = plan; *line != '\0'; line = eol + 1) {
+		eol = strchr(line, '\n');
+		ck_assert_ptr_nonnull(eol);
+		one = xasprintf("%.*s", (int)(eol - line), line);
+		ck_assert_msg(strstr(one, ", few: ") != NULL ||
+		    strstr(one, "TEMP B-TREE") == NULL,
+		    "sort %s sorts in a temp b-tree: %s\n%s", sort, one, plan);
+		ck_assert_msg(strstr(one, ": SCAN j") == NULL &&
+		    strstr(one, ": SCAN v") == NULL,
+		    "sort %s scans a table: %s\n%s", sort, one, plan);
+		free(one);
+	}
+}
+
 START_TEST(test_jobs_page_plan)
 {
 	static const char *const sorts[] = {
 		"r", "x", "name", "point", "state", "start", "end", "elapsed",
 		"maxrss_kb"
 	};
+	static const char *const keys[] = {
+		"start", "end", "elapsed", "maxrss"
+	};
 	struct nb_set s;
-	char *err = NULL, *plan;
+	char *err = NULL, *plan, *want;
 	size_t i;
 	int d;
 
@@ -1240,20 +1265,510 @@ START_TEST(test_jobs_page_plan)
 		for (d = 0; d < 2; d++) {
 			ok_or_die(notebook_explain(nb, s.id, sorts[i], d,
 			    &plan, &err), err, "explain");
-			ck_assert_msg(strstr(plan, "TEMP B-TREE") == NULL,
-			    "sort %s sorts in a temp b-tree:\n%s", sorts[i],
+			plan_check(sorts[i], plan);
+			/* Few jobs are found through the state index. */
+			ck_assert_msg(strstr(plan, "page, few: SEARCH j USING "
+			    "INDEX job_state (set_id=? AND state=?)") != NULL,
+			    "sort %s: few jobs not by state:\n%s", sorts[i],
 			    plan);
-			ck_assert_msg(strstr(plan, "SCAN j\n") == NULL &&
-			    strstr(plan, "SCAN v") == NULL,
-			    "sort %s scans a table:\n%s", sorts[i], plan);
-			if (i < 3)
+			if (i < 3) {
 				ck_assert_msg(strstr(plan, "sorted: SEARCH v "
-				    "USING COVERING INDEX value_sort") != NULL,
+				    "USING COVERING INDEX value_sort") !=
+				    NULL && strstr(plan, "sorted, filtered: "
+				    "SEARCH v USING COVERING INDEX "
+				    "value_sort") != NULL,
 				    "sort %s is not through value_sort:\n%s",
 				    sorts[i], plan);
+				/* Unfiltered, rows are skipped in the index
+				 * alone; the job is read after it. */
+				ck_assert_msg(strstr(plan, "sorted: CO-ROUTINE "
+				    "p") != NULL, "sort %s: skipped rows read "
+				    "jobs:\n%s", sorts[i], plan);
+			}
+			if (i >= 5) {
+				want = xasprintf("missing, few: SEARCH j USING "
+				    "INDEX job_%s (set_id=? AND ", keys[i - 5]);
+				ck_assert_msg(strstr(plan, want) != NULL,
+				    "sort %s: missing not by its index:\n%s",
+				    sorts[i], plan);
+				free(want);
+			}
 			free(plan);
 		}
 	}
+	notebook_set_clear(&s);
+}
+END_TEST
+
+/*
+ * The page contract as a model: the set's current jobs dumped through a
+ * private connection and sorted in C -- numbers, then strings, then the
+ * jobs without a value in point order whatever the direction.  Every plan
+ * of the page reader must give the model's rows.
+ */
+struct model_job {
+	int64_t id;
+	int64_t point;
+	int rep;
+	enum nb_state state;
+	char *statename;
+	int arm;             /* 0 number, 1 string, 2 no value */
+	double num;          /* the key of arm 0 */
+	char *txt;           /* the key of arm 1 */
+};
+
+struct model {
+	struct model_job *v;
+	size_t n;
+	int which;           /* 0 a value, 1 point, 2 state, 3.. a column */
+	bool desc;
+};
+
+/* The sorts that are columns, as jobs_page names them. */
+static const char *const model_columns[] = {
+	"point", "state", "start", "end", "elapsed", "maxrss_kb"
+};
+
+static const struct model *model_sorting;
+
+static int
+model_cmp_int(int64_t a, int64_t b)
+{
+	return (a > b) - (a < b);
+}
+
+static int
+model_cmp(const void *pa, const void *pb)
+{
+	const struct model_job *a = pa, *b = pb;
+	int c;
+
+	if (a->arm != b->arm)
+		return a->arm - b->arm;
+	if (a->arm == 2) {
+		if ((c = model_cmp_int(a->point, b->point)) == 0)
+			c = model_cmp_int(a->rep, b->rep);
+		return c;
+	}
+	if (model_sorting->which == 1) {
+		if ((c = model_cmp_int(a->point, b->point)) == 0)
+			c = model_cmp_int(a->rep, b->rep);
+	} else {
+		if (model_sorting->which == 2)
+			c = strcmp(a->statename, b->statename);
+		else if (a->arm == 1)
+			c = strcmp(a->txt, b->txt);
+		else
+			c = (a->num > b->num) - (a->num < b->num);
+		if (c == 0)
+			c = model_cmp_int(a->id, b->id);
+	}
+	return model_sorting->desc ? -c : c;
+}
+
+/* Dump the current jobs of set with their key for sort, and sort them. */
+static void
+model_load(const char *file, int64_t set_id, const char *sort, bool desc,
+    struct model *m)
+{
+	static const char *const cols[] = {
+		"j.start", "j.\"end\"", "j.elapsed", "j.maxrss_kb"
+	};
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	struct model_job *mj;
+	size_t i, cap = 0;
+	char *sql;
+
+	memset(m, 0, sizeof *m);
+	m->desc = desc;
+	for (i = 0; i < UTIL_ARRLEN(model_columns); i++) {
+		if (strcmp(sort, model_columns[i]) == 0)
+			m->which = (int)i + 1;
+	}
+	sql = xasprintf("SELECT j.id, j.point, j.rep, j.state, %s, v.num, "
+	    "v.txt, v.job_id IS NOT NULL FROM job j LEFT JOIN value v ON "
+	    "v.job_id = j.id AND v.name = ?2 WHERE j.set_id = ?1 AND "
+	    "j.current", m->which >= 3 ? cols[m->which - 3] : "NULL");
+	ck_assert_int_eq(sqlite3_open(file, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
+	    SQLITE_OK);
+	free(sql);
+	sqlite3_bind_int64(st, 1, set_id);
+	sqlite3_bind_text(st, 2, sort, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (m->n == cap) {
+			cap = cap == 0 ? 256 : cap * 2;
+			m->v = xreallocarray(m->v, cap, sizeof *m->v);
+		}
+		mj = &m->v[m->n++];
+		memset(mj, 0, sizeof *mj);
+		mj->id = sqlite3_column_int64(st, 0);
+		mj->point = sqlite3_column_int64(st, 1);
+		mj->rep = sqlite3_column_int(st, 2);
+		mj->statename = xstrdup((const char *)sqlite3_column_text(st,
+		    3));
+		if (notebook_state_parse(mj->statename, &mj->state) != 0)
+			ck_abort_msg("job state %s", mj->statename);
+		if (m->which == 1 || m->which == 2)
+			mj->arm = 0;
+		else if (m->which >= 3) {
+			mj->arm = sqlite3_column_type(st, 4) == SQLITE_NULL ?
+			    2 : 0;
+			mj->num = sqlite3_column_double(st, 4);
+		} else if (sqlite3_column_int(st, 7) == 0)
+			mj->arm = 2;
+		else if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
+			mj->arm = 0;
+			mj->num = sqlite3_column_double(st, 5);
+		} else {
+			mj->arm = 1;
+			mj->txt = xstrdup((const char *)sqlite3_column_text(st,
+			    6));
+		}
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	model_sorting = m;
+	qsort(m->v, m->n, sizeof *m->v, model_cmp);
+	model_sorting = NULL;
+}
+
+static void
+model_free(struct model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		free(m->v[i].statename);
+		free(m->v[i].txt);
+	}
+	free(m->v);
+	memset(m, 0, sizeof *m);
+}
+
+/* The ids of the model's jobs in states (0: all), in page order. */
+static int64_t *
+model_ids(const struct model *m, unsigned states, size_t *n)
+{
+	int64_t *ids = xcalloc(m->n + 1, sizeof *ids);
+	size_t i;
+
+	*n = 0;
+	for (i = 0; i < m->n; i++) {
+		if (states == 0 || (states & NB_STATE_BIT(m->v[i].state)))
+			ids[(*n)++] = m->v[i].id;
+	}
+	return ids;
+}
+
+/* What a page visit saw: the job ids, in order. */
+struct page_ids {
+	int64_t *v;
+	size_t n, cap;
+	size_t stop_after;   /* stop the visit after this many, 0: never */
+};
+
+static int
+page_ids_add(const struct nb_job *j, void *arg)
+{
+	struct page_ids *p = arg;
+
+	/* Check writes to its parent for every assertion passed: test a
+	 * million rows the plain way. */
+	if (!j->current || j->params == NULL)
+		ck_abort_msg("job %" PRId64 " is not current", j->id);
+	if (p->n == p->cap) {
+		p->cap = p->cap == 0 ? 64 : p->cap * 2;
+		p->v = xreallocarray(p->v, p->cap, sizeof *p->v);
+	}
+	p->v[p->n++] = j->id;
+	return p->stop_after > 0 && p->n == p->stop_after;
+}
+
+/* Check one page against want (n ids in page order). */
+static void
+page_agrees(struct notebook *n, const struct nb_set *s, const char *sort,
+    bool desc, unsigned states, uint64_t offset, uint64_t limit,
+    const int64_t *want, size_t nwant, const char *how)
+{
+	struct page_ids p;
+	char *err = NULL;
+	size_t i, from, count;
+
+	memset(&p, 0, sizeof p);
+	ok_or_die(notebook_jobs_page(n, s->id, sort, desc, states, offset,
+	    limit, page_ids_add, &p, &err), err, "jobs_page");
+	from = offset < nwant ? (size_t)offset : nwant;
+	count = nwant - from < limit ? nwant - from : (size_t)limit;
+	if (p.n != count)
+		ck_abort_msg("%s: sort %s%s, states %#x, offset %" PRIu64
+		    ", limit %" PRIu64 ": %zu rows, want %zu", how, sort,
+		    desc ? " desc" : "", states, offset, limit, p.n, count);
+	for (i = 0; i < count; i++) {
+		if (p.v[i] != want[from + i])
+			ck_abort_msg("%s: sort %s%s, states %#x, offset %"
+			    PRIu64 ", limit %" PRIu64 ": row %zu is job %"
+			    PRId64 ", want %" PRId64, how, sort,
+			    desc ? " desc" : "", states, offset, limit, i,
+			    p.v[i], want[from + i]);
+	}
+	free(p.v);
+}
+
+/* The points of page_world's set (two repetitions each). */
+#define WORLD_POINTS 600
+
+/*
+ * A set of 1200 jobs (600 points, 2 repetitions) in every state, with
+ * numbers, ties, strings, nulls and absent values, superseded attempts,
+ * and a second set sharing the names.  ok: 1080 jobs; failed, running,
+ * queued, cancelled: 30 each.  Every ok job has z; some lack y.
+ */
+static void
+page_world(struct nb_set *s)
+{
+	struct nb_outcome o;
+	struct nb_set other;
+	struct nb_work w;
+	struct buf p, r;
+	char *err = NULL;
+	int64_t *id;
+	uint64_t n;
+	int i, c, pass;
+
+	make_set(nb, "world", WORLD_POINTS, 2, s);
+	id = xcalloc(2 * WORLD_POINTS, sizeof *id);
+	buf_init(&p);
+	buf_init(&r);
+	ok_or_die(notebook_begin(nb, &err), err, "begin");
+	for (i = 0; i < 2 * WORLD_POINTS; i++) {
+		buf_reset(&p);
+		buf_printf(&p, "{\"a\":%g", (double)((i * 37) % 101) / 4 - 10);
+		if (i % 7 == 0)
+			buf_printf(&p, ",\"b\":\"s%d\"", i % 13);
+		else if (i % 11 == 0)
+			buf_adds(&p, ",\"b\":null");
+		else if (i % 29 != 0)
+			buf_printf(&p, ",\"b\":%d", i % 17);
+		buf_addc(&p, '}');
+		id[i] = start_at(nb, s, (uint64_t)i, p.data);
+	}
+	/* Pass 0 fails the jobs that are retried and end ok; pass 1 the
+	 * rest. */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < 2 * WORLD_POINTS; i++) {
+			c = i % 40;
+			if ((pass == 0) != (c == 15) || c == 3 || c == 23)
+				continue;
+			memset(&o, 0, sizeof o);
+			o.state = c == 7 || c == 11 || c == 15 ? NB_FAILED :
+			    NB_OK;
+			o.requeue = c == 11 || c == 15;
+			o.start = 1500 + i % 13;
+			o.end = 2000 + i % 97;
+			o.maxrss_kb = i % 3 == 0 ? -1 : 1000 + i % 50;
+			o.exit_code = o.state == NB_OK ? 0 : 1;
+			buf_reset(&r);
+			if (i % 5 == 0)
+				buf_printf(&r, "{\"y\":\"v%d\"", i % 7);
+			else if (i % 9 == 0)
+				buf_adds(&r, "{\"x\":1");
+			else if (i % 13 == 0)
+				buf_adds(&r, "{\"y\":null");
+			else
+				buf_printf(&r, "{\"y\":%g",
+				    (double)((i * 7919) % 1000) / 10 - 20);
+			buf_printf(&r, ",\"z\":%d,\"flag\":%s}", i % 4,
+			    i % 2 ? "true" : "false");
+			o.results_json = c == 7 ? NULL : r.data;
+			ok_or_die(notebook_job_finish(nb, id[i], &o, &err),
+			    err, "finish");
+		}
+		/* The retries of pass 0 run again and end ok. */
+		while (pass == 0 && notebook_next_queued(nb, s->id, &w,
+		    &err) == 1) {
+			ok_or_die(notebook_job_start(nb, s->id, &w,
+			    "{\"a\":-3,\"b\":\"retry\"}", 1900, "h", 1, &err),
+			    err, "restart");
+			finish_ok(nb, w.job_id, "{\"y\":-5,\"z\":9}");
+		}
+	}
+	ok_or_die(notebook_commit(nb, &err), err, "commit");
+	/* The running jobs of the first repetition are given up. */
+	ok_or_die(notebook_purge(nb, s->id, 1000 + WORLD_POINTS, NULL, &n,
+	    &err), err, "purge");
+	ck_assert_uint_eq(n, 2 * WORLD_POINTS / 40);
+	make_set(nb, "other", 20, 1, &other);
+	for (i = 0; i < 20; i++)
+		finish_ok(nb, start_at(nb, &other, (uint64_t)i, "{\"a\":1}"),
+		    "{\"y\":\"zz\",\"z\":-1}");
+	notebook_set_clear(&other);
+	buf_free(&p);
+	buf_free(&r);
+	free(id);
+}
+
+/* The offsets worth a look on a page of total rows sorted as m: the
+ * ends, the middle, and around each change of arm. */
+static size_t
+page_offsets(const struct model *m, unsigned states, uint64_t total,
+    uint64_t *offs)
+{
+	static const uint64_t fixed[] = { 0, 1, 40 };
+	size_t n = 0, i, k;
+	int arm = -1;
+
+	for (i = 0; i < UTIL_ARRLEN(fixed); i++) {
+		offs[n++] = fixed[i];
+		if (total >= fixed[i])
+			offs[n++] = total - fixed[i];
+	}
+	offs[n++] = total / 3;
+	offs[n++] = total / 2;
+	offs[n++] = total / 2 + 1;
+	offs[n++] = 2 * total / 3;
+	offs[n++] = total + 5;
+	for (i = 0, k = 0; i < m->n; i++) {
+		if (states != 0 && !(states & NB_STATE_BIT(m->v[i].state)))
+			continue;
+		if (m->v[i].arm != arm && k > 0) {
+			offs[n++] = k - 1;
+			offs[n++] = k;
+			offs[n++] = k + 1;
+		}
+		arm = m->v[i].arm;
+		k++;
+	}
+	return n;
+}
+
+START_TEST(test_jobs_page_plans_agree)
+{
+	/* Values with every arm, missing jobs among many or few, none;
+	 * the columns with one arm, and with missing values. */
+	static const char *const sorts[] = {
+		"b", "y", "z", "nothing", "point", "state", "start", "elapsed",
+		"maxrss_kb"
+	};
+	static const unsigned masks[] = {
+		0, NB_STATE_BIT(NB_OK), NB_STATE_BIT(NB_FAILED),
+		NB_STATE_BIT(NB_RUNNING), NB_STATE_BIT(NB_QUEUED),
+		NB_STATE_BIT(NB_CANCELLED),
+		NB_STATE_BIT(NB_OK) | NB_STATE_BIT(NB_FAILED),
+		NB_STATE_BIT(NB_QUEUED) | NB_STATE_BIT(NB_RUNNING)
+	};
+	/* Plain reads from the start; backwards and index-only; few jobs
+	 * in memory, by state and by complement; everything in memory;
+	 * backwards only for tiny pages. */
+	static const struct nb_page_limits limits[] = {
+		{ 0, 0 }, { 0, 10000 }, { 500, 10000 }, { UINT64_MAX, 10000 },
+		{ 500, 3 }
+	};
+	static const uint64_t sizes[] = { 1, 40, 7, UINT64_MAX };
+	struct nb_page_limits saved = nb_page_limits;
+	struct model m;
+	struct nb_set s;
+	uint64_t offs[64];
+	int64_t *want;
+	size_t i, k, l, o, noffs, nwant;
+	char how[64];
+	int d;
+
+	page_world(&s);
+	for (i = 0; i < UTIL_ARRLEN(sorts); i++) {
+		for (d = 0; d < 2; d++) {
+			model_load(path, s.id, sorts[i], d, &m);
+			for (k = 0; k < UTIL_ARRLEN(masks); k++) {
+				want = model_ids(&m, masks[k], &nwant);
+				noffs = page_offsets(&m, masks[k], nwant,
+				    offs);
+				for (l = 0; l < UTIL_ARRLEN(limits); l++) {
+					nb_page_limits = limits[l];
+					snprintf(how, sizeof how, "limits %zu",
+					    l);
+					for (o = 0; o < noffs; o++)
+						page_agrees(nb, &s, sorts[i], d,
+						    masks[k], offs[o],
+						    sizes[(o + l) %
+						    UTIL_ARRLEN(sizes)], want,
+						    nwant, how);
+				}
+				nb_page_limits = saved;
+				free(want);
+			}
+			model_free(&m);
+		}
+	}
+	nb_page_limits = saved;
+	notebook_set_clear(&s);
+}
+END_TEST
+
+/* A page read backwards stops where its callback says, in page order. */
+START_TEST(test_jobs_page_stop)
+{
+	struct nb_set s;
+	struct page_ids p;
+	struct model m;
+	char *err = NULL;
+	int64_t *want;
+	size_t n;
+
+	page_world(&s);
+	model_load(path, s.id, "y", true, &m);
+	want = model_ids(&m, 0, &n);
+	memset(&p, 0, sizeof p);
+	p.stop_after = 3;
+	ok_or_die(notebook_jobs_page(nb, s.id, "y", true, 0, n - 10, 10,
+	    page_ids_add, &p, &err), err, "jobs_page");
+	ck_assert_uint_eq(p.n, 3);
+	ck_assert_int_eq(p.v[0], want[n - 10]);
+	ck_assert_int_eq(p.v[2], want[n - 8]);
+	free(p.v);
+	free(want);
+	model_free(&m);
+	notebook_set_clear(&s);
+}
+END_TEST
+
+/* Pages near the end follow changes made by this connection and by
+ * another one, though the counts behind them are kept between reads. */
+START_TEST(test_jobs_page_memo)
+{
+	struct notebook *other, *by;
+	struct nb_set s;
+	struct nb_work w;
+	struct model m;
+	char *err = NULL;
+	int64_t *want;
+	uint64_t k, off;
+	size_t n, i, round;
+
+	page_world(&s);
+	ok_or_die(notebook_open(path, &other, &err), err, "open");
+	for (round = 0; round < 4; round++) {
+		model_load(path, s.id, "z", false, &m);
+		want = model_ids(&m, 0, &n);
+		/* The first job without a z: pages read backwards skip the
+		 * missing arm by its size to reach those before it. */
+		for (k = 0; k < m.n && m.v[k].arm != 2; k++)
+			;
+		for (i = 0; i < 12; i++) {
+			off = i < 6 ? k - 4 + i : k - 64 + i;
+			page_agrees(nb, &s, "z", false, 0, off, i < 6 ? 1 : 60,
+			    want, n, "memo");
+		}
+		free(want);
+		model_free(&m);
+		/* A queued job ends ok with a z: one missing value less. */
+		by = round % 2 == 1 ? other : nb;
+		ck_assert_int_eq(notebook_next_queued(by, s.id, &w, &err), 1);
+		ok_or_die(notebook_job_start(by, s.id, &w, "{\"a\":0}", 3000,
+		    "h", 0, &err), err, "start");
+		finish_ok(by, w.job_id, "{\"z\":100}");
+	}
+	notebook_close(other);
 	notebook_set_clear(&s);
 }
 END_TEST
@@ -2023,6 +2538,9 @@ suite_notebook(void)
 	tcase_add_test(tc, test_jobs_each);
 	tcase_add_test(tc, test_jobs_page);
 	tcase_add_test(tc, test_jobs_page_plan);
+	tcase_add_test(tc, test_jobs_page_plans_agree);
+	tcase_add_test(tc, test_jobs_page_stop);
+	tcase_add_test(tc, test_jobs_page_memo);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_utf8);
 	tcase_add_test(tc, test_data_version);

@@ -55,15 +55,6 @@ teardown(void)
 	free(dir);
 }
 
-/* Fail the test with err if rc is not 0. */
-static void
-ok_or_die(int rc, char *err, const char *what)
-{
-	if (rc != 0)
-		ck_abort_msg("%s: %s", what, err != NULL ? err : "?");
-	free(err);
-}
-
 /* Create result set tag with npoints points and repeat repetitions. */
 static void
 make_set(struct notebook *n, const char *tag, uint64_t npoints, int repeat,
@@ -81,7 +72,7 @@ make_set(struct notebook *n, const char *tag, uint64_t npoints, int repeat,
 	s->retries = 2;
 	s->npoints = npoints;
 	s->njobs = npoints * (uint64_t)repeat;
-	ok_or_die(notebook_set_create(n, s, &err), err, "set_create");
+	testutil_ok(notebook_set_create(n, s, &err), err, "set_create");
 }
 
 /* Start the job at the set's next fresh position pos. */
@@ -97,7 +88,7 @@ start_at(struct notebook *n, const struct nb_set *s, uint64_t pos,
 	w.point = pos % s->npoints;
 	w.rep = (int)(pos / s->npoints);
 	w.attempt = 1;
-	ok_or_die(notebook_job_start(n, s->id, &w, params, 1000.0 + (double)pos,
+	testutil_ok(notebook_job_start(n, s->id, &w, params, 1000.0 + (double)pos,
 	    "host", 0, &err), err, "job_start");
 	ck_assert_int_gt(w.job_id, 0);
 	return w.job_id;
@@ -137,7 +128,7 @@ finish_ok(struct notebook *n, int64_t id, const char *results)
 {
 	char *err = NULL;
 
-	ok_or_die(finish(n, id, NB_OK, results, false, &err), err, "finish");
+	testutil_ok(finish(n, id, NB_OK, results, false, &err), err, "finish");
 }
 
 static struct nb_counts
@@ -146,7 +137,7 @@ counts_of(struct notebook *n, const struct nb_set *s)
 	struct nb_counts c;
 	char *err = NULL;
 
-	ok_or_die(notebook_counts(n, s, &c, &err), err, "counts");
+	testutil_ok(notebook_counts(n, s, &c, &err), err, "counts");
 	return c;
 }
 
@@ -209,7 +200,7 @@ each(struct notebook *n, const struct nb_set *s, unsigned states,
 	char *err = NULL;
 
 	memset(x, 0, sizeof *x);
-	ok_or_die(notebook_jobs_each(n, s->id, states, current_only, seen_add,
+	testutil_ok(notebook_jobs_each(n, s->id, states, current_only, seen_add,
 	    x, &err), err, "jobs_each");
 }
 
@@ -224,7 +215,7 @@ page(struct notebook *n, const struct nb_set *s, const char *sort,
 	size_t i;
 
 	memset(&x, 0, sizeof x);
-	ok_or_die(notebook_jobs_page(n, s->id, sort, desc, states, offset,
+	testutil_ok(notebook_jobs_page(n, s->id, sort, desc, states, offset,
 	    limit, seen_add, &x, &err), err, "jobs_page");
 	buf_init(&b);
 	for (i = 0; i < x.n; i++)
@@ -351,15 +342,15 @@ START_TEST(test_create_reopen)
 	s.seed = UINT64_C(0xfedcba9876543210);
 	s.npoints = 2;
 	s.njobs = 4;
-	ok_or_die(notebook_set_create(nb, &s, &err), err, "set_create");
+	testutil_ok(notebook_set_create(nb, &s, &err), err, "set_create");
 	ck_assert_str_eq(s.status, "new");
 	ck_assert(s.created > 0);
 	id = start_plain(nb, &s, 0);
 	finish_ok(nb, id, "{\"y\":1}");
 	notebook_close(nb);
 
-	ok_or_die(notebook_open(path, &nb, &err), err, "reopen");
-	ok_or_die(notebook_set_find(nb, "first", &t, &err), err, "find");
+	testutil_ok(notebook_open(path, &nb, &err), err, "reopen");
+	testutil_ok(notebook_set_find(nb, "first", &t, &err), err, "find");
 	ck_assert_int_eq(t.id, s.id);
 	ck_assert_str_eq(t.description, "");
 	ck_assert_str_eq(t.attributes, "{\"who\":\"me\"}");
@@ -429,7 +420,7 @@ START_TEST(test_sets)
 	free(err);
 	err = NULL;
 
-	ok_or_die(notebook_set_list(nb, &v, &n, &err), err, "list");
+	testutil_ok(notebook_set_list(nb, &v, &n, &err), err, "list");
 	ck_assert_uint_eq(n, 2);
 	ck_assert_str_eq(v[0].tag, "alpha");
 	ck_assert_str_eq(v[1].tag, "beta");
@@ -438,14 +429,14 @@ START_TEST(test_sets)
 	notebook_set_clear(&v[1]);
 	free(v);
 
-	ok_or_die(notebook_set_status(nb, b.id, "running", 4242, &err), err,
+	testutil_ok(notebook_set_status(nb, b.id, "running", 4242, &err), err,
 	    "status");
-	ok_or_die(notebook_set_find(nb, "beta", &f, &err), err, "find");
+	testutil_ok(notebook_set_find(nb, "beta", &f, &err), err, "find");
 	ck_assert_str_eq(f.status, "running");
 	ck_assert_int_eq(f.runner_pid, 4242);
 	ck_assert(f.heartbeat > 0);
 	notebook_set_clear(&f);
-	ok_or_die(notebook_set_status(nb, b.id, "stopped", 0, &err), err,
+	testutil_ok(notebook_set_status(nb, b.id, "stopped", 0, &err), err,
 	    "stopped");
 	ck_assert_int_eq(notebook_set_status(nb, b.id, "dancing", 1, &err),
 	    -1);
@@ -454,7 +445,7 @@ START_TEST(test_sets)
 	ck_assert_int_eq(notebook_heartbeat(nb, 9999, &err), -1);
 	free(err);
 	err = NULL;
-	ok_or_die(notebook_heartbeat(nb, a.id, &err), err, "heartbeat");
+	testutil_ok(notebook_heartbeat(nb, a.id, &err), err, "heartbeat");
 	notebook_set_clear(&a);
 	notebook_set_clear(&b);
 }
@@ -472,8 +463,8 @@ START_TEST(test_lock)
 
 	make_set(nb, "done", 4, 1, &s);
 	id = start_plain(nb, &s, 0);
-	ok_or_die(notebook_set_lock(nb, s.id, &err), err, "lock");
-	ok_or_die(notebook_set_find(nb, "done", &f, &err), err, "find");
+	testutil_ok(notebook_set_lock(nb, s.id, &err), err, "lock");
+	testutil_ok(notebook_set_find(nb, "done", &f, &err), err, "find");
 	ck_assert(f.locked);
 	notebook_set_clear(&f);
 
@@ -521,10 +512,10 @@ START_TEST(test_counts)
 
 	finish_ok(nb, id[0], "{\"y\":1}");
 	finish_ok(nb, id[1], NULL);
-	ok_or_die(finish(nb, id[2], NB_FAILED, NULL, false, &err), err, "f");
-	ok_or_die(finish(nb, id[3], NB_CANCELLED, NULL, false, &err), err,
+	testutil_ok(finish(nb, id[2], NB_FAILED, NULL, false, &err), err, "f");
+	testutil_ok(finish(nb, id[3], NB_CANCELLED, NULL, false, &err), err,
 	    "c");
-	ok_or_die(finish(nb, id[4], NB_FAILED, NULL, true, &err), err, "r");
+	testutil_ok(finish(nb, id[4], NB_FAILED, NULL, true, &err), err, "r");
 	c = counts_of(nb, &s);
 	ck_assert_uint_eq(c.n[NB_OK], 2);
 	ck_assert_uint_eq(c.n[NB_FAILED], 1);
@@ -538,7 +529,7 @@ START_TEST(test_counts)
 	ck_assert_int_eq(notebook_next_queued(nb, s.id, &w, &err), 1);
 	ck_assert_uint_eq(w.point, 4);
 	ck_assert_int_eq(w.attempt, 2);
-	ok_or_die(notebook_job_start(nb, s.id, &w, "{\"p\":4}", 5, "h", 1,
+	testutil_ok(notebook_job_start(nb, s.id, &w, "{\"p\":4}", 5, "h", 1,
 	    &err), err, "restart");
 	c = counts_of(nb, &s);
 	ck_assert_uint_eq(c.n[NB_QUEUED], 0);
@@ -546,7 +537,7 @@ START_TEST(test_counts)
 	finish_ok(nb, w.job_id, NULL);
 
 	/* The runner dies: the running one comes back queued. */
-	ok_or_die(notebook_recover(nb, s.id, &n, &err), err, "recover");
+	testutil_ok(notebook_recover(nb, s.id, &n, &err), err, "recover");
 	ck_assert_uint_eq(n, 1);
 	c = counts_of(nb, &s);
 	ck_assert_uint_eq(c.n[NB_RUNNING], 0);
@@ -596,7 +587,7 @@ START_TEST(test_cursor)
 	    -1, &err), -1);
 	free(err);
 	err = NULL;
-	ok_or_die(notebook_set_find(nb, "cur", &f, &err), err, "find");
+	testutil_ok(notebook_set_find(nb, "cur", &f, &err), err, "find");
 	ck_assert_uint_eq(f.cursor, 1);
 	notebook_set_clear(&f);
 	start_plain(nb, &s, 1);
@@ -607,7 +598,7 @@ START_TEST(test_cursor)
 	ck_assert_msg(strstr(err, "handed out") != NULL, "%s", err);
 	free(err);
 	err = NULL;
-	ok_or_die(notebook_set_find(nb, "cur", &f, &err), err, "find");
+	testutil_ok(notebook_set_find(nb, "cur", &f, &err), err, "find");
 	ck_assert_uint_eq(f.cursor, 2);
 	notebook_set_clear(&f);
 	notebook_set_clear(&s);
@@ -627,9 +618,9 @@ START_TEST(test_requeue)
 	a = start_plain(nb, &s, 0);
 	b = start_plain(nb, &s, 1);
 	ck_assert_int_eq(notebook_next_queued(nb, s.id, &w, &err), 0);
-	ok_or_die(finish(nb, b, NB_FAILED, "{\"why\":1}", true, &err), err,
+	testutil_ok(finish(nb, b, NB_FAILED, "{\"why\":1}", true, &err), err,
 	    "requeue b");
-	ok_or_die(finish(nb, a, NB_FAILED, NULL, true, &err), err,
+	testutil_ok(finish(nb, a, NB_FAILED, NULL, true, &err), err,
 	    "requeue a");
 	/* Finishing twice records nothing twice: the caller is told the
 	 * row is not running any more, without an error. */
@@ -642,7 +633,7 @@ START_TEST(test_requeue)
 	ck_assert_int_eq(notebook_next_queued(nb, s.id, &w, &err), 1);
 	ck_assert_uint_eq(w.point, 1);
 	ck_assert_int_eq(w.attempt, 2);
-	ok_or_die(notebook_job_start(nb, s.id, &w, "{\"p\":1}", 7, "h", 0,
+	testutil_ok(notebook_job_start(nb, s.id, &w, "{\"p\":1}", 7, "h", 0,
 	    &err), err, "start queued");
 	/* Starting it again is refused: it is running now. */
 	w2 = w;
@@ -652,12 +643,12 @@ START_TEST(test_requeue)
 	err = NULL;
 	ck_assert_int_eq(notebook_next_queued(nb, s.id, &w2, &err), 1);
 	ck_assert_uint_eq(w2.point, 0);
-	ok_or_die(notebook_failures(nb, s.id, 1, 0, &fails, &err), err,
+	testutil_ok(notebook_failures(nb, s.id, 1, 0, &fails, &err), err,
 	    "failures");
 	ck_assert_int_eq(fails, 1);
-	ok_or_die(finish(nb, w.job_id, NB_FAILED, NULL, true, &err), err,
+	testutil_ok(finish(nb, w.job_id, NB_FAILED, NULL, true, &err), err,
 	    "requeue again");
-	ok_or_die(notebook_failures(nb, s.id, 1, 0, &fails, &err), err,
+	testutil_ok(notebook_failures(nb, s.id, 1, 0, &fails, &err), err,
 	    "failures");
 	ck_assert_int_eq(fails, 2);
 
@@ -732,14 +723,14 @@ START_TEST(test_crash_exit)
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
-	ok_or_die(notebook_open(path, &nb, &err), err, "reopen");
+	testutil_ok(notebook_open(path, &nb, &err), err, "reopen");
 	notebook_set_clear(&s);
-	ok_or_die(notebook_set_find(nb, "crash", &s, &err), err, "find");
+	testutil_ok(notebook_set_find(nb, "crash", &s, &err), err, "find");
 	ck_assert_uint_eq(s.cursor, 10);
 	c = counts_of(nb, &s);
 	ck_assert_uint_eq(c.n[NB_OK], 6);
 	ck_assert_uint_eq(c.n[NB_RUNNING], 4);
-	ok_or_die(notebook_recover(nb, s.id, &n, &err), err, "recover");
+	testutil_ok(notebook_recover(nb, s.id, &n, &err), err, "recover");
 	ck_assert_uint_eq(n, 4);
 	c = counts_of(nb, &s);
 	ck_assert_uint_eq(c.n[NB_QUEUED], 4);
@@ -762,7 +753,7 @@ START_TEST(test_crash_exit)
 	}
 	seen_free(&x);
 	/* Recovering again finds nothing more. */
-	ok_or_die(notebook_recover(nb, s.id, &n, &err), err, "recover");
+	testutil_ok(notebook_recover(nb, s.id, &n, &err), err, "recover");
 	ck_assert_uint_eq(n, 0);
 	notebook_set_clear(&s);
 }
@@ -852,13 +843,13 @@ START_TEST(test_crash_kill9)
 	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 
 	notebook_close(nb);
-	ok_or_die(notebook_open(path, &nb, &err), err, "reopen");
+	testutil_ok(notebook_open(path, &nb, &err), err, "reopen");
 	notebook_set_clear(&s);
-	ok_or_die(notebook_set_find(nb, "kill", &s, &err), err, "find");
+	testutil_ok(notebook_set_find(nb, "kill", &s, &err), err, "find");
 	c = counts_of(nb, &s);
 	ck_assert_uint_eq(c.n[NB_QUEUED] + c.n[NB_RUNNING] + c.n[NB_OK],
 	    s.cursor);
-	ok_or_die(notebook_recover(nb, s.id, &n, &err), err, "recover");
+	testutil_ok(notebook_recover(nb, s.id, &n, &err), err, "recover");
 	ck_assert_uint_eq(n, c.n[NB_RUNNING]);
 	ck_assert_uint_ge(n, s.cursor / 7);
 
@@ -866,7 +857,7 @@ START_TEST(test_crash_kill9)
 	t.njobs = s.njobs;
 	t.ok = xcalloc(s.njobs, 1);
 	t.cur = xcalloc(s.njobs, 1);
-	ok_or_die(notebook_jobs_each(nb, s.id, 0, false, tally_add, &t, &err),
+	testutil_ok(notebook_jobs_each(nb, s.id, 0, false, tally_add, &t, &err),
 	    err, "each");
 	for (p = 0; p < s.njobs; p++) {
 		ck_assert_uint_le(t.ok[p], 1);
@@ -899,7 +890,7 @@ START_TEST(test_migration)
 	/* An empty file (an SQLite database with nothing in it). */
 	file = testutil_path(dir, "empty.db");
 	testutil_write_file(file, "", 0);
-	ok_or_die(notebook_open(file, &n, &err), err, "open empty");
+	testutil_ok(notebook_open(file, &n, &err), err, "open empty");
 	notebook_close(n);
 	ck_assert_int_eq(sql_int(file, "PRAGMA user_version"),
 	    NOTEBOOK_SCHEMA_VERSION);
@@ -911,12 +902,12 @@ START_TEST(test_migration)
 	/* An empty SQLite database made by sqlite3. */
 	file = testutil_path(dir, "v0.db");
 	sql_exec(file, "PRAGMA user_version = 0");
-	ok_or_die(notebook_open(file, &n, &err), err, "open v0");
+	testutil_ok(notebook_open(file, &n, &err), err, "open v0");
 	notebook_close(n);
 	ck_assert_int_eq(sql_int(file, "PRAGMA user_version"),
 	    NOTEBOOK_SCHEMA_VERSION);
 	/* Reopening a current notebook changes nothing. */
-	ok_or_die(notebook_open(file, &n, &err), err, "reopen v0");
+	testutil_ok(notebook_open(file, &n, &err), err, "reopen v0");
 	notebook_close(n);
 	free(file);
 
@@ -1053,7 +1044,7 @@ START_TEST(test_concurrent_reader)
 		t = util_monotonic();
 		id = start_plain(nb, &s, pos);
 		if (pos % 10 == 9)
-			ok_or_die(finish(nb, id, NB_FAILED, NULL, false, &err),
+			testutil_ok(finish(nb, id, NB_FAILED, NULL, false, &err),
 			    err, "finish");
 		else
 			finish_ok(nb, id, "{\"y\":1}");
@@ -1084,8 +1075,8 @@ START_TEST(test_jobs_each)
 	/* Positions 0..5 are points 0,1,2,0,1,2 with reps 0,0,0,1,1,1. */
 	finish_ok(nb, id[0], NULL);
 	finish_ok(nb, id[4], NULL);
-	ok_or_die(finish(nb, id[1], NB_FAILED, NULL, true, &err), err, "f");
-	ok_or_die(finish(nb, id[2], NB_FAILED, NULL, false, &err), err, "f");
+	testutil_ok(finish(nb, id[1], NB_FAILED, NULL, true, &err), err, "f");
+	testutil_ok(finish(nb, id[2], NB_FAILED, NULL, false, &err), err, "f");
 
 	each(nb, &s, 0, false, &x);
 	ck_assert_uint_eq(x.n, 7);
@@ -1122,7 +1113,7 @@ START_TEST(test_jobs_each)
 	/* A callback can stop the visit. */
 	memset(&x, 0, sizeof x);
 	x.stop_after = 2;
-	ok_or_die(notebook_jobs_each(nb, s.id, 0, false, seen_add, &x, &err),
+	testutil_ok(notebook_jobs_each(nb, s.id, 0, false, seen_add, &x, &err),
 	    err, "each");
 	ck_assert_uint_eq(x.n, 2);
 	seen_free(&x);
@@ -1160,12 +1151,12 @@ page_fixture(struct nb_set *s)
 		o.maxrss_kb = i == 5 ? -1 : 1000 + i;
 		o.exit_code = 0;
 		o.requeue = i == 3;
-		ok_or_die(notebook_job_finish(nb, id[i], &o, &err), err,
+		testutil_ok(notebook_job_finish(nb, id[i], &o, &err), err,
 		    "finish");
 	}
 	/* Point 3 failed with r=-100 and was retried: r=3 now. */
 	ck_assert_int_eq(notebook_next_queued(nb, s->id, &w, &err), 1);
-	ok_or_die(notebook_job_start(nb, s->id, &w, "{\"x\":1,\"name\":\"n6\"}",
+	testutil_ok(notebook_job_start(nb, s->id, &w, "{\"x\":1,\"name\":\"n6\"}",
 	    200, NULL, -1, &err), err, "restart");
 	memset(&o, 0, sizeof o);
 	o.state = NB_OK;
@@ -1173,7 +1164,7 @@ page_fixture(struct nb_set *s)
 	o.start = 200;
 	o.end = 207;
 	o.maxrss_kb = 900;
-	ok_or_die(notebook_job_finish(nb, w.job_id, &o, &err), err, "finish");
+	testutil_ok(notebook_job_finish(nb, w.job_id, &o, &err), err, "finish");
 }
 
 START_TEST(test_jobs_page)
@@ -1263,7 +1254,7 @@ START_TEST(test_jobs_page_plan)
 	page_fixture(&s);
 	for (i = 0; i < UTIL_ARRLEN(sorts); i++) {
 		for (d = 0; d < 2; d++) {
-			ok_or_die(notebook_explain(nb, s.id, sorts[i], d,
+			testutil_ok(notebook_explain(nb, s.id, sorts[i], d,
 			    &plan, &err), err, "explain");
 			plan_check(sorts[i], plan);
 			/* Few jobs are found through the state index. */
@@ -1497,7 +1488,7 @@ page_agrees(struct notebook *n, const struct nb_set *s, const char *sort,
 	size_t i, from, count;
 
 	memset(&p, 0, sizeof p);
-	ok_or_die(notebook_jobs_page(n, s->id, sort, desc, states, offset,
+	testutil_ok(notebook_jobs_page(n, s->id, sort, desc, states, offset,
 	    limit, page_ids_add, &p, &err), err, "jobs_page");
 	from = offset < nwant ? (size_t)offset : nwant;
 	count = nwant - from < limit ? nwant - from : (size_t)limit;
@@ -1541,7 +1532,7 @@ page_world(struct nb_set *s)
 	id = xcalloc(2 * WORLD_POINTS, sizeof *id);
 	buf_init(&p);
 	buf_init(&r);
-	ok_or_die(notebook_begin(nb, &err), err, "begin");
+	testutil_ok(notebook_begin(nb, &err), err, "begin");
 	for (i = 0; i < 2 * WORLD_POINTS; i++) {
 		buf_reset(&p);
 		buf_printf(&p, "{\"a\":%g", (double)((i * 37) % 101) / 4 - 10);
@@ -1582,21 +1573,21 @@ page_world(struct nb_set *s)
 			buf_printf(&r, ",\"z\":%d,\"flag\":%s}", i % 4,
 			    i % 2 ? "true" : "false");
 			o.results_json = c == 7 ? NULL : r.data;
-			ok_or_die(notebook_job_finish(nb, id[i], &o, &err),
+			testutil_ok(notebook_job_finish(nb, id[i], &o, &err),
 			    err, "finish");
 		}
 		/* The retries of pass 0 run again and end ok. */
 		while (pass == 0 && notebook_next_queued(nb, s->id, &w,
 		    &err) == 1) {
-			ok_or_die(notebook_job_start(nb, s->id, &w,
+			testutil_ok(notebook_job_start(nb, s->id, &w,
 			    "{\"a\":-3,\"b\":\"retry\"}", 1900, "h", 1, &err),
 			    err, "restart");
 			finish_ok(nb, w.job_id, "{\"y\":-5,\"z\":9}");
 		}
 	}
-	ok_or_die(notebook_commit(nb, &err), err, "commit");
+	testutil_ok(notebook_commit(nb, &err), err, "commit");
 	/* The running jobs of the first repetition are given up. */
-	ok_or_die(notebook_purge(nb, s->id, 1000 + WORLD_POINTS, NULL, &n,
+	testutil_ok(notebook_purge(nb, s->id, 1000 + WORLD_POINTS, NULL, &n,
 	    &err), err, "purge");
 	ck_assert_uint_eq(n, 2 * WORLD_POINTS / 40);
 	make_set(nb, "other", 20, 1, &other);
@@ -1720,7 +1711,7 @@ START_TEST(test_jobs_page_stop)
 	want = model_ids(&m, 0, &n);
 	memset(&p, 0, sizeof p);
 	p.stop_after = 3;
-	ok_or_die(notebook_jobs_page(nb, s.id, "y", true, 0, n - 10, 10,
+	testutil_ok(notebook_jobs_page(nb, s.id, "y", true, 0, n - 10, 10,
 	    page_ids_add, &p, &err), err, "jobs_page");
 	ck_assert_uint_eq(p.n, 3);
 	ck_assert_int_eq(p.v[0], want[n - 10]);
@@ -1746,7 +1737,7 @@ START_TEST(test_jobs_page_memo)
 	size_t n, i, round;
 
 	page_world(&s);
-	ok_or_die(notebook_open(path, &other, &err), err, "open");
+	testutil_ok(notebook_open(path, &other, &err), err, "open");
 	for (round = 0; round < 4; round++) {
 		model_load(path, s.id, "z", false, &m);
 		want = model_ids(&m, 0, &n);
@@ -1764,7 +1755,7 @@ START_TEST(test_jobs_page_memo)
 		/* A queued job ends ok with a z: one missing value less. */
 		by = round % 2 == 1 ? other : nb;
 		ck_assert_int_eq(notebook_next_queued(by, s.id, &w, &err), 1);
-		ok_or_die(notebook_job_start(by, s.id, &w, "{\"a\":0}", 3000,
+		testutil_ok(notebook_job_start(by, s.id, &w, "{\"a\":0}", 3000,
 		    "h", 0, &err), err, "start");
 		finish_ok(by, w.job_id, "{\"z\":100}");
 	}
@@ -1783,16 +1774,16 @@ START_TEST(test_names)
 	a = start_at(nb, &s, 0, "{\"beta\":1,\"alpha\":\"x\"}");
 	b = start_at(nb, &s, 1, "{\"gamma\":2,\"beta\":3}");
 	finish_ok(nb, a, "{\"z\":1,\"y\":2}");
-	ok_or_die(finish(nb, b, NB_FAILED, "{\"w\":1,\"z\":2}", true, &err),
+	testutil_ok(finish(nb, b, NB_FAILED, "{\"w\":1,\"z\":2}", true, &err),
 	    err, "finish");
-	ok_or_die(notebook_names(nb, s.id, NB_NAME_PARAM, &v, &err), err,
+	testutil_ok(notebook_names(nb, s.id, NB_NAME_PARAM, &v, &err), err,
 	    "names");
 	ck_assert_uint_eq(util_strv_len(v), 3);
 	ck_assert_str_eq(v[0], "beta");
 	ck_assert_str_eq(v[1], "alpha");
 	ck_assert_str_eq(v[2], "gamma");
 	util_strv_free(v);
-	ok_or_die(notebook_names(nb, s.id, NB_NAME_RESULT, &v, &err), err,
+	testutil_ok(notebook_names(nb, s.id, NB_NAME_RESULT, &v, &err), err,
 	    "names");
 	ck_assert_uint_eq(util_strv_len(v), 3);
 	ck_assert_str_eq(v[0], "z");
@@ -1801,7 +1792,7 @@ START_TEST(test_names)
 	util_strv_free(v);
 	notebook_set_clear(&s);
 	make_set(nb, "other", 1, 1, &s);
-	ok_or_die(notebook_names(nb, s.id, NB_NAME_RESULT, &v, &err), err,
+	testutil_ok(notebook_names(nb, s.id, NB_NAME_RESULT, &v, &err), err,
 	    "names");
 	ck_assert_ptr_nonnull(v);
 	ck_assert_ptr_null(v[0]);
@@ -1826,7 +1817,7 @@ START_TEST(test_utf8)
 	s.repeat = 1;
 	s.npoints = 1;
 	s.njobs = 1;
-	ok_or_die(notebook_set_create(nb, &s, &err), err, "create");
+	testutil_ok(notebook_set_create(nb, &s, &err), err, "create");
 	params = xasprintf("{\"%s\":\"%s\"}", text, text);
 	results = xasprintf("{\"r\":\"%s\"}", text);
 	id = start_at(nb, &s, 0, params);
@@ -1836,9 +1827,9 @@ START_TEST(test_utf8)
 	o.error = "bad \xff byte";
 	o.stderr_tail = text;
 	o.end = 1;
-	ok_or_die(notebook_job_finish(nb, id, &o, &err), err, "finish");
+	testutil_ok(notebook_job_finish(nb, id, &o, &err), err, "finish");
 
-	ok_or_die(notebook_set_find(nb, text, &f, &err), err, "find");
+	testutil_ok(notebook_set_find(nb, text, &f, &err), err, "find");
 	ck_assert_str_eq(f.tag, text);
 	ck_assert_str_eq(f.description, text);
 	each(nb, &s, 0, false, &x);
@@ -1847,7 +1838,7 @@ START_TEST(test_utf8)
 	ck_assert_str_eq(x.results[0], results);
 	ck_assert_str_eq(x.error[0], "bad \xef\xbf\xbd byte");
 	seen_free(&x);
-	ok_or_die(notebook_names(nb, s.id, NB_NAME_PARAM, &v, &err), err,
+	testutil_ok(notebook_names(nb, s.id, NB_NAME_PARAM, &v, &err), err,
 	    "names");
 	ck_assert_str_eq(v[0], text);
 	util_strv_free(v);
@@ -1869,7 +1860,7 @@ START_TEST(test_data_version)
 	char *err = NULL;
 	int64_t v0, v1;
 
-	ok_or_die(notebook_open(path, &other, &err), err, "open other");
+	testutil_ok(notebook_open(path, &other, &err), err, "open other");
 	v0 = notebook_data_version(nb);
 	ck_assert_int_ge(v0, 0);
 	ck_assert_int_eq(notebook_data_version(nb), v0);
@@ -1891,8 +1882,8 @@ START_TEST(test_transactions)
 	char *err = NULL;
 
 	make_set(nb, "tx", 10, 1, &s);
-	ok_or_die(notebook_begin(nb, &err), err, "begin");
-	ok_or_die(notebook_begin(nb, &err), err, "nested begin");
+	testutil_ok(notebook_begin(nb, &err), err, "begin");
+	testutil_ok(notebook_begin(nb, &err), err, "nested begin");
 	start_plain(nb, &s, 0);
 	/* A failed write inside the batch undoes itself only. */
 	memset(&w, 0, sizeof w);
@@ -1902,19 +1893,19 @@ START_TEST(test_transactions)
 	free(err);
 	err = NULL;
 	start_plain(nb, &s, 1);
-	ok_or_die(notebook_commit(nb, &err), err, "inner commit");
+	testutil_ok(notebook_commit(nb, &err), err, "inner commit");
 	/* Not committed yet: another connection does not see it. */
 	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM job"), 0);
-	ok_or_die(notebook_commit(nb, &err), err, "outer commit");
+	testutil_ok(notebook_commit(nb, &err), err, "outer commit");
 	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM job"), 2);
 
-	ok_or_die(notebook_begin(nb, &err), err, "begin");
+	testutil_ok(notebook_begin(nb, &err), err, "begin");
 	start_plain(nb, &s, 2);
 	notebook_rollback(nb);
 	ck_assert_int_eq(notebook_commit(nb, &err), -1);
 	free(err);
 	err = NULL;
-	ok_or_die(notebook_set_find(nb, "tx", &f, &err), err, "find");
+	testutil_ok(notebook_set_find(nb, "tx", &f, &err), err, "find");
 	ck_assert_uint_eq(f.cursor, 2);
 	c = counts_of(nb, &s);
 	ck_assert_uint_eq(c.n[NB_RUNNING], 2);
@@ -1935,11 +1926,11 @@ retry_fixture(struct nb_set *s, int64_t id[6])
 	for (i = 0; i < 6; i++)
 		id[i] = start_plain(nb, s, (uint64_t)i);
 	finish_ok(nb, id[0], "{\"r\":1}");
-	ok_or_die(finish(nb, id[1], NB_FAILED, "{\"r\":2}", false, &err), err,
+	testutil_ok(finish(nb, id[1], NB_FAILED, "{\"r\":2}", false, &err), err,
 	    "fail 1");
-	ok_or_die(finish(nb, id[2], NB_FAILED, NULL, false, &err), err,
+	testutil_ok(finish(nb, id[2], NB_FAILED, NULL, false, &err), err,
 	    "fail 2");
-	ok_or_die(finish(nb, id[3], NB_CANCELLED, NULL, false, &err), err,
+	testutil_ok(finish(nb, id[3], NB_CANCELLED, NULL, false, &err), err,
 	    "cancel 3");
 	finish_ok(nb, id[4], "{\"r\":0}");
 }
@@ -1959,7 +1950,7 @@ START_TEST(test_requeue_finished)
 	ck_assert(c.ready == 5.0 / 6.0);
 	ck_assert_page(page(nb, &s, "r", true, 0, 0, 10), "1,0,4,2,3,5");
 
-	ok_or_die(notebook_requeue(nb, s.id, NB_STATE_BIT(NB_FAILED), &n,
+	testutil_ok(notebook_requeue(nb, s.id, NB_STATE_BIT(NB_FAILED), &n,
 	    &err), err, "requeue failed");
 	ck_assert_uint_eq(n, 2);
 	c = counts_of(nb, &s);
@@ -1998,7 +1989,7 @@ START_TEST(test_requeue_finished)
 	    "JOIN job j ON j.id = v.job_id WHERE NOT j.current"), 0);
 
 	/* Nothing failed is left. */
-	ok_or_die(notebook_requeue(nb, s.id, NB_STATE_BIT(NB_FAILED), &n,
+	testutil_ok(notebook_requeue(nb, s.id, NB_STATE_BIT(NB_FAILED), &n,
 	    &err), err, "requeue again");
 	ck_assert_uint_eq(n, 0);
 
@@ -2006,13 +1997,13 @@ START_TEST(test_requeue_finished)
 	ck_assert_int_eq(notebook_next_queued(nb, s.id, &w, &err), 1);
 	ck_assert_uint_eq(w.point, 1);
 	ck_assert_int_eq(w.attempt, 2);
-	ok_or_die(notebook_job_start(nb, s.id, &w, "{\"p\":1}", 3000, "h", 0,
+	testutil_ok(notebook_job_start(nb, s.id, &w, "{\"p\":1}", 3000, "h", 0,
 	    &err), err, "start retry");
 	finish_ok(nb, w.job_id, "{\"r\":5}");
 	ck_assert_page(page(nb, &s, "r", true, 0, 0, 2), "1,0");
 
 	/* Cancelled ones when asked, ok ones too: a re-run of what ended. */
-	ok_or_die(notebook_requeue(nb, s.id, NB_STATE_BIT(NB_CANCELLED) |
+	testutil_ok(notebook_requeue(nb, s.id, NB_STATE_BIT(NB_CANCELLED) |
 	    NB_STATE_BIT(NB_OK), &n, &err), err, "requeue ok and cancelled");
 	ck_assert_uint_eq(n, 4);
 	c = counts_of(nb, &s);
@@ -2028,7 +2019,7 @@ START_TEST(test_requeue_finished)
 	    "WHERE name = 'p'"), 6);
 	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM job"), 12);
 	/* A result name once seen stays a column of the set. */
-	ok_or_die(notebook_names(nb, s.id, NB_NAME_RESULT, &v, &err), err,
+	testutil_ok(notebook_names(nb, s.id, NB_NAME_RESULT, &v, &err), err,
 	    "names");
 	ck_assert_uint_eq(util_strv_len(v), 1);
 	ck_assert_str_eq(v[0], "r");
@@ -2073,8 +2064,8 @@ START_TEST(test_requeue_refused)
 	err = NULL;
 
 	/* Inside a caller's transaction that rolls back: nothing stays. */
-	ok_or_die(notebook_begin(nb, &err), err, "begin");
-	ok_or_die(notebook_requeue(nb, s.id, NB_STATE_BIT(NB_FAILED), &n,
+	testutil_ok(notebook_begin(nb, &err), err, "begin");
+	testutil_ok(notebook_requeue(nb, s.id, NB_STATE_BIT(NB_FAILED), &n,
 	    &err), err, "requeue");
 	ck_assert_uint_eq(n, 2);
 	notebook_rollback(nb);
@@ -2083,7 +2074,7 @@ START_TEST(test_requeue_refused)
 	ck_assert_uint_eq(c.n[NB_QUEUED], 0);
 
 	/* A locked set's results are final. */
-	ok_or_die(notebook_set_lock(nb, s.id, &err), err, "lock");
+	testutil_ok(notebook_set_lock(nb, s.id, &err), err, "lock");
 	ck_assert_int_eq(notebook_requeue(nb, s.id, NB_STATE_BIT(NB_FAILED),
 	    &n, &err), -1);
 	ck_assert_msg(strstr(err, "result set 'retry' is locked") != NULL,
@@ -2117,7 +2108,7 @@ START_TEST(test_purge)
 
 	/* Running since before 1002.5: positions 1 and 2 (0 ended). */
 	t0 = util_now();
-	ok_or_die(notebook_purge(nb, s.id, 1002.5, "runner 4242 is gone", &n,
+	testutil_ok(notebook_purge(nb, s.id, 1002.5, "runner 4242 is gone", &n,
 	    &err), err, "purge");
 	ck_assert_uint_eq(n, 2);
 	c = counts_of(nb, &s);
@@ -2144,7 +2135,7 @@ START_TEST(test_purge)
 	/* The runner, still alive after all, finishes a purged job: it is
 	 * told so, and nothing is written (another connection sees no
 	 * change). */
-	ok_or_die(notebook_open(path, &other, &err), err, "open other");
+	testutil_ok(notebook_open(path, &other, &err), err, "open other");
 	v = notebook_data_version(other);
 	row0 = job_row(path, id[1]);
 	ck_assert_int_eq(finish(nb, id[1], NB_OK, "{\"y\":9}", false, &err),
@@ -2165,17 +2156,17 @@ START_TEST(test_purge)
 	ck_assert_uint_eq(c.n[NB_OK], 1);
 	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM job"), 5);
 	/* In a runner's batch, a stale finish spoils nothing else. */
-	ok_or_die(notebook_begin(nb, &err), err, "begin");
+	testutil_ok(notebook_begin(nb, &err), err, "begin");
 	ck_assert_int_eq(finish(nb, id[1], NB_OK, NULL, false, &err),
 	    NOTEBOOK_NOT_RUNNING);
 	finish_ok(nb, id[3], "{\"y\":3}");
-	ok_or_die(notebook_commit(nb, &err), err, "commit");
+	testutil_ok(notebook_commit(nb, &err), err, "commit");
 	c = counts_of(nb, &s);
 	ck_assert_uint_eq(c.n[NB_OK], 2);
 	ck_assert_uint_eq(c.n[NB_RUNNING], 1);
 
 	/* 0: every running job, with a default reason. */
-	ok_or_die(notebook_purge(nb, s.id, 0, NULL, &n, &err), err, "purge");
+	testutil_ok(notebook_purge(nb, s.id, 0, NULL, &n, &err), err, "purge");
 	ck_assert_uint_eq(n, 1);
 	each(nb, &s, NB_STATE_BIT(NB_CANCELLED), true, &x);
 	ck_assert_uint_eq(x.n, 3);
@@ -2183,7 +2174,7 @@ START_TEST(test_purge)
 	ck_assert_ptr_nonnull(x.error[2]);
 	ck_assert_str_ne(x.error[2], "");
 	seen_free(&x);
-	ok_or_die(notebook_purge(nb, s.id, 0, NULL, &n, &err), err, "again");
+	testutil_ok(notebook_purge(nb, s.id, 0, NULL, &n, &err), err, "again");
 	ck_assert_uint_eq(n, 0);
 	c = counts_of(nb, &s);
 	ck_assert_uint_eq(c.n[NB_RUNNING], 0);
@@ -2191,7 +2182,7 @@ START_TEST(test_purge)
 	ck_assert(c.ready == 5.0 / 6.0);
 
 	/* Purged jobs can be retried; their old rows stay stale. */
-	ok_or_die(notebook_requeue(nb, s.id, NB_STATE_BIT(NB_CANCELLED), &n,
+	testutil_ok(notebook_requeue(nb, s.id, NB_STATE_BIT(NB_CANCELLED), &n,
 	    &err), err, "retry cancelled");
 	ck_assert_uint_eq(n, 3);
 	ck_assert_uint_eq(counts_of(nb, &s).n[NB_QUEUED], 3);
@@ -2211,7 +2202,7 @@ START_TEST(test_purge)
 	ck_assert_msg(strstr(err, "no result set") != NULL, "%s", err);
 	free(err);
 	err = NULL;
-	ok_or_die(notebook_set_lock(nb, s.id, &err), err, "lock");
+	testutil_ok(notebook_set_lock(nb, s.id, &err), err, "lock");
 	ck_assert_int_eq(notebook_purge(nb, s.id, 0, NULL, &n, &err), -1);
 	ck_assert_msg(strstr(err, "is locked") != NULL, "%s", err);
 	free(err);
@@ -2227,7 +2218,7 @@ control_of(struct notebook *n, int64_t set_id, const char *control,
 	struct nb_set g;
 	char *err = NULL;
 
-	ok_or_die(notebook_set_get(n, set_id, &g, &err), err, "set_get");
+	testutil_ok(notebook_set_get(n, set_id, &g, &err), err, "set_get");
 	ck_assert_str_eq(g.control, control);
 	ck_assert_msg(g.purge_before == purge_before, "purge_before %g",
 	    g.purge_before);
@@ -2250,10 +2241,10 @@ START_TEST(test_control)
 	control_of(nb, s.id, "run", 0);
 
 	/* A runner on another connection sees a change and re-reads. */
-	ok_or_die(notebook_open(path, &other, &err), err, "open other");
+	testutil_ok(notebook_open(path, &other, &err), err, "open other");
 	for (i = 0; i < UTIL_ARRLEN(good); i++) {
 		v = notebook_data_version(other);
-		ok_or_die(notebook_set_control(nb, s.id, good[i], &err), err,
+		testutil_ok(notebook_set_control(nb, s.id, good[i], &err), err,
 		    good[i]);
 		ck_assert_int_ne(notebook_data_version(other), v);
 		control_of(other, s.id, good[i], 0);
@@ -2281,10 +2272,10 @@ START_TEST(test_control)
 	control_of(nb, s.id, "run", 0);
 
 	/* purge_before: set, read back, reset. */
-	ok_or_die(notebook_set_purge_before(nb, s.id, 1234.5, &err), err,
+	testutil_ok(notebook_set_purge_before(nb, s.id, 1234.5, &err), err,
 	    "purge_before");
 	control_of(other, s.id, "run", 1234.5);
-	ok_or_die(notebook_set_purge_before(nb, s.id, 0, &err), err,
+	testutil_ok(notebook_set_purge_before(nb, s.id, 0, &err), err,
 	    "reset purge_before");
 	control_of(other, s.id, "run", 0);
 	ck_assert_int_eq(notebook_set_purge_before(nb, s.id, -3, &err), -1);
@@ -2302,7 +2293,7 @@ START_TEST(test_control)
 
 	/* A locked set: cancel is harmless, run and pause are refused;
 	 * purge_before can be reset but not set. */
-	ok_or_die(notebook_set_lock(nb, s.id, &err), err, "lock");
+	testutil_ok(notebook_set_lock(nb, s.id, &err), err, "lock");
 	ck_assert_int_eq(notebook_set_control(nb, s.id, "pause", &err), -1);
 	ck_assert_str_eq(err, "result set 'ctl' is locked: its results are "
 	    "final (epyc finish()); start a new tag to run more");
@@ -2311,13 +2302,13 @@ START_TEST(test_control)
 	ck_assert_int_eq(notebook_set_control(nb, s.id, "run", &err), -1);
 	free(err);
 	err = NULL;
-	ok_or_die(notebook_set_control(nb, s.id, "cancel", &err), err,
+	testutil_ok(notebook_set_control(nb, s.id, "cancel", &err), err,
 	    "cancel a locked set");
 	ck_assert_int_eq(notebook_set_purge_before(nb, s.id, 10, &err), -1);
 	ck_assert_msg(strstr(err, "is locked") != NULL, "%s", err);
 	free(err);
 	err = NULL;
-	ok_or_die(notebook_set_purge_before(nb, s.id, 0, &err), err,
+	testutil_ok(notebook_set_purge_before(nb, s.id, 0, &err), err,
 	    "reset on a locked set");
 	control_of(nb, s.id, "cancel", 0);
 	notebook_set_clear(&s);
@@ -2337,11 +2328,11 @@ START_TEST(test_set_get_cwd)
 	s.npoints = 2;
 	s.njobs = 2;
 	s.cwd = xstrdup(cwd);
-	ok_or_die(notebook_set_create(nb, &s, &err), err, "create");
+	testutil_ok(notebook_set_create(nb, &s, &err), err, "create");
 	ck_assert_str_eq(s.cwd, cwd);
 	ck_assert_str_eq(s.control, "run");
 
-	ok_or_die(notebook_set_get(nb, s.id, &g, &err), err, "get");
+	testutil_ok(notebook_set_get(nb, s.id, &g, &err), err, "get");
 	ck_assert_int_eq(g.id, s.id);
 	ck_assert_str_eq(g.tag, "here");
 	ck_assert_str_eq(g.cwd, cwd);
@@ -2353,11 +2344,11 @@ START_TEST(test_set_get_cwd)
 
 	/* Read back by every path, after a reopen. */
 	notebook_close(nb);
-	ok_or_die(notebook_open(path, &nb, &err), err, "reopen");
-	ok_or_die(notebook_set_find(nb, "here", &g, &err), err, "find");
+	testutil_ok(notebook_open(path, &nb, &err), err, "reopen");
+	testutil_ok(notebook_set_find(nb, "here", &g, &err), err, "find");
 	ck_assert_str_eq(g.cwd, cwd);
 	notebook_set_clear(&g);
-	ok_or_die(notebook_set_list(nb, &v, &n, &err), err, "list");
+	testutil_ok(notebook_set_list(nb, &v, &n, &err), err, "list");
 	ck_assert_uint_eq(n, 1);
 	ck_assert_str_eq(v[0].cwd, cwd);
 	ck_assert_str_eq(v[0].control, "run");
@@ -2367,7 +2358,7 @@ START_TEST(test_set_get_cwd)
 	/* No directory given: "" (not recorded). */
 	make_set(nb, "nowhere", 1, 1, &t);
 	ck_assert_str_eq(t.cwd, "");
-	ok_or_die(notebook_set_get(nb, t.id, &g, &err), err, "get");
+	testutil_ok(notebook_set_get(nb, t.id, &g, &err), err, "get");
 	ck_assert_str_eq(g.cwd, "");
 	notebook_set_clear(&g);
 	notebook_set_clear(&t);
@@ -2448,12 +2439,12 @@ START_TEST(test_migration_v1)
 	ck_assert_int_eq(sql_int(file, "SELECT n FROM counts WHERE "
 	    "state = 'ok'"), 1);
 
-	ok_or_die(notebook_open(file, &n, &err), err, "open v1");
+	testutil_ok(notebook_open(file, &n, &err), err, "open v1");
 	ck_assert_int_eq(sql_int(file, "PRAGMA user_version"), 2);
 	ck_assert_int_eq(sql_int(file, "SELECT count(*) FROM "
 	    "pragma_table_info('resultset') WHERE name IN ('cwd', 'control', "
 	    "'purge_before')"), 3);
-	ok_or_die(notebook_set_find(n, "old", &s, &err), err, "find");
+	testutil_ok(notebook_set_find(n, "old", &s, &err), err, "find");
 	ck_assert_str_eq(s.description, "from labrat 1");
 	ck_assert_str_eq(s.attributes, "{\"k\":1}");
 	ck_assert(s.created == 1700000000.5);
@@ -2484,7 +2475,7 @@ START_TEST(test_migration_v1)
 	ck_assert_int_eq(notebook_next_queued(n, s.id, &w, &err), 1);
 	ck_assert_uint_eq(w.point, 1);
 	ck_assert_int_eq(w.attempt, 2);
-	ok_or_die(notebook_job_start(n, s.id, &w, "{\"x\":2}", 20, "h", 0,
+	testutil_ok(notebook_job_start(n, s.id, &w, "{\"x\":2}", 20, "h", 0,
 	    &err), err, "start");
 	finish_ok(n, w.job_id, "{\"y\":8}");
 	id = start_at(n, &s, 2, "{\"x\":3}");
@@ -2493,15 +2484,15 @@ START_TEST(test_migration_v1)
 	ck_assert_uint_eq(c.n[NB_OK], 3);
 	ck_assert(c.ready == 1);
 	ck_assert_page(page(n, &s, "y", true, 0, 0, 10), "2,1,0");
-	ok_or_die(notebook_set_control(n, s.id, "cancel", &err), err,
+	testutil_ok(notebook_set_control(n, s.id, "cancel", &err), err,
 	    "control");
 	notebook_close(n);
 	notebook_set_clear(&s);
 
 	/* Reopening upgrades nothing more, and loses nothing. */
-	ok_or_die(notebook_open(file, &n, &err), err, "reopen");
+	testutil_ok(notebook_open(file, &n, &err), err, "reopen");
 	ck_assert_int_eq(sql_int(file, "PRAGMA user_version"), 2);
-	ok_or_die(notebook_set_find(n, "old", &s, &err), err, "find");
+	testutil_ok(notebook_set_find(n, "old", &s, &err), err, "find");
 	ck_assert_str_eq(s.control, "cancel");
 	ck_assert_uint_eq(counts_of(n, &s).n[NB_OK], 3);
 	notebook_close(n);

@@ -415,15 +415,6 @@ static SCREEN *t_screen;
 static WINDOW *t_win;
 static struct view *t_view;
 
-/* Fail the test with err if rc is not 0. */
-static void
-ok_or_die(int rc, char *err, const char *what)
-{
-	if (rc != 0)
-		ck_abort_msg("%s: %s", what, err != NULL ? err : "?");
-	free(err);
-}
-
 /* Start position pos of set s with these parameters. */
 static int64_t
 start_job(const struct nb_set *s, uint64_t pos, const char *params,
@@ -435,7 +426,7 @@ start_job(const struct nb_set *s, uint64_t pos, const char *params,
 	memset(&w, 0, sizeof w);
 	w.pos = w.point = pos;
 	w.attempt = 1;
-	ok_or_die(notebook_job_start(t_c.nb, s->id, &w, params, start,
+	testutil_ok(notebook_job_start(t_c.nb, s->id, &w, params, start,
 	    "node1", (int)pos % 2, &err), err, "job_start");
 	return w.job_id;
 }
@@ -457,7 +448,7 @@ finish_job(int64_t id, enum nb_state state, const char *results,
 	o.end = start + 1.5;
 	o.exit_code = state == NB_FAILED ? 1 : 0;
 	o.maxrss_kb = -1;
-	ok_or_die(notebook_job_finish(t_c.nb, id, &o, &err), err,
+	testutil_ok(notebook_job_finish(t_c.nb, id, &o, &err), err,
 	    "job_finish");
 }
 
@@ -484,7 +475,7 @@ make_notebook(const char *results_extra)
 	s.backend = xstrdup("local");
 	s.repeat = 1;
 	s.npoints = s.njobs = 8;
-	ok_or_die(notebook_set_create(t_c.nb, &s, &err), err, "set_create");
+	testutil_ok(notebook_set_create(t_c.nb, &s, &err), err, "set_create");
 	for (i = 0; i < 7; i++) {
 		snprintf(params, sizeof params, "{\"r\":%g,\"x0\":0.3}",
 		    r[i]);
@@ -514,7 +505,7 @@ views_setup(void)
 	t_dir = testutil_tempdir();
 	path = testutil_path(t_dir, "labrat.db");
 	memset(&t_c, 0, sizeof t_c);
-	ok_or_die(notebook_open(path, &t_c.nb, &err), err, "notebook_open");
+	testutil_ok(notebook_open(path, &t_c.nb, &err), err, "notebook_open");
 	t_c.nb_path = path;
 	t_c.utf8 = false;
 	t_c.color = false;
@@ -835,8 +826,8 @@ make_many(uint64_t n)
 	s.backend = xstrdup("local");
 	s.repeat = 1;
 	s.npoints = s.njobs = n;
-	ok_or_die(notebook_set_create(t_c.nb, &s, &err), err, "set_create");
-	ok_or_die(notebook_begin(t_c.nb, &err), err, "begin");
+	testutil_ok(notebook_set_create(t_c.nb, &s, &err), err, "set_create");
+	testutil_ok(notebook_begin(t_c.nb, &err), err, "begin");
 	for (i = 0; i < n; i++) {
 		snprintf(params, sizeof params, "{\"k\":%" PRIu64 "}", i);
 		id = start_job(&s, i, params, t + (double)i);
@@ -847,7 +838,7 @@ make_many(uint64_t n)
 			finish_job(id, NB_OK, "{\"y\":1}", NULL, NULL,
 			    t + (double)i);
 	}
-	ok_or_die(notebook_commit(t_c.nb, &err), err, "commit");
+	testutil_ok(notebook_commit(t_c.nb, &err), err, "commit");
 	notebook_set_clear(&s);
 }
 
@@ -909,7 +900,7 @@ START_TEST(test_jobs_view_first_state)
 	s.backend = xstrdup("local");
 	s.repeat = 1;
 	s.npoints = s.njobs = 3;
-	ok_or_die(notebook_set_create(t_c.nb, &s, &err), err, "set_create");
+	testutil_ok(notebook_set_create(t_c.nb, &s, &err), err, "set_create");
 	id = start_job(&s, 0, "{\"k\":0}", 1000);
 	finish_job(id, NB_OK, "{}", NULL, NULL, 1000);
 	t_view = view_jobs_new();
@@ -1030,7 +1021,7 @@ START_TEST(test_jobs_view_stderr_tail_fits)
 	s.backend = xstrdup("local");
 	s.repeat = 1;
 	s.npoints = s.njobs = 1;
-	ok_or_die(notebook_set_create(t_c.nb, &s, &err), err, "set_create");
+	testutil_ok(notebook_set_create(t_c.nb, &s, &err), err, "set_create");
 	buf_init(&b);
 	for (i = 1; i <= 40; i++)
 		buf_printf(&b, "stderr line %d\n", i);

@@ -31,15 +31,6 @@ static FILE *term_in, *term_out;
 static SCREEN *screen;
 static WINDOW *body;
 
-/* Fail the test with err if rc is not 0. */
-static void
-ok_or_die(int rc, char *err, const char *what)
-{
-	if (rc != 0)
-		ck_abort_msg("%s: %s", what, err != NULL ? err : "?");
-	free(err);
-}
-
 /* Re-read the sets and their counts into the console (as its refresh
  * does), keeping the current one. */
 static void
@@ -53,12 +44,12 @@ fill_console(void)
 	free(con.sets);
 	free(con.counts);
 	free(con.states);
-	ok_or_die(notebook_set_list(con.nb, &con.sets, &con.nsets, &err),
+	testutil_ok(notebook_set_list(con.nb, &con.sets, &con.nsets, &err),
 	    err, "set_list");
 	con.counts = xcalloc(con.nsets + 1, sizeof *con.counts);
 	con.states = xcalloc(con.nsets + 1, sizeof *con.states);
 	for (i = 0; i < con.nsets; i++) {
-		ok_or_die(notebook_counts(con.nb, &con.sets[i], &con.counts[i],
+		testutil_ok(notebook_counts(con.nb, &con.sets[i], &con.counts[i],
 		    &err), err, "counts");
 		if (con.sets[i].id == con.cur_id)
 			con.cur = i;
@@ -87,7 +78,7 @@ make_set(const char *tag, uint64_t npoints, struct nb_set *s)
 	s->repeat = 1;
 	s->npoints = npoints;
 	s->njobs = npoints;
-	ok_or_die(notebook_set_create(con.nb, s, &err), err, "set_create");
+	testutil_ok(notebook_set_create(con.nb, s, &err), err, "set_create");
 }
 
 /* Start a job of s with these parameters (a JSON object). */
@@ -98,14 +89,14 @@ start(const struct nb_set *s, const char *params)
 	struct nb_set now;
 	char *err = NULL;
 
-	ok_or_die(notebook_set_get(con.nb, s->id, &now, &err), err,
+	testutil_ok(notebook_set_get(con.nb, s->id, &now, &err), err,
 	    "set_get");
 	memset(&w, 0, sizeof w);
 	w.pos = now.cursor;
 	notebook_set_clear(&now);
 	w.point = w.pos;
 	w.attempt = 1;
-	ok_or_die(notebook_job_start(con.nb, s->id, &w, params, 1000, "host",
+	testutil_ok(notebook_job_start(con.nb, s->id, &w, params, 1000, "host",
 	    0, &err), err, "job_start");
 	return w.job_id;
 }
@@ -124,7 +115,7 @@ finish(int64_t id, enum nb_state state, const char *results)
 	o.end = 1001;
 	o.exit_code = state == NB_FAILED ? 1 : 0;
 	o.maxrss_kb = -1;
-	ok_or_die(notebook_job_finish(con.nb, id, &o, &err) < 0, err,
+	testutil_ok(notebook_job_finish(con.nb, id, &o, &err) < 0, err,
 	    "job_finish");
 }
 
@@ -158,10 +149,10 @@ run_i(int from, int to)
 	char *err = NULL;
 	int i;
 
-	ok_or_die(notebook_begin(con.nb, &err), err, "begin");
+	testutil_ok(notebook_begin(con.nb, &err), err, "begin");
 	for (i = from; i < to; i++)
 		finish_i(start_i(i), i);
-	ok_or_die(notebook_commit(con.nb, &err), err, "commit");
+	testutil_ok(notebook_commit(con.nb, &err), err, "commit");
 }
 
 static void
@@ -172,7 +163,7 @@ setup(void)
 	dir = testutil_tempdir();
 	path = testutil_path(dir, "labrat.db");
 	memset(&con, 0, sizeof con);
-	ok_or_die(notebook_open(path, &con.nb, &err), err, "notebook_open");
+	testutil_ok(notebook_open(path, &con.nb, &err), err, "notebook_open");
 	con.nb_path = path;
 	con.utf8 = true;
 	con.color = false;
@@ -703,11 +694,11 @@ START_TEST(test_set_change)
 
 	run_i(0, 5);
 	make_set("other", 10, &other);
-	ok_or_die(notebook_begin(con.nb, &err), err, "begin");
+	testutil_ok(notebook_begin(con.nb, &err), err, "begin");
 	for (i = 0; i < 3; i++)
 		finish(start(&other, "{\"r\":1,\"x0\":2}"), NB_OK,
 		    "{\"lyapunov\":1}");
-	ok_or_die(notebook_commit(con.nb, &err), err, "commit");
+	testutil_ok(notebook_commit(con.nb, &err), err, "commit");
 	update();
 	ck_assert_uint_eq(points(NULL), 5);
 	con.cur_id = other.id;
@@ -730,7 +721,7 @@ START_TEST(test_retry_resets)
 	run_i(0, 5);
 	update();
 	ck_assert_uint_eq(points(NULL), 5);
-	ok_or_die(notebook_requeue(con.nb, set.id, NB_STATE_BIT(NB_OK), &n,
+	testutil_ok(notebook_requeue(con.nb, set.id, NB_STATE_BIT(NB_OK), &n,
 	    &err), err, "requeue");
 	ck_assert_uint_eq(n, 5);
 	update();

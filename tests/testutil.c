@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <check.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,4 +78,12 @@ testutil_read_file(const char *path, size_t *len)
 	if (len != NULL)
 		*len = b.len;
 	return buf_steal(&b);
+}
+
+void
+testutil_ok(int rc, char *err, const char *what)
+{
+	if (rc != 0)
+		ck_abort_msg("%s: %s", what, err != NULL ? err : "?");
+	free(err);
 }

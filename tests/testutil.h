@@ -18,4 +18,7 @@ void testutil_write_file(const char *path, const char *data, size_t len);
  * cannot be read. */
 char *testutil_read_file(const char *path, size_t *len);
 
+/* Fail the current Check test with err (owned, freed) if rc is not 0. */
+void testutil_ok(int rc, char *err, const char *what);
+
 #endif

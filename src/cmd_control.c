@@ -180,14 +180,15 @@ cmd_control_sleep(int ms)
 	poll(NULL, 0, ms);
 }
 
+/* Report a failed notebook write (rc != 0, err owned); 0 or an exit
+ * code. */
 static int
-cmd_control_write(struct notebook *nb, int rc, char *err)
+cmd_control_write(int rc, char *err)
 {
 	if (rc == 0)
 		return 0;
 	cmd_error("%s", err);
 	free(err);
-	(void)nb;
 	return CMD_EXIT_NOTEBOOK;
 }
 
@@ -202,7 +203,7 @@ cmd_start_detached(struct notebook *nb, const char *tag)
 
 	if ((rc = cmd_find_set(nb, tag, &s)) != 0)
 		return rc;
-	if ((rc = cmd_control_write(nb, notebook_set_control(nb, s.id, "run",
+	if ((rc = cmd_control_write(notebook_set_control(nb, s.id, "run",
 	    &err), err)) != 0)
 		goto out;
 	if (campaign_detach(notebook_path(nb), tag, &err) != 0) {
@@ -268,7 +269,7 @@ cmd_control_wake_or_start(struct notebook *nb, struct nb_set *s,
 		if (strcmp(s->status, "finished") != 0 &&
 		    strcmp(s->status, "stopped") != 0 &&
 		    strcmp(s->status, "cancelled") != 0) {
-			if ((rc = cmd_control_write(nb, notebook_set_control(nb,
+			if ((rc = cmd_control_write(notebook_set_control(nb,
 			    s->id, "run", &err), err)) != 0)
 				return rc;
 			campaign_nudge(notebook_path(nb), s);
@@ -283,7 +284,7 @@ cmd_control_wake_or_start(struct notebook *nb, struct nb_set *s,
 		cmd_control_sleep(10);
 	}
 	if (a->wait) {
-		if ((rc = cmd_control_write(nb, notebook_set_control(nb, s->id,
+		if ((rc = cmd_control_write(notebook_set_control(nb, s->id,
 		    "run", &err), err)) != 0)
 			return rc;
 		return cmd_run_campaign(nb, s->tag, a->log);
@@ -349,7 +350,7 @@ cmd_pause(int argc, char **argv)
 		rc = CMD_EXIT_USAGE;
 		goto out;
 	}
-	if ((rc = cmd_control_write(nb, notebook_set_control(nb, s.id,
+	if ((rc = cmd_control_write(notebook_set_control(nb, s.id,
 	    "pause", &err), err)) != 0)
 		goto out;
 	campaign_nudge(notebook_path(nb), &s);
@@ -378,7 +379,7 @@ cmd_cancel(int argc, char **argv)
 		return rc < 0 ? CMD_EXIT_OK : rc;
 	if ((rc = cmd_control_set("cancel", argc, argv, &nb, &s)) != 0)
 		return rc;
-	if ((rc = cmd_control_write(nb, notebook_set_control(nb, s.id,
+	if ((rc = cmd_control_write(notebook_set_control(nb, s.id,
 	    "cancel", &err), err)) != 0)
 		goto out;
 	if (campaign_nudge(notebook_path(nb), &s)) {
@@ -394,9 +395,9 @@ cmd_cancel(int argc, char **argv)
 		}
 	} else {
 		/* No runner: close the rows it left running. */
-		if ((rc = cmd_control_write(nb, notebook_purge(nb, s.id, 0,
+		if ((rc = cmd_control_write(notebook_purge(nb, s.id, 0,
 		    "cancelled by 'labrat cancel'", &n, &err), err)) != 0 ||
-		    (rc = cmd_control_write(nb, notebook_set_status(nb, s.id,
+		    (rc = cmd_control_write(notebook_set_status(nb, s.id,
 		    "cancelled", 0, &err), err)) != 0)
 			goto out;
 	}
@@ -429,7 +430,7 @@ cmd_retry(int argc, char **argv)
 		mask |= NB_STATE_BIT(NB_FAILED);
 	if (a.cancelled)
 		mask |= NB_STATE_BIT(NB_CANCELLED);
-	if ((rc = cmd_control_write(nb, notebook_requeue(nb, s.id, mask, &n,
+	if ((rc = cmd_control_write(notebook_requeue(nb, s.id, mask, &n,
 	    &err), err)) != 0)
 		goto out;
 	printf("%s: %" PRIu64 " job(s) queued to run again\n", s.tag, n);
@@ -463,7 +464,7 @@ cmd_purge(int argc, char **argv)
 	if ((rc = cmd_control_state(nb, &s, &st, &c)) != 0)
 		goto out;
 	if (st == CAMPAIGN_RUNNING || st == CAMPAIGN_PAUSED) {
-		if ((rc = cmd_control_write(nb, notebook_set_purge_before(nb,
+		if ((rc = cmd_control_write(notebook_set_purge_before(nb,
 		    s.id, before, &err), err)) != 0)
 			goto out;
 		campaign_nudge(notebook_path(nb), &s);
@@ -471,7 +472,7 @@ cmd_purge(int argc, char **argv)
 		    "than %g s (of %" PRIu64 " running)\n", s.tag,
 		    a.older_than, c.n[NB_RUNNING]);
 	} else {
-		if ((rc = cmd_control_write(nb, notebook_purge(nb, s.id,
+		if ((rc = cmd_control_write(notebook_purge(nb, s.id,
 		    before, "purged: its runner was gone", &n, &err),
 		    err)) != 0)
 			goto out;
@@ -505,7 +506,7 @@ cmd_wait(int argc, char **argv)
 		return rc;
 	if (optind == argc) {
 		if (notebook_set_list(nb, &sets, &n, &err) != 0) {
-			rc = cmd_control_write(nb, -1, err);
+			rc = cmd_control_write(-1, err);
 			goto out;
 		}
 	} else {

@@ -465,9 +465,8 @@ cmd_run_campaign(struct notebook *nb, const char *tag, bool log)
 	buf_init(&took);
 	cmd_run_duration(&took, r.elapsed);
 	rate = (double)(r.ok + r.failed) / fmax(r.elapsed, 1e-6);
-	printf("%s: %" PRIu64 " ok, %" PRIu64 " failed in %s (%.0f jobs/s)%s\n",
-	    tag, r.ok, r.failed, took.data, rate,
-	    r.requeued ? "" : "");
+	printf("%s: %" PRIu64 " ok, %" PRIu64 " failed in %s (%.0f jobs/s)\n",
+	    tag, r.ok, r.failed, took.data, rate);
 	buf_free(&took);
 	if (r.cancelled) {
 		printf("cancelled: everything recorded is kept\n");

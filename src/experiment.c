@@ -71,14 +71,7 @@ experiment_next_placeholder(const char *word, size_t *at, size_t *start,
 static int
 experiment_builtin(const char *name, size_t len)
 {
-	int i;
-
-	for (i = 0; experiment_builtins[i] != NULL; i++) {
-		if (strlen(experiment_builtins[i]) == len &&
-		    memcmp(experiment_builtins[i], name, len) == 0)
-			return i;
-	}
-	return -1;
+	return util_strv_index(experiment_builtins, name, len);
 }
 
 int

@@ -76,25 +76,13 @@ export_field(struct export_ctx *x, bool first, const char *s)
 static void
 export_union_add(char ***v, const char *name)
 {
-	size_t n = util_strv_len(*v), i;
+	size_t n = util_strv_len(*v);
 
-	for (i = 0; i < n; i++) {
-		if (strcmp((*v)[i], name) == 0)
-			return;
-	}
+	if (util_strv_index((const char *const *)*v, name, strlen(name)) >= 0)
+		return;
 	*v = xreallocarray(*v, n + 2, sizeof **v);
 	(*v)[n] = xstrdup(name);
 	(*v)[n + 1] = NULL;
-}
-
-static bool
-export_strv_has(char *const *v, const char *name)
-{
-	for (; v != NULL && *v != NULL; v++) {
-		if (strcmp(*v, name) == 0)
-			return true;
-	}
-	return false;
 }
 
 /* Append a member's value as a cell: strings as text, numbers as written,
@@ -347,11 +335,10 @@ export_csv(struct notebook *nb, const struct nb_set *sets, size_t n,
 	nres = util_strv_len(x.results);
 	x.headers = xcalloc(nres + 1, sizeof *x.headers);
 	for (i = 0; i < nres; i++) {
-		bool clash = export_strv_has(x.params, x.results[i]);
-
-		for (k = 0; export_meta[k] != NULL; k++)
-			clash = clash || strcmp(export_meta[k],
-			    x.results[i]) == 0;
+		size_t len = strlen(x.results[i]);
+		bool clash = util_strv_index((const char *const *)x.params,
+		    x.results[i], len) >= 0 ||
+		    util_strv_index(export_meta, x.results[i], len) >= 0;
 		x.headers[i] = clash ? xasprintf("result_%s", x.results[i]) :
 		    xstrdup(x.results[i]);
 	}

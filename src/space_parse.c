@@ -808,14 +808,7 @@ space_parse_values(struct space_parse *ps, const char *s, const char *end)
 static bool
 space_is_reserved(const char *name, size_t len)
 {
-	size_t i;
-
-	for (i = 0; space_reserved[i] != NULL; i++) {
-		if (strlen(space_reserved[i]) == len &&
-		    memcmp(space_reserved[i], name, len) == 0)
-			return true;
-	}
-	return false;
+	return util_strv_index(space_reserved, name, len) >= 0;
 }
 
 /* Parse "name=" at the start of text: [*n0, *n1) is the name and *v0

@@ -334,6 +334,18 @@ util_strv_len(char *const *v)
 	return n;
 }
 
+int
+util_strv_index(const char *const *v, const char *name, size_t len)
+{
+	int i;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++) {
+		if (strlen(v[i]) == len && memcmp(v[i], name, len) == 0)
+			return i;
+	}
+	return -1;
+}
+
 void
 util_format_double(struct buf *b, double d)
 {

@@ -63,6 +63,8 @@ bool util_is_ident(const char *s, size_t len);
 /* Free a NULL-terminated array of strings and the array itself. */
 void util_strv_free(char **v);
 size_t util_strv_len(char *const *v);
+/* Index of name[0..len) in the NULL-terminated list v, or -1. */
+int util_strv_index(const char *const *v, const char *name, size_t len);
 
 /* Format a double in the shortest form that reads back to the same value
  * (at most 17 significant digits); "nan", "inf", "-inf" for non-finite. */

@@ -107,6 +107,14 @@ START_TEST(test_parsers)
 	ck_assert_int_eq(util_parse_uint("18446744073709551615", &u), 0);
 	ck_assert_int_eq(util_parse_uint("18446744073709551616", &u), -1);
 	ck_assert_int_eq(util_parse_uint("-1", &u), -1);
+	{
+		static const char *const v[] = { "point", "rep", NULL };
+
+		ck_assert_int_eq(util_strv_index(v, "rep", 3), 1);
+		ck_assert_int_eq(util_strv_index(v, "repx", 3), 1);
+		ck_assert_int_eq(util_strv_index(v, "re", 2), -1);
+		ck_assert_int_eq(util_strv_index(NULL, "rep", 3), -1);
+	}
 	ck_assert(util_is_ident("_a1", 3));
 	ck_assert(!util_is_ident("1a", 2));
 	ck_assert(!util_is_ident("", 0));

@@ -439,13 +439,8 @@ console_takes_tag(const char *name)
 {
 	static const char *const names[] = { "pause", "resume", "cancel",
 		"retry", "purge", "lock", "show", "wait", NULL };
-	size_t i;
 
-	for (i = 0; names[i] != NULL; i++) {
-		if (strcmp(names[i], name) == 0)
-			return true;
-	}
-	return false;
+	return util_strv_index(names, name, strlen(name)) >= 0;
 }
 
 void

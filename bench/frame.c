@@ -25,7 +25,7 @@ build(const char *path, uint64_t n)
 	char *err = NULL, params[128], results[128];
 	uint64_t i;
 
-	if (notebook_open(path, &nb, &err) != 0)
+	if (notebook_open(path, NOTEBOOK_CREATE, &nb, &err) != 0)
 		util_fatal("%s", err);
 	s.tag = (char *)"big";
 	s.description = (char *)"a million results";
@@ -55,7 +55,7 @@ build(const char *path, uint64_t n)
 		o.results_json = results;
 		o.start = o.end = util_now();
 		if (notebook_job_start(nb, s.id, &w, params, o.start, "localhost",
-		    0, &err) != 0 || notebook_job_finish(nb, w.job_id, &o,
+		    0, NULL, &err) != 0 || notebook_job_finish(nb, s.id, w.job_id, &o,
 		    &err) != 0)
 			util_fatal("%s", err);
 		if ((i % 4096 == 4095 || i == n - 1) &&
@@ -96,7 +96,7 @@ main(int argc, char **argv)
 		build(argv[1], n);
 	}
 	memset(&c, 0, sizeof c);
-	if (notebook_open(argv[1], &c.nb, &err) != 0)
+	if (notebook_open(argv[1], NOTEBOOK_CREATE, &c.nb, &err) != 0)
 		util_fatal("%s", err);
 	c.nb_path = xstrdup(argv[1]);
 	c.utf8 = true;

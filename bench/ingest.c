@@ -48,8 +48,8 @@ run(struct notebook *nb, const char *tag, uint64_t n, int batch)
 		w.attempt = 1;
 		o.start = o.end = util_now();
 		if (notebook_job_start(nb, s.id, &w, "{\"x\":42}", o.start,
-		    "localhost", 0, &err) != 0 ||
-		    notebook_job_finish(nb, w.job_id, &o, &err) != 0)
+		    "localhost", 0, NULL, &err) != 0 ||
+		    notebook_job_finish(nb, s.id, w.job_id, &o, &err) != 0)
 			util_fatal("%s", err);
 		if (batch > 1 && (i % (uint64_t)batch == (uint64_t)batch - 1 ||
 		    i == n - 1) && notebook_commit(nb, &err) != 0)
@@ -74,7 +74,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	unlink(argv[1]);
-	if (notebook_open(argv[1], &nb, &err) != 0)
+	if (notebook_open(argv[1], NOTEBOOK_CREATE, &nb, &err) != 0)
 		util_fatal("%s", err);
 	t1 = run(nb, "single", n, 1);
 	t64 = run(nb, "batched", n, 64);

@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <time.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,18 +21,29 @@
 
 #include "campaign.h"
 #include "lock.h"
+#include "proc.h"
 #include "util.h"
 
 static const char *const campaign_names[] = {
 	"new", "running", "paused", "finished", "cancelled", "stopped",
-	"dead",
+	"dead", "stalled",
 };
+
+/* Bytes at the end of the log searched for a runner's last line. */
+#define CAMPAIGN_LOG_TAIL 65536
 
 const char *
 campaign_state_name(enum campaign_state s)
 {
 	return (size_t)s < UTIL_ARRLEN(campaign_names) ? campaign_names[s] :
 	    "?";
+}
+
+bool
+campaign_live(enum campaign_state s)
+{
+	return s == CAMPAIGN_RUNNING || s == CAMPAIGN_PAUSED ||
+	    s == CAMPAIGN_STALLED;
 }
 
 enum campaign_state
@@ -40,6 +53,9 @@ campaign_state(const char *notebook_path, const struct nb_set *s,
 	bool work_left = c->pending > 0 || c->n[NB_RUNNING] > 0;
 
 	if (lock_held(notebook_path, s->id) == 1) {
+		if (s->heartbeat > 0 &&
+		    util_now() - s->heartbeat > CAMPAIGN_STALL_AFTER)
+			return CAMPAIGN_STALLED;
 		if (strcmp(s->status, "paused") == 0)
 			return CAMPAIGN_PAUSED;
 		return CAMPAIGN_RUNNING;
@@ -143,7 +159,87 @@ campaign_detach(const char *notebook_path, const char *tag, char **err)
 bool
 campaign_nudge(const char *notebook_path, const struct nb_set *s)
 {
-	if (s->runner_pid <= 0 || lock_held(notebook_path, s->id) != 1)
+	if (s->runner_pid <= 0 || s->runner_start == 0 ||
+	    lock_held(notebook_path, s->id) != 1)
 		return false;
-	return kill((pid_t)s->runner_pid, SIGUSR1) == 0;
+	return proc_signal((pid_t)s->runner_pid, s->runner_start,
+	    SIGUSR1) == 0;
+}
+
+/* The last line of the log written by the runner of tag, or NULL. */
+static char *
+campaign_log_last(const char *notebook_path, const char *tag)
+{
+	char *path = campaign_log_path(notebook_path), *buf, *line = NULL;
+	char *p, *end, *needle;
+	ssize_t n;
+	off_t size;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	free(path);
+	if (fd == -1)
+		return NULL;
+	size = lseek(fd, 0, SEEK_END);
+	if (size <= 0) {
+		close(fd);
+		return NULL;
+	}
+	n = size > CAMPAIGN_LOG_TAIL ? CAMPAIGN_LOG_TAIL : size;
+	buf = xmalloc((size_t)n + 1);
+	n = pread(fd, buf, (size_t)n, size - n);
+	close(fd);
+	if (n <= 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	/* Lines are "DATE TIME TAG[PID]: MESSAGE". */
+	needle = xasprintf(" %s[", tag);
+	for (end = buf + n; end > buf && line == NULL; end = p) {
+		for (p = end; p > buf && p[-1] != '\n'; p--)
+			;
+		if (end > p && memmem(p, (size_t)(end - p), needle,
+		    strlen(needle)) != NULL)
+			line = xstrndup(p, (size_t)(end - p - (end[-1] == '\n')));
+		if (p > buf)
+			p--;
+	}
+	free(needle);
+	free(buf);
+	return line;
+}
+
+char *
+campaign_reason(const char *notebook_path, const struct nb_set *s,
+    enum campaign_state st)
+{
+	char when[32], *last, *r;
+	time_t t = (time_t)s->heartbeat;
+	struct tm tm;
+
+	switch (st) {
+	case CAMPAIGN_STOPPED:
+	case CAMPAIGN_CANCELLED:
+		return s->reason != NULL && *s->reason != '\0' ?
+		    xstrdup(s->reason) : NULL;
+	case CAMPAIGN_STALLED:
+		return xasprintf("its runner (pid %" PRId64 ") has not written "
+		    "to the notebook for %.0f s: another program may hold the "
+		    "notebook's write lock; its jobs go on", s->runner_pid,
+		    util_now() - s->heartbeat);
+	case CAMPAIGN_DEAD:
+		localtime_r(&t, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+		last = campaign_log_last(notebook_path, s->tag);
+		r = xasprintf("its runner (pid %" PRId64 ") vanished without a "
+		    "word after %s (killed?)%s%s; 'labrat resume %s' carries "
+		    "on", s->runner_pid, s->heartbeat > 0 ? when : "it started",
+		    last != NULL ? "; its log's last line: " : "",
+		    last != NULL ? last : "", s->tag);
+		free(last);
+		return r;
+	default:
+		return NULL;
+	}
 }

@@ -19,11 +19,18 @@ enum campaign_state {
 	CAMPAIGN_CANCELLED,  /* cancelled by the user, work left undone */
 	CAMPAIGN_STOPPED,    /* its runner stopped (signal, error); resumable */
 	CAMPAIGN_DEAD,       /* its runner vanished with work left */
+	CAMPAIGN_STALLED,    /* a runner is alive but has not written for a
+	                        while (the notebook is busy): its jobs run */
 };
 
+/* Seconds without a heartbeat after which a live runner is stalled. */
+#define CAMPAIGN_STALL_AFTER 10.0
+
 /* "new", "running", "paused", "finished", "cancelled", "stopped",
- * "dead". */
+ * "dead", "stalled". */
 const char *campaign_state_name(enum campaign_state s);
+/* True for the states of a live runner: running, paused, stalled. */
+bool campaign_live(enum campaign_state s);
 
 /* The state of set s, whose counts are c, in the notebook at path. */
 enum campaign_state campaign_state(const char *notebook_path,
@@ -31,6 +38,15 @@ enum campaign_state campaign_state(const char *notebook_path,
 
 /* The runners' log file: NOTEBOOK.log (owned by the caller). */
 char *campaign_log_path(const char *notebook_path);
+
+/*
+ * Why the campaign is in state st, for people, or NULL when there is
+ * nothing to say (owned): the runner's last word for a stopped one; for a
+ * dead one, when its runner was last heard of and the last line the log
+ * has from it; for a stalled one, how long it has been silent.
+ */
+char *campaign_reason(const char *notebook_path, const struct nb_set *s,
+    enum campaign_state st);
 
 /*
  * Start a detached runner for the set tagged tag: its own session, SIGHUP
@@ -41,7 +57,9 @@ char *campaign_log_path(const char *notebook_path);
 int campaign_detach(const char *notebook_path, const char *tag, char **err);
 
 /* Wake the set's runner (SIGUSR1) so it reads a control request now:
- * true if a live runner was signalled. */
+ * true if a live runner was signalled.  Only the process recorded as the
+ * runner (pid and start time) is ever signalled, never a process that got
+ * its pid later. */
 bool campaign_nudge(const char *notebook_path, const struct nb_set *s);
 
 #endif

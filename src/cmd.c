@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,18 +130,12 @@ cmd_notebook_exists(void)
 }
 
 int
-cmd_open_notebook(struct notebook **nb, bool create)
+cmd_open_notebook(struct notebook **nb, enum nb_open how)
 {
 	char *err = NULL;
 
 	*nb = NULL;
-	if (!create && !cmd_notebook_exists()) {
-		cmd_error("there is no notebook %s here: start a campaign with "
-		    "'labrat run' (or 'labrat demo'), or name another with "
-		    "-n FILE", cmd_notebook_path());
-		return CMD_EXIT_NOTEBOOK;
-	}
-	if (notebook_open(cmd_notebook_path(), nb, &err) != 0) {
+	if (notebook_open(cmd_notebook_path(), how, nb, &err) != 0) {
 		cmd_error("%s", err);
 		free(err);
 		return CMD_EXIT_NOTEBOOK;
@@ -192,6 +187,10 @@ cmd_main(int argc, char **argv)
 	const struct cmd_entry *e;
 	int c;
 
+	/* Commands wait for their children (a runner's double fork, the
+	 * console's commands, jobs): an ignored SIGCHLD inherited from the
+	 * parent would have them reaped unseen. */
+	signal(SIGCHLD, SIG_DFL);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+n:hV", longopts, NULL)) != -1) {
 		switch (c) {

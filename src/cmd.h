@@ -14,6 +14,7 @@
 #define CMD_EXIT_NOTEBOOK 3  /* the notebook cannot be opened or written */
 #define CMD_EXIT_TIMEOUT 4   /* `wait` gave up before the end */
 #define CMD_EXIT_NORUNNER 5  /* `wait`: no runner will finish a campaign */
+#define CMD_EXIT_RUNNER 6    /* a runner could not be started or stopped */
 #define CMD_EXIT_INTERNAL 70 /* a bug: please report it */
 
 struct cmd_entry {

@@ -18,6 +18,7 @@
 #include "campaign.h"
 #include "cmd_int.h"
 #include "lock.h"
+#include "runner.h"
 
 const char cmd_resume_help[] =
 "Continue the campaign TAG.  A paused runner starts new jobs again; if\n"
@@ -56,8 +57,10 @@ const char cmd_wait_help[] =
 "timeout passes first, 5 when one has no runner to finish it (resume it).\n"
 "  --timeout S   give up after S seconds (30, 5m, 2h)\n";
 
-/* How long a started runner gets to show up, and a cancel to finish. */
+/* How long a started runner gets to show up, a request to be answered,
+ * and a cancel to finish. */
 #define CMD_CONTROL_START_TIMEOUT 10.0
+#define CMD_CONTROL_ACK_TIMEOUT 10.0
 #define CMD_CONTROL_STOP_TIMEOUT 30.0
 
 /* Parse -n/--wait/--log/... options common to these commands. */
@@ -145,7 +148,7 @@ cmd_control_set(const char *name, int argc, char **argv,
 	if (optind != argc - 1)
 		return cmd_usage(name, "give the tag of one result set "
 		    "('labrat sets' lists them)");
-	if ((rc = cmd_open_notebook(nb, false)) != 0)
+	if ((rc = cmd_open_notebook(nb, NOTEBOOK_WRITE)) != 0)
 		return rc;
 	if ((rc = cmd_find_set(*nb, argv[optind], s)) != 0) {
 		notebook_close(*nb);
@@ -180,16 +183,102 @@ cmd_control_sleep(int ms)
 	poll(NULL, 0, ms);
 }
 
-/* Report a failed notebook write (rc != 0, err owned); 0 or an exit
- * code. */
+/* Report a notebook write that failed (rc != 0, *err owned); 0 or an exit
+ * code.  err is read after the call that fills it. */
 static int
-cmd_control_write(int rc, char *err)
+cmd_control_write(int rc, char **err)
 {
 	if (rc == 0)
 		return 0;
-	cmd_error("%s", err);
-	free(err);
+	cmd_error("%s", *err != NULL ? *err : "the notebook refused a write");
+	free(*err);
+	*err = NULL;
 	return CMD_EXIT_NOTEBOOK;
+}
+
+/* Refuse to steer a locked set: CMD_EXIT_NOTEBOOK, or 0 if not locked. */
+static int
+cmd_control_unlocked(const struct nb_set *s)
+{
+	if (!s->locked)
+		return 0;
+	cmd_error("result set '%s' is locked: its results are final and "
+	    "nothing runs in it; start a new tag to run more", s->tag);
+	return CMD_EXIT_NOTEBOOK;
+}
+
+/* Print the campaign's state and, if there is one, why. */
+static void
+cmd_control_report(struct notebook *nb, const struct nb_set *s,
+    enum campaign_state st, const char *what)
+{
+	char *why = campaign_reason(notebook_path(nb), s, st);
+
+	if (campaign_live(st))
+		printf("%s: %s%s (runner pid %" PRId64 ")\n", s->tag, what,
+		    campaign_state_name(st), s->runner_pid);
+	else
+		printf("%s: %s%s\n", s->tag, what, campaign_state_name(st));
+	if (why != NULL)
+		printf("  %s\n", why);
+	free(why);
+}
+
+/*
+ * Record control request control for the set; *seq is its number.
+ * Requests are ordered: the last one wins.
+ */
+static int
+cmd_control_request(struct notebook *nb, struct nb_set *s,
+    const char *control, int64_t *seq)
+{
+	char *err = NULL;
+
+	return cmd_control_write(notebook_set_control(nb, s->id, control, seq,
+	    &err), &err);
+}
+
+/*
+ * Wake the live runner and wait until it has acted on request seq (or is
+ * gone): 0 acted on, 1 no runner any more, 2 not yet answered (it will
+ * act on it when it can), or an exit code.  *st is the state then.
+ */
+static int
+cmd_control_await(struct notebook *nb, struct nb_set *s, int64_t seq,
+    enum campaign_state *st)
+{
+	double until = util_monotonic() + CMD_CONTROL_ACK_TIMEOUT;
+	double nudged = 0;
+	int rc;
+
+	for (;;) {
+		if ((rc = cmd_control_state(nb, s, st, NULL)) != 0)
+			return rc;
+		if (!campaign_live(*st))
+			return s->control_ack >= seq ? 0 : 1;
+		if (s->control_ack >= seq)
+			return 0;
+		/* Nudge again now and then: a runner that was starting may
+		 * not have recorded its pid at the first try. */
+		if (util_monotonic() - nudged >= 0.5) {
+			campaign_nudge(notebook_path(nb), s);
+			nudged = util_monotonic();
+		}
+		if (util_monotonic() > until)
+			return 2;
+		cmd_control_sleep(10);
+	}
+}
+
+/* The last line of the runner log about tag, for a failed start. */
+static void
+cmd_control_no_start(struct notebook *nb, const struct nb_set *s)
+{
+	char *log = campaign_log_path(notebook_path(nb));
+
+	cmd_error("the runner of '%s' did not start; its log is %s", s->tag,
+	    log);
+	free(log);
 }
 
 int
@@ -199,42 +288,44 @@ cmd_start_detached(struct notebook *nb, const char *tag)
 	enum campaign_state st;
 	char *err = NULL, *log;
 	double until;
+	int64_t seq = 0;
 	int rc;
 
 	if ((rc = cmd_find_set(nb, tag, &s)) != 0)
 		return rc;
-	if ((rc = cmd_control_write(notebook_set_control(nb, s.id, "run",
-	    &err), err)) != 0)
+	if ((rc = cmd_control_request(nb, &s, "run", &seq)) != 0)
 		goto out;
 	if (campaign_detach(notebook_path(nb), tag, &err) != 0) {
 		cmd_error("%s", err);
 		free(err);
-		rc = CMD_EXIT_INTERNAL;
+		rc = CMD_EXIT_RUNNER;
 		goto out;
 	}
-	/* Wait until the runner holds its lock, or has already ended. */
+	/*
+	 * Wait until a runner has taken the request: it then holds the
+	 * lock and has recorded its pid, or it has ended already.  With
+	 * several starts at once, one runner wins and answers them all.
+	 */
 	until = util_monotonic() + CMD_CONTROL_START_TIMEOUT;
 	for (;;) {
-		if (lock_held(notebook_path(nb), s.id) == 1)
-			break;
 		if ((rc = cmd_control_state(nb, &s, &st, NULL)) != 0)
 			goto out;
-		if (strcmp(s.status, "new") != 0 &&
-		    strcmp(s.status, "stopped") != 0 &&
-		    strcmp(s.status, "cancelled") != 0 && st != CAMPAIGN_DEAD)
+		if (s.control_ack >= seq)
 			break;
 		if (util_monotonic() > until) {
-			log = campaign_log_path(notebook_path(nb));
-			cmd_error("the runner of '%s' did not start; its log "
-			    "is %s", tag, log);
-			free(log);
-			rc = CMD_EXIT_INTERNAL;
+			cmd_control_no_start(nb, &s);
+			rc = CMD_EXIT_RUNNER;
 			goto out;
 		}
 		cmd_control_sleep(10);
 	}
-	if ((rc = cmd_control_state(nb, &s, &st, NULL)) != 0)
+	if (!campaign_live(st)) {
+		/* It ended already: say how. */
+		cmd_control_report(nb, &s, st, "");
+		if (st != CAMPAIGN_FINISHED && st != CAMPAIGN_CANCELLED)
+			rc = CMD_EXIT_RUNNER;
 		goto out;
+	}
 	log = campaign_log_path(notebook_path(nb));
 	printf("%s: runner %s (pid %" PRId64 "), detached: it goes on if "
 	    "you log out\n", tag, campaign_state_name(st), s.runner_pid);
@@ -249,43 +340,54 @@ out:
 	return rc;
 }
 
-/* After re-queuing work or resuming: wake the live runner, or start one. */
+/* After re-queuing work or resuming: the live runner carries on (told
+ * to run), or a new one starts. */
 static int
 cmd_control_wake_or_start(struct notebook *nb, struct nb_set *s,
     const struct control_args *a)
 {
 	enum campaign_state st;
 	double until = util_monotonic() + CMD_CONTROL_STOP_TIMEOUT;
-	char *err = NULL;
+	int64_t seq = 0;
 	int rc;
 
 	for (;;) {
 		if ((rc = cmd_control_state(nb, s, &st, NULL)) != 0)
 			return rc;
-		if (st != CAMPAIGN_RUNNING && st != CAMPAIGN_PAUSED)
+		if (!campaign_live(st))
 			break;
-		/* A runner that already wrote "finished" is on its way out:
-		 * let it go, then start a new one for the new work. */
+		/* A runner that already wrote its last word is on its way
+		 * out: let it go, then start a new one for the new work. */
 		if (strcmp(s->status, "finished") != 0 &&
 		    strcmp(s->status, "stopped") != 0 &&
 		    strcmp(s->status, "cancelled") != 0) {
-			if ((rc = cmd_control_write(notebook_set_control(nb,
-			    s->id, "run", &err), err)) != 0)
+			if ((rc = cmd_control_request(nb, s, "run", &seq)) != 0)
 				return rc;
-			campaign_nudge(notebook_path(nb), s);
-			printf("%s: the runner (pid %" PRId64 ") carries on\n",
-			    s->tag, s->runner_pid);
-			return CMD_EXIT_OK;
+			switch (rc = cmd_control_await(nb, s, seq, &st)) {
+			case 0:
+				cmd_control_report(nb, s, st, "");
+				return CMD_EXIT_OK;
+			case 1:
+				/* It ended meanwhile: start another. */
+				continue;
+			case 2:
+				printf("%s: resume recorded; the runner (pid %"
+				    PRId64 ") acts on it as soon as it can\n",
+				    s->tag, s->runner_pid);
+				return CMD_EXIT_OK;
+			default:
+				return rc;
+			}
 		}
 		if (util_monotonic() > until) {
-			cmd_error("the runner of '%s' does not exit", s->tag);
-			return CMD_EXIT_INTERNAL;
+			cmd_error("the runner of '%s' (pid %" PRId64 ") does not "
+			    "exit", s->tag, s->runner_pid);
+			return CMD_EXIT_RUNNER;
 		}
 		cmd_control_sleep(10);
 	}
 	if (a->wait) {
-		if ((rc = cmd_control_write(notebook_set_control(nb, s->id,
-		    "run", &err), err)) != 0)
+		if ((rc = cmd_control_request(nb, s, "run", &seq)) != 0)
 			return rc;
 		return cmd_run_campaign(nb, s->tag, a->log);
 	}
@@ -307,15 +409,9 @@ cmd_resume(int argc, char **argv)
 		return rc < 0 ? CMD_EXIT_OK : rc;
 	if ((rc = cmd_control_set("resume", argc, argv, &nb, &s)) != 0)
 		return rc;
-	if (s.locked) {
-		cmd_error("result set '%s' is locked: its results are final; "
-		    "start a new tag to run more", s.tag);
-		rc = CMD_EXIT_USAGE;
-	} else if ((rc = cmd_control_state(nb, &s, &st, &c)) == 0) {
-		if (st == CAMPAIGN_RUNNING)
-			printf("%s: already running (runner pid %" PRId64
-			    ")\n", s.tag, s.runner_pid);
-		else if (st == CAMPAIGN_FINISHED && c.pending == 0 &&
+	if ((rc = cmd_control_unlocked(&s)) == 0 &&
+	    (rc = cmd_control_state(nb, &s, &st, &c)) == 0) {
+		if (st == CAMPAIGN_FINISHED && c.pending == 0 &&
 		    c.n[NB_RUNNING] == 0)
 			printf("%s: finished, nothing to resume ('labrat retry "
 			    "%s' runs failed jobs again)\n", s.tag, s.tag);
@@ -334,7 +430,7 @@ cmd_pause(int argc, char **argv)
 	struct notebook *nb;
 	struct nb_set s;
 	enum campaign_state st;
-	char *err = NULL;
+	int64_t seq = 0;
 	int rc;
 
 	if ((rc = cmd_control_options("pause", cmd_pause_help, argc, argv,
@@ -342,24 +438,66 @@ cmd_pause(int argc, char **argv)
 		return rc < 0 ? CMD_EXIT_OK : rc;
 	if ((rc = cmd_control_set("pause", argc, argv, &nb, &s)) != 0)
 		return rc;
-	if ((rc = cmd_control_state(nb, &s, &st, NULL)) != 0)
+	if ((rc = cmd_control_unlocked(&s)) != 0 ||
+	    (rc = cmd_control_state(nb, &s, &st, NULL)) != 0)
 		goto out;
-	if (st != CAMPAIGN_RUNNING && st != CAMPAIGN_PAUSED) {
+	if (!campaign_live(st)) {
 		cmd_error("'%s' has no live runner to pause (it is %s)", s.tag,
 		    campaign_state_name(st));
 		rc = CMD_EXIT_USAGE;
 		goto out;
 	}
-	if ((rc = cmd_control_write(notebook_set_control(nb, s.id,
-	    "pause", &err), err)) != 0)
+	if ((rc = cmd_control_request(nb, &s, "pause", &seq)) != 0)
 		goto out;
-	campaign_nudge(notebook_path(nb), &s);
-	printf("%s: paused; running jobs finish, no new ones start "
-	    "('labrat resume %s' carries on)\n", s.tag, s.tag);
+	switch (rc = cmd_control_await(nb, &s, seq, &st)) {
+	case 0:
+		if (st == CAMPAIGN_PAUSED)
+			printf("%s: paused; running jobs finish, no new ones "
+			    "start ('labrat resume %s' carries on)\n", s.tag,
+			    s.tag);
+		else
+			cmd_control_report(nb, &s, st, "");
+		rc = CMD_EXIT_OK;
+		break;
+	case 1:
+		cmd_control_report(nb, &s, st, "not paused: its runner ended; "
+		    "it is ");
+		rc = CMD_EXIT_OK;
+		break;
+	case 2:
+		printf("%s: pause recorded; the runner (pid %" PRId64 ") acts "
+		    "on it as soon as it can\n", s.tag, s.runner_pid);
+		rc = CMD_EXIT_OK;
+		break;
+	}
 out:
 	notebook_set_clear(&s);
 	notebook_close(nb);
 	return rc;
+}
+
+/*
+ * With no live runner: kill what is left of the set's running jobs (those
+ * started before `before`, 0: all), then record them as cancelled with
+ * reason.  *n is how many.
+ */
+static int
+cmd_control_give_up(struct notebook *nb, struct nb_set *s, double before,
+    const char *reason, uint64_t *n)
+{
+	uint64_t done = 0, left = 0;
+	char *err = NULL, *why = NULL;
+	int rc;
+
+	if (runner_reclaim(nb, s, before, false, &done, &left, &why,
+	    &err) != 0)
+		return cmd_control_write(-1, &err);
+	if (why != NULL)
+		cmd_error("%" PRIu64 " job(s) could not be stopped: %s", left,
+		    why);
+	free(why);
+	rc = notebook_purge(nb, s->id, before, reason, n, &err);
+	return cmd_control_write(rc, &err);
 }
 
 int
@@ -368,8 +506,10 @@ cmd_cancel(int argc, char **argv)
 	struct control_args a;
 	struct notebook *nb;
 	struct nb_set s;
+	struct nb_counts c;
 	enum campaign_state st;
 	uint64_t n = 0;
+	int64_t seq = 0;
 	double until = util_monotonic() + CMD_CONTROL_STOP_TIMEOUT;
 	char *err = NULL;
 	int rc;
@@ -379,26 +519,37 @@ cmd_cancel(int argc, char **argv)
 		return rc < 0 ? CMD_EXIT_OK : rc;
 	if ((rc = cmd_control_set("cancel", argc, argv, &nb, &s)) != 0)
 		return rc;
-	if ((rc = cmd_control_write(notebook_set_control(nb, s.id,
-	    "cancel", &err), err)) != 0)
+	if ((rc = cmd_control_unlocked(&s)) != 0 ||
+	    (rc = cmd_control_state(nb, &s, &st, &c)) != 0)
 		goto out;
-	if (campaign_nudge(notebook_path(nb), &s)) {
+	if (!campaign_live(st) && (st == CAMPAIGN_FINISHED ||
+	    st == CAMPAIGN_CANCELLED)) {
+		printf("%s: %s, nothing to cancel\n", s.tag,
+		    campaign_state_name(st));
+		goto out;
+	}
+	if ((rc = cmd_control_request(nb, &s, "cancel", &seq)) != 0)
+		goto out;
+	if (campaign_live(st)) {
 		/* The runner kills its jobs and records them. */
+		campaign_nudge(notebook_path(nb), &s);
 		while (lock_held(notebook_path(nb), s.id) == 1) {
 			if (util_monotonic() > until) {
 				cmd_error("the runner of '%s' (pid %" PRId64
 				    ") does not stop", s.tag, s.runner_pid);
-				rc = CMD_EXIT_INTERNAL;
+				rc = CMD_EXIT_RUNNER;
 				goto out;
 			}
+			campaign_nudge(notebook_path(nb), &s);
 			cmd_control_sleep(10);
 		}
 	} else {
-		/* No runner: close the rows it left running. */
-		if ((rc = cmd_control_write(notebook_purge(nb, s.id, 0,
-		    "cancelled by 'labrat cancel'", &n, &err), err)) != 0 ||
+		/* No runner: stop and close what it left running. */
+		if ((rc = cmd_control_give_up(nb, &s, 0,
+		    "cancelled by 'labrat cancel'", &n)) != 0 ||
 		    (rc = cmd_control_write(notebook_set_status(nb, s.id,
-		    "cancelled", 0, &err), err)) != 0)
+		    "cancelled", 0, 0, "cancelled by 'labrat cancel'", &err),
+		    &err)) != 0)
 			goto out;
 	}
 	if ((rc = cmd_control_state(nb, &s, &st, NULL)) == 0)
@@ -426,12 +577,14 @@ cmd_retry(int argc, char **argv)
 		return rc < 0 ? CMD_EXIT_OK : rc;
 	if ((rc = cmd_control_set("retry", argc, argv, &nb, &s)) != 0)
 		return rc;
+	if ((rc = cmd_control_unlocked(&s)) != 0)
+		goto out;
 	if (a.failed || !a.cancelled)
 		mask |= NB_STATE_BIT(NB_FAILED);
 	if (a.cancelled)
 		mask |= NB_STATE_BIT(NB_CANCELLED);
-	if ((rc = cmd_control_write(notebook_requeue(nb, s.id, mask, &n,
-	    &err), err)) != 0)
+	rc = notebook_requeue(nb, s.id, mask, &n, &err);
+	if ((rc = cmd_control_write(rc, &err)) != 0)
 		goto out;
 	printf("%s: %" PRIu64 " job(s) queued to run again\n", s.tag, n);
 	if (n > 0)
@@ -461,20 +614,20 @@ cmd_purge(int argc, char **argv)
 	if ((rc = cmd_control_set("purge", argc, argv, &nb, &s)) != 0)
 		return rc;
 	before = util_now() - a.older_than;
-	if ((rc = cmd_control_state(nb, &s, &st, &c)) != 0)
+	if ((rc = cmd_control_unlocked(&s)) != 0 ||
+	    (rc = cmd_control_state(nb, &s, &st, &c)) != 0)
 		goto out;
-	if (st == CAMPAIGN_RUNNING || st == CAMPAIGN_PAUSED) {
-		if ((rc = cmd_control_write(notebook_set_purge_before(nb,
-		    s.id, before, &err), err)) != 0)
+	if (campaign_live(st)) {
+		rc = notebook_set_purge_before(nb, s.id, before, &err);
+		if ((rc = cmd_control_write(rc, &err)) != 0)
 			goto out;
 		campaign_nudge(notebook_path(nb), &s);
 		printf("%s: the runner gives up on its jobs running for more "
 		    "than %g s (of %" PRIu64 " running)\n", s.tag,
 		    a.older_than, c.n[NB_RUNNING]);
 	} else {
-		if ((rc = cmd_control_write(notebook_purge(nb, s.id,
-		    before, "purged: its runner was gone", &n, &err),
-		    err)) != 0)
+		if ((rc = cmd_control_give_up(nb, &s, before,
+		    "purged: its runner was gone", &n)) != 0)
 			goto out;
 		printf("%s: %" PRIu64 " job(s) left running by a runner that is "
 		    "gone are now cancelled\n", s.tag, n);
@@ -502,11 +655,11 @@ cmd_wait(int argc, char **argv)
 	if ((rc = cmd_control_options("wait", cmd_wait_help, argc, argv,
 	    &a)) != 0)
 		return rc < 0 ? CMD_EXIT_OK : rc;
-	if ((rc = cmd_open_notebook(&nb, false)) != 0)
+	if ((rc = cmd_open_notebook(&nb, NOTEBOOK_READ)) != 0)
 		return rc;
 	if (optind == argc) {
 		if (notebook_set_list(nb, &sets, &n, &err) != 0) {
-			rc = cmd_control_write(-1, err);
+			rc = cmd_control_write(-1, &err);
 			goto out;
 		}
 	} else {
@@ -532,8 +685,7 @@ cmd_wait(int argc, char **argv)
 				if (st == CAMPAIGN_FINISHED ||
 				    st == CAMPAIGN_CANCELLED)
 					continue;
-				if (st != CAMPAIGN_RUNNING &&
-				    st != CAMPAIGN_PAUSED) {
+				if (!campaign_live(st)) {
 					cmd_error("'%s' is %s: no runner will "
 					    "finish it ('labrat resume %s')",
 					    sets[i].tag, campaign_state_name(st),

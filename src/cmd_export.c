@@ -120,7 +120,7 @@ cmd_export(int argc, char **argv)
 		    "goes after -t)", argv[optind]);
 		goto done;
 	}
-	if ((rc = cmd_open_notebook(&nb, false)) != 0)
+	if ((rc = cmd_open_notebook(&nb, NOTEBOOK_READ)) != 0)
 		goto done;
 	if (ntags == 0) {
 		if (notebook_set_list(nb, &sets, &n, &err) != 0) {

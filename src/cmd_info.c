@@ -96,7 +96,7 @@ cmd_print_status(struct notebook *nb, struct nb_set *sets, size_t n,
 	enum campaign_state st;
 	const char *state;
 	struct buf b;
-	char *err = NULL;
+	char *err = NULL, *why = NULL;
 	size_t i;
 	int w = 3;
 
@@ -113,11 +113,14 @@ cmd_print_status(struct notebook *nb, struct nb_set *sets, size_t n,
 		if (notebook_counts(nb, &sets[i], &c, &err) != 0) {
 			cmd_error("%s", err);
 			free(err);
+			free(why);
 			buf_free(&b);
 			return CMD_EXIT_NOTEBOOK;
 		}
 		st = campaign_state(notebook_path(nb), &sets[i], &c);
 		state = campaign_state_name(st);
+		free(why);
+		why = campaign_reason(notebook_path(nb), &sets[i], st);
 		if (json) {
 			buf_reset(&b);
 			buf_adds(&b, "{\"tag\":");
@@ -127,12 +130,16 @@ cmd_print_status(struct notebook *nb, struct nb_set *sets, size_t n,
 			    "\"ready\":%.6f,\"total\":%" PRIu64 ",\"ok\":%"
 			    PRIu64 ",\"failed\":%" PRIu64 ",\"running\":%"
 			    PRIu64 ",\"pending\":%" PRIu64 ",\"cancelled\":%"
-			    PRIu64 ",\"runner_pid\":%" PRId64 "}", state,
+			    PRIu64 ",\"runner_pid\":%" PRId64, state,
 			    sets[i].locked ? "true" : "false", c.ready,
 			    c.total, c.n[NB_OK], c.n[NB_FAILED],
 			    c.n[NB_RUNNING], c.pending, c.n[NB_CANCELLED],
-			    st == CAMPAIGN_RUNNING || st == CAMPAIGN_PAUSED ?
-			    sets[i].runner_pid : 0);
+			    campaign_live(st) ? sets[i].runner_pid : 0);
+			if (why != NULL) {
+				buf_adds(&b, ",\"reason\":");
+				json_append_string(&b, why, strlen(why));
+			}
+			buf_addc(&b, '}');
 			puts(b.data);
 			continue;
 		}
@@ -143,7 +150,10 @@ cmd_print_status(struct notebook *nb, struct nb_set *sets, size_t n,
 		    c.n[NB_OK],
 		    c.n[NB_FAILED], c.n[NB_RUNNING], c.pending,
 		    c.n[NB_CANCELLED]);
+		if (why != NULL)
+			printf("%*s  why: %s\n", w, "", why);
 	}
+	free(why);
 	buf_free(&b);
 	return CMD_EXIT_OK;
 }
@@ -202,7 +212,7 @@ cmd_status(int argc, char **argv)
 			    cmd_notebook_path());
 		return CMD_EXIT_OK;
 	}
-	if ((rc = cmd_open_notebook(&nb, false)) != 0)
+	if ((rc = cmd_open_notebook(&nb, NOTEBOOK_READ)) != 0)
 		return rc;
 	rc = cmd_info_sets(nb, argc - optind, argv + optind, &sets, &n);
 	if (rc == 0 && n == 0 && !json)
@@ -234,7 +244,7 @@ cmd_sets(int argc, char **argv)
 		    "(or try 'labrat demo')\n", cmd_notebook_path());
 		return CMD_EXIT_OK;
 	}
-	if ((rc = cmd_open_notebook(&nb, false)) != 0)
+	if ((rc = cmd_open_notebook(&nb, NOTEBOOK_READ)) != 0)
 		return rc;
 	if ((rc = cmd_info_sets(nb, 0, NULL, &sets, &n)) == 0) {
 		for (i = 0; i < n; i++) {
@@ -439,7 +449,7 @@ cmd_show(int argc, char **argv)
 	if (optind != argc - 1)
 		return cmd_usage("show", "give the tag of one result set "
 		    "('labrat sets' lists them)");
-	if ((rc = cmd_open_notebook(&nb, false)) != 0)
+	if ((rc = cmd_open_notebook(&nb, NOTEBOOK_READ)) != 0)
 		return rc;
 	if ((rc = cmd_find_set(nb, argv[optind], &s)) == 0) {
 		rc = cmd_show_set(nb, &s);
@@ -462,7 +472,7 @@ cmd_lock(int argc, char **argv)
 		return rc < 0 ? CMD_EXIT_OK : rc;
 	if (optind != argc - 1)
 		return cmd_usage("lock", "give the tag of one result set");
-	if ((rc = cmd_open_notebook(&nb, false)) != 0)
+	if ((rc = cmd_open_notebook(&nb, NOTEBOOK_WRITE)) != 0)
 		return rc;
 	if ((rc = cmd_find_set(nb, argv[optind], &s)) == 0) {
 		if (notebook_set_lock(nb, s.id, &err) != 0) {

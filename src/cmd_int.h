@@ -45,9 +45,9 @@ void cmd_error(const char *fmt, ...) UTIL_PRINTF(1, 2);
 int cmd_usage(const char *name, const char *fmt, ...) UTIL_PRINTF(2, 3);
 /* The notebook to use: -n FILE, else $LABRAT_NOTEBOOK, else labrat.db. */
 const char *cmd_notebook_path(void);
-/* Open it, reporting failure; returns 0 or an exit code.  Unless create,
- * a missing notebook is an error (readers never create one). */
-int cmd_open_notebook(struct notebook **nb, bool create);
+/* Open it as how says (readers never create, migrate or write one),
+ * reporting failure; returns 0 or an exit code. */
+int cmd_open_notebook(struct notebook **nb, enum nb_open how);
 bool cmd_notebook_exists(void);
 /* Find a set, reporting failure; returns 0 or an exit code. */
 int cmd_find_set(struct notebook *nb, const char *tag, struct nb_set *s);

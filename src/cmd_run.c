@@ -579,7 +579,7 @@ cmd_run(int argc, char **argv)
 		rc = cmd_run_dry(&a);
 		goto out;
 	}
-	if ((rc = cmd_open_notebook(&nb, true)) != 0)
+	if ((rc = cmd_open_notebook(&nb, NOTEBOOK_CREATE)) != 0)
 		goto out;
 	if ((rc = cmd_run_create(nb, &a, &tag)) != 0)
 		goto out;
@@ -667,7 +667,7 @@ cmd_demo(int argc, char **argv)
 	    "x -> r x (1 - x)";
 	getrandom(&a.seed, sizeof a.seed, 0);
 	a.seed &= (uint64_t)INT64_MAX;
-	if ((rc = cmd_open_notebook(&nb, true)) != 0)
+	if ((rc = cmd_open_notebook(&nb, NOTEBOOK_CREATE)) != 0)
 		goto out;
 	for (n = 1;; n++) {
 		tag = n == 1 ? xstrdup("demo") : xasprintf("demo-%d", n);

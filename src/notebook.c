@@ -73,12 +73,15 @@ notebook_path(const struct notebook *nb)
 	return nb->path;
 }
 
+static char *nb_empty_error(const char *path);
+
 /* Set *err (if err is not NULL) to what SQLite said went wrong with what. */
 void
 nb_error(struct notebook *nb, const char *what, char **err)
 {
 	int code = sqlite3_errcode(nb->db);
 
+	nb->last_error = sqlite3_extended_errcode(nb->db);
 	if (err == NULL)
 		return;
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
@@ -181,9 +184,12 @@ nb_identity(struct notebook *nb, int64_t *app, int64_t *version,
 	return -1;
 }
 
-/* Refuse a file that is not a labrat notebook we can read. */
+/* Refuse a file that is not a labrat notebook we can read: one of
+ * another application, of a newer labrat, or (to read) none yet or an
+ * older one. */
 static int
-nb_check(struct notebook *nb, int64_t *version, char **err)
+nb_check(struct notebook *nb, enum nb_open how, int64_t *version,
+    char **err)
 {
 	int64_t app, tables;
 
@@ -200,6 +206,18 @@ nb_check(struct notebook *nb, int64_t *version, char **err)
 		*err = xasprintf("%s was written by a newer labrat (schema "
 		    "%" PRId64 ", this labrat knows up to %d): upgrade labrat",
 		    nb->path, *version, NOTEBOOK_SCHEMA_VERSION);
+		return -1;
+	}
+	if (how == NOTEBOOK_READ && *version == 0) {
+		*err = nb_empty_error(nb->path);
+		return -1;
+	}
+	if (how == NOTEBOOK_READ && *version < NOTEBOOK_SCHEMA_VERSION) {
+		*err = xasprintf("%s was written by an older labrat (schema "
+		    "%" PRId64 ", this one needs %d) and reading never changes "
+		    "a notebook: a command that records upgrades it (labrat "
+		    "resume TAG, labrat run)", nb->path, *version,
+		    NOTEBOOK_SCHEMA_VERSION);
 		return -1;
 	}
 	return 0;
@@ -269,15 +287,42 @@ nb_pragma(struct notebook *nb, const char *sql, const char *want,
 	return 0;
 }
 
-/* Refuse paths SQLite would report poorly: directories, unreadable. */
+/* The refusal of a missing or empty file by a command that only reads. */
+static char *
+nb_empty_error(const char *path)
+{
+	return xasprintf("there is no notebook %s here: start a campaign with "
+	    "'labrat run' (or 'labrat demo'), or name another with -n FILE",
+	    path);
+}
+
+/*
+ * Refuse paths SQLite would report poorly (directories, unreadable) and
+ * those it must not turn into a notebook: to read, a missing or empty
+ * file; to create, a symbolic link (it would create or write its target).
+ * *nlink is the file's number of names (0 if missing).
+ */
 static int
-nb_check_path(const char *path, char **err)
+nb_check_path(const char *path, enum nb_open how, nlink_t *nlink,
+    char **err)
 {
 	struct stat sb;
 
+	*nlink = 0;
+	if (how == NOTEBOOK_CREATE && lstat(path, &sb) == 0 &&
+	    S_ISLNK(sb.st_mode)) {
+		*err = xasprintf("%s is a symbolic link: labrat creates and "
+		    "writes notebooks only at their real path (give it with "
+		    "-n FILE)", path);
+		return -1;
+	}
 	if (stat(path, &sb) != 0) {
-		if (errno == ENOENT)
+		if (errno == ENOENT && how == NOTEBOOK_CREATE)
 			return 0;
+		if (errno == ENOENT) {
+			*err = nb_empty_error(path);
+			return -1;
+		}
 		*err = xasprintf("cannot open notebook %s: %s", path,
 		    strerror(errno));
 		return -1;
@@ -292,33 +337,48 @@ nb_check_path(const char *path, char **err)
 		    "notebook: give a file name with -n FILE", path);
 		return -1;
 	}
-	if (access(path, R_OK | W_OK) != 0) {
+	if (access(path, how == NOTEBOOK_READ ? R_OK : R_OK | W_OK) != 0) {
 		*err = xasprintf("cannot open notebook %s: %s (the notebook "
-		    "must be readable and writable)", path, strerror(errno));
+		    "must be readable%s)", path, strerror(errno),
+		    how == NOTEBOOK_READ ? "" : " and writable");
+		return -1;
+	}
+	*nlink = sb.st_nlink;
+	if (sb.st_size == 0 && how == NOTEBOOK_READ) {
+		*err = nb_empty_error(path);
 		return -1;
 	}
 	return 0;
 }
 
-/* Open or create the notebook at path, refusing what is not one. */
+/* Open the notebook at path as how says, refusing what is not one. */
 int
-notebook_open(const char *path, struct notebook **nbp, char **err)
+notebook_open(const char *path, enum nb_open how, struct notebook **nbp,
+    char **err)
 {
 	struct notebook *nb;
 	int64_t version;
-	int rc, step, eno;
+	int rc, step, eno, flags;
+	nlink_t nlink;
 
 	*nbp = NULL;
 	if (path == NULL || *path == '\0') {
 		*err = xstrdup("no notebook file given: use -n FILE");
 		return -1;
 	}
-	if (nb_check_path(path, err) != 0)
+	if (nb_check_path(path, how, &nlink, err) != 0)
 		return -1;
 	nb = xcalloc(1, sizeof *nb);
 	nb->path = xstrdup(path);
-	rc = sqlite3_open_v2(path, &nb->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	nb->readonly = how == NOTEBOOK_READ;
+	flags = SQLITE_OPEN_NOMUTEX;
+	if (how == NOTEBOOK_READ)
+		flags |= SQLITE_OPEN_READONLY;
+	else
+		flags |= SQLITE_OPEN_READWRITE;
+	if (how == NOTEBOOK_CREATE)
+		flags |= SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW;
+	rc = sqlite3_open_v2(path, &nb->db, flags, NULL);
 	if (rc != SQLITE_OK) {
 		eno = nb->db != NULL ? sqlite3_system_errno(nb->db) : 0;
 		*err = xasprintf("cannot open notebook %s: %s", path,
@@ -327,8 +387,33 @@ notebook_open(const char *path, struct notebook **nbp, char **err)
 	}
 	sqlite3_busy_timeout(nb->db, NOTEBOOK_BUSY_MS);
 	/* Look before touching: never turn another program's file to WAL. */
-	if (nb_check(nb, &version, err) != 0)
+	if (nb_check(nb, how, &version, err) != 0)
 		goto fail;
+	/*
+	 * Only a command that records writes a schema, and never into a
+	 * file with other names: another name of a notebook whose pages
+	 * are still all in its write-ahead log (named after the other
+	 * name) looks empty, and a schema written here would be copied
+	 * over its data.
+	 */
+	if (version == 0 && how != NOTEBOOK_CREATE) {
+		*err = nb_empty_error(path);
+		goto fail;
+	}
+	if (version == 0 && nlink > 1) {
+		*err = xasprintf("%s looks empty but has %ju other name(s) "
+		    "(hard links): it may be another notebook whose data is "
+		    "still in its write-ahead log, so labrat will not write a "
+		    "new notebook into it; open it by its first name, or give "
+		    "a new file with -n FILE", path, (uintmax_t)nlink - 1);
+		goto fail;
+	}
+	if (how == NOTEBOOK_READ) {
+		if (nb_pragma(nb, "PRAGMA temp_store = MEMORY", NULL, err) != 0)
+			goto fail;
+		*nbp = nb;
+		return 0;
+	}
 	/*
 	 * A job touches some twenty b-tree pages per commit (its row, the
 	 * indexes, the counters); small pages write a third as much to the
@@ -339,15 +424,18 @@ notebook_open(const char *path, struct notebook **nbp, char **err)
 		goto fail;
 	if (nb_pragma(nb, "PRAGMA journal_mode = WAL", "wal", err) != 0 ||
 	    nb_pragma(nb, "PRAGMA synchronous = NORMAL", NULL, err) != 0 ||
-	    nb_pragma(nb, "PRAGMA foreign_keys = ON", NULL, err) != 0 ||
 	    /* Statement and savepoint journals stay in memory (they
 	     * would spill to temp files: 3x slower writes). */
 	    nb_pragma(nb, "PRAGMA temp_store = MEMORY", NULL, err) != 0)
 		goto fail;
+	/* Migrations rebuild tables: foreign keys come on afterwards, or
+	 * dropping the old table would cascade into the jobs. */
 	for (step = (int)version + 1; step <= NOTEBOOK_SCHEMA_VERSION; step++) {
 		if (nb_migrate_step(nb, step, err) != 0)
 			goto fail;
 	}
+	if (nb_pragma(nb, "PRAGMA foreign_keys = ON", NULL, err) != 0)
+		goto fail;
 	*nbp = nb;
 	return 0;
 fail:
@@ -373,6 +461,13 @@ notebook_close(struct notebook *nb)
 	free(nb);
 }
 
+/* Set how long a write waits for another writer. */
+void
+notebook_busy_timeout(struct notebook *nb, int ms)
+{
+	sqlite3_busy_timeout(nb->db, ms);
+}
+
 /* Start a write transaction, or nest in the current one. */
 int
 notebook_begin(struct notebook *nb, char **err)
@@ -381,6 +476,7 @@ notebook_begin(struct notebook *nb, char **err)
 		nb->depth++;
 		return 0;
 	}
+	nb->last_error = SQLITE_OK;
 	if (nb_exec(nb, ST_BEGIN, err) != 0)
 		return -1;
 	nb->depth = 1;
@@ -404,6 +500,21 @@ notebook_commit(struct notebook *nb, char **err)
 		return -1;
 	}
 	return 0;
+}
+
+/* Tell if the last failure may pass when tried again. */
+bool
+notebook_transient(const struct notebook *nb)
+{
+	switch (nb->last_error & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* Undo the whole transaction, whatever the nesting. */

@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 /* Schema version written to PRAGMA user_version. */
-#define NOTEBOOK_SCHEMA_VERSION 2
+#define NOTEBOOK_SCHEMA_VERSION 3
 /* PRAGMA application_id of labrat notebooks ("LBRT"). */
 #define NOTEBOOK_APPLICATION_ID 0x4c425254
 /* Default notebook file, overridden by -n FILE or $LABRAT_NOTEBOOK. */
@@ -73,6 +73,12 @@ struct nb_set {
 	double purge_before;  /* > 0: the runner must give up on its running
 	                         jobs started before this time, then reset it
 	                         to 0 (notebook_set_purge_before) */
+	int64_t control_seq;  /* bumped by every control request */
+	int64_t control_ack;  /* the last control_seq the runner acted on */
+	uint64_t runner_start; /* the runner's start time (clock ticks since
+	                         boot): with runner_pid, names it beyond doubt */
+	char *reason;         /* the runner's last word on why it stopped,
+	                         "" if none */
 };
 void notebook_set_clear(struct nb_set *s);
 
@@ -86,15 +92,33 @@ struct nb_counts {
 
 struct notebook;
 
+/* How a command means to use a notebook. */
+enum nb_open {
+	NOTEBOOK_READ,    /* only read: never create, migrate or write */
+	NOTEBOOK_WRITE,   /* write to one that exists (migrating it) */
+	NOTEBOOK_CREATE,  /* record a new campaign: create it if missing */
+};
+
 /*
- * Open (creating it if missing) the notebook at path, in WAL mode with a
- * busy timeout, migrating an older schema.  Refuses with a clear message:
- * a file that is not SQLite, an SQLite file of another application, a
- * notebook written by a newer labrat.  0 or -1 with *err.
+ * Open the notebook at path, in WAL mode with a busy timeout.  Only
+ * NOTEBOOK_CREATE creates a schema, into a missing file or an empty one
+ * that has no other hard link (a second name of another notebook whose
+ * pages are still in its write-ahead log looks empty); NOTEBOOK_WRITE and
+ * NOTEBOOK_CREATE migrate an older schema.  NOTEBOOK_READ opens the file
+ * read-only and takes a missing or empty file, or an older schema, as "no
+ * notebook here" with a message that says what to do.  Refuses with a
+ * clear message: a file that is not SQLite, an SQLite file of another
+ * application, a notebook written by a newer labrat, a symbolic link
+ * where a notebook is to be created.  0 or -1 with *err.
  */
-int notebook_open(const char *path, struct notebook **nb, char **err);
+int notebook_open(const char *path, enum nb_open how, struct notebook **nb,
+    char **err);
 void notebook_close(struct notebook *nb);
 const char *notebook_path(const struct notebook *nb);
+
+/* How long a write waits for another writer before it fails as busy
+ * (ms; NOTEBOOK_BUSY_MS by default). */
+void notebook_busy_timeout(struct notebook *nb, int ms);
 
 /* Group several writes in one transaction (calls nest; the outermost
  * commit commits).  Every write below commits on its own otherwise. */
@@ -102,6 +126,9 @@ int notebook_begin(struct notebook *nb, char **err);
 int notebook_commit(struct notebook *nb, char **err);
 /* Roll back the outermost transaction (used on error paths). */
 void notebook_rollback(struct notebook *nb);
+/* True if the last failure may pass if tried again later: another
+ * program holds the write lock, the disk is full, an I/O error. */
+bool notebook_transient(const struct notebook *nb);
 
 /* Create a result set from s (id, created, cursor, status, runner_pid,
  * heartbeat, control "run" and purge_before 0 are set here; a NULL cwd
@@ -112,7 +139,9 @@ int notebook_set_create(struct notebook *nb, struct nb_set *s, char **err);
 int notebook_set_find(struct notebook *nb, const char *tag, struct nb_set *s,
     char **err);
 /* Re-read the set with id set_id (the runner does when data_version
- * moves); -1 with "no result set with id ..." if it was deleted. */
+ * moves); NOTEBOOK_NO_SET with "no result set with id ..." if it was
+ * deleted, -1 on other errors. */
+#define NOTEBOOK_NO_SET 2
 int notebook_set_get(struct notebook *nb, int64_t set_id, struct nb_set *s,
     char **err);
 /* All sets, oldest first; free each with notebook_set_clear and the
@@ -121,20 +150,27 @@ int notebook_set_list(struct notebook *nb, struct nb_set **sets, size_t *n,
     char **err);
 /* Lock a set (epyc's finish()): no more jobs start or finish in it. */
 int notebook_set_lock(struct notebook *nb, int64_t set_id, char **err);
-/* Record the runner's status and pid, and stamp the heartbeat now. */
+/* Record the runner's status, pid and start time, why it stopped (or ""),
+ * and stamp the heartbeat now. */
 int notebook_set_status(struct notebook *nb, int64_t set_id,
-    const char *status, int64_t runner_pid, char **err);
+    const char *status, int64_t runner_pid, uint64_t runner_start,
+    const char *reason, char **err);
+/* The runner has acted on every control request up to seq. */
+int notebook_set_ack(struct notebook *nb, int64_t set_id, int64_t seq,
+    char **err);
 /* Stamp the heartbeat now. */
 int notebook_heartbeat(struct notebook *nb, int64_t set_id, char **err);
 /*
  * Record what the user asks the set's runner: "run", "pause" or "cancel"
- * (anything else is refused).  The runner reads it back with
+ * (anything else is refused).  Requests are ordered: the last one wins,
+ * and *seq (if not NULL) is its number, which the runner acknowledges in
+ * control_ack once it has acted on it.  The runner reads it back with
  * notebook_set_get.  A locked set refuses "run" and "pause" with the
  * locked message; "cancel" is accepted (nothing runs in a locked set, so
- * it is harmless, and `labrat cancel` need not fail on a finished set).
+ * it is harmless).
  */
 int notebook_set_control(struct notebook *nb, int64_t set_id,
-    const char *control, char **err);
+    const char *control, int64_t *seq, char **err);
 /* Set purge_before to before (seconds since the epoch, > 0), asking the
  * runner to give up on its jobs started before then; 0 resets it (the
  * runner does once it has).  A locked set refuses a time > 0. */
@@ -163,11 +199,13 @@ int notebook_next_queued(struct notebook *nb, int64_t set_id,
  * (w->job_id == 0, w->pos equal to the set's cursor) becomes a new running
  * row and the cursor moves past it, in one transaction.  params_json is the
  * job's parameters as a JSON object (stored, and its values indexed for
- * sorting).  Sets w->job_id.  Refused for a locked set.
+ * sorting); handle is the backend's name for the job (what a later runner
+ * asks the backend about), or NULL.  Sets w->job_id.  Refused for a locked
+ * set.
  */
 int notebook_job_start(struct notebook *nb, int64_t set_id,
     struct nb_work *w, const char *params_json, double start,
-    const char *host, int engine, char **err);
+    const char *host, int engine, const char *handle, char **err);
 
 struct nb_outcome {
 	enum nb_state state;      /* NB_OK, NB_FAILED or NB_CANCELLED */
@@ -187,23 +225,28 @@ struct nb_outcome {
 /* notebook_job_finish's answer for a job that is no longer running. */
 #define NOTEBOOK_NOT_RUNNING 1
 /*
- * Record how a running job ended, in one transaction (with its result
- * values indexed for sorting); 0 or -1 with *err.  If the row is no longer
- * running -- someone purged or recovered it meanwhile, or it was finished
- * already -- nothing is written and NOTEBOOK_NOT_RUNNING is returned
- * without a message: the caller drops the result and goes on.  A locked
- * set is refused (-1).
+ * Record how the running job job_id of set set_id ended, in one
+ * transaction (with its result values indexed for sorting); 0 or -1 with
+ * *err.  If the row is no longer running -- someone purged or recovered it
+ * meanwhile, it was finished already, or it is gone with its set --
+ * nothing is written and NOTEBOOK_NOT_RUNNING is returned without a
+ * message: the caller drops the result and goes on.  A locked set is
+ * refused (-1).
  */
-int notebook_job_finish(struct notebook *nb, int64_t job_id,
+int notebook_job_finish(struct notebook *nb, int64_t set_id, int64_t job_id,
     const struct nb_outcome *o, char **err);
 /* Failed attempts so far of (point, rep) in the set. */
 int notebook_failures(struct notebook *nb, int64_t set_id, uint64_t point,
     int rep, int *n, char **err);
-/* After a runner died: every running job of the set becomes interrupted
- * (no longer current) and a queued attempt+1 takes its place.  *n is how
- * many were re-queued. */
+/* After a runner stopped: every running job of the set becomes
+ * interrupted (no longer current) and a queued attempt+1 takes its place.
+ * *n is how many were re-queued. */
 int notebook_recover(struct notebook *nb, int64_t set_id, uint64_t *n,
     char **err);
+/* The same for one job, if it is still a running job of the set: 1 if it
+ * was re-queued, 0 if it was not running any more. */
+int notebook_job_interrupt(struct notebook *nb, int64_t set_id,
+    int64_t job_id, char **err);
 /*
  * `labrat retry`: every current job of the set whose state is in states
  * (a mask of NB_STATE_BIT(NB_FAILED), NB_CANCELLED, NB_OK; any other
@@ -246,6 +289,7 @@ struct nb_job {
 	int64_t maxrss_kb;        /* -1: unknown */
 	double cpu_user, cpu_sys;
 	bool truncated;
+	const char *handle;       /* the backend's name for it, or NULL */
 };
 /* Return non-zero to stop the visit. */
 typedef int (*nb_job_fn)(const struct nb_job *j, void *arg);

@@ -31,14 +31,15 @@
 #define NB_SET_COLS "id, tag, description, attributes, created, locked, " \
 	"space, experiment, backend, cores, timeout, mem_limit, retries, " \
 	"repeat, sequential, seed, npoints, njobs, cursor, status, " \
-	"runner_pid, heartbeat, cwd, control, purge_before"
+	"runner_pid, heartbeat, cwd, control, purge_before, control_seq, " \
+	"control_ack, runner_start, reason"
 
 /* The columns of a job (aliased j), in the order nb_job_from_row reads
  * them. */
 #define NB_JOB_COLS "j.id, j.point, j.rep, j.attempt, j.state, j.current, " \
 	"j.params, j.results, j.error, j.stderr_tail, j.host, j.engine, " \
 	"j.start, j.\"end\", j.exit_code, j.signal, j.maxrss_kb, " \
-	"j.cpu_user, j.cpu_sys, j.truncated"
+	"j.cpu_user, j.cpu_sys, j.truncated, j.handle"
 
 /* True if job j's state is in the NB_STATE_BIT mask ?3 (0: all). */
 #define NB_STATE_FILTER "(?3 = 0 OR ((?3 >> (CASE j.state " \
@@ -62,6 +63,7 @@ enum nb_stmt {
 	ST_SET_LIST,
 	ST_SET_LOCK,
 	ST_SET_STATUS,
+	ST_SET_ACK,
 	ST_SET_HEARTBEAT,
 	ST_SET_CONTROL,
 	ST_SET_PURGE_BEFORE,
@@ -76,6 +78,7 @@ enum nb_stmt {
 	ST_JOB_REQUEUE,
 	ST_JOB_SUPERSEDE,
 	ST_JOB_INTERRUPT,
+	ST_JOB_INTERRUPT_ONE,
 	ST_JOB_PURGE,
 	ST_JOB_IN_STATE,
 	ST_JOB_PARAMS,
@@ -171,6 +174,9 @@ struct nb_page_memo {
 struct notebook {
 	sqlite3 *db;
 	char *path;
+	bool readonly;                  /* opened with NOTEBOOK_READ */
+	int last_error;                 /* extended code of the last
+	                                   failure nb_error reported */
 	int depth;                      /* notebook_begin nesting */
 	sqlite3_stmt *stmt[ST_COUNT];   /* prepared on first use */
 	sqlite3_stmt *page[NB_NPAGE];

@@ -134,7 +134,9 @@ struct nb_jobinfo {
 	bool locked;
 };
 
-/* Load job_id's row into ji. */
+/* Load job_id's row into ji: 0, NB_NO_JOB (with a message) if there is
+ * none, or -1. */
+#define NB_NO_JOB 1
 static int
 nb_job_load(struct notebook *nb, int64_t job_id, struct nb_jobinfo *ji,
     char **err)
@@ -162,6 +164,8 @@ nb_job_load(struct notebook *nb, int64_t job_id, struct nb_jobinfo *ji,
 	else
 		nb_error(nb, "reading a job", err);
 	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return NB_NO_JOB;
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
@@ -271,7 +275,7 @@ nb_job_ids(struct notebook *nb, int64_t set_id, enum nb_state state,
 static int
 nb_job_start(struct notebook *nb, int64_t set_id, struct nb_work *w,
     const char *params, const struct json_object *obj, double start,
-    const char *host, int engine, char **err)
+    const char *host, int engine, const char *handle, char **err)
 {
 	struct nb_jobinfo ji;
 	sqlite3_stmt *st;
@@ -303,6 +307,7 @@ nb_job_start(struct notebook *nb, int64_t set_id, struct nb_work *w,
 		nb_bind_text(st, 6, host);
 		nb_bind_int_or_null(st, 7, engine, -1);
 		sqlite3_bind_double(st, 8, start);
+		nb_bind_text(st, 9, handle);
 		if (nb_run(nb, st, "recording a job start", err) != 0)
 			goto out;
 		w->job_id = sqlite3_last_insert_rowid(nb->db);
@@ -320,6 +325,7 @@ nb_job_start(struct notebook *nb, int64_t set_id, struct nb_work *w,
 		nb_bind_text(st, 3, host);
 		nb_bind_int_or_null(st, 4, engine, -1);
 		sqlite3_bind_double(st, 5, start);
+		nb_bind_text(st, 6, handle);
 		if (nb_run(nb, st, "recording a job start", err) != 0)
 			goto out;
 		w->point = ji.point;
@@ -336,7 +342,7 @@ out:
 int
 notebook_job_start(struct notebook *nb, int64_t set_id, struct nb_work *w,
     const char *params_json, double start, const char *host, int engine,
-    char **err)
+    const char *handle, char **err)
 {
 	struct json_object obj;
 	struct buf hb;
@@ -354,7 +360,7 @@ notebook_job_start(struct notebook *nb, int64_t set_id, struct nb_work *w,
 	}
 	buf_init(&hb);
 	rc = nb_job_start(nb, set_id, w, params_json, &obj, start,
-	    nb_utf8(&hb, host), engine, err);
+	    nb_utf8(&hb, host), engine, handle, err);
 	buf_free(&hb);
 	json_object_free(&obj);
 	if (nb_write_end(nb, own, rc, err) != 0) {
@@ -366,16 +372,29 @@ notebook_job_start(struct notebook *nb, int64_t set_id, struct nb_work *w,
 
 /* The body of notebook_job_finish, inside its transaction. */
 static int
-nb_job_finish(struct notebook *nb, int64_t job_id, const struct nb_outcome *o,
-    const struct json_object *res, char **err)
+nb_job_finish(struct notebook *nb, int64_t set_id, int64_t job_id,
+    const struct nb_outcome *o, const struct json_object *res, char **err)
 {
 	struct nb_jobinfo ji;
 	struct buf eb, tb;
 	sqlite3_stmt *st;
-	int rc = -1;
+	char *lerr = NULL;
+	int rc;
 
-	if (nb_job_load(nb, job_id, &ji, err) != 0)
+	/* A job whose row went with its set is no longer running. */
+	if ((rc = nb_job_load(nb, job_id, &ji, &lerr)) == NB_NO_JOB) {
+		free(lerr);
+		return NOTEBOOK_NOT_RUNNING;
+	}
+	if (rc != 0) {
+		*err = lerr;
 		return -1;
+	}
+	rc = -1;
+	if (ji.set_id != set_id) {
+		free(ji.tag);
+		return NOTEBOOK_NOT_RUNNING;
+	}
 	buf_init(&eb);
 	buf_init(&tb);
 	if (ji.locked) {
@@ -433,7 +452,7 @@ out:
 
 /* Record how a running job ended, in one transaction. */
 int
-notebook_job_finish(struct notebook *nb, int64_t job_id,
+notebook_job_finish(struct notebook *nb, int64_t set_id, int64_t job_id,
     const struct nb_outcome *o, char **err)
 {
 	struct json_object res;
@@ -455,7 +474,8 @@ notebook_job_finish(struct notebook *nb, int64_t job_id,
 	if (nb_write_begin(nb, &own, err) != 0)
 		rc = -1;
 	else {
-		rc = nb_job_finish(nb, job_id, o, have ? &res : NULL, err);
+		rc = nb_job_finish(nb, set_id, job_id, o, have ? &res : NULL,
+		    err);
 		if (rc == NOTEBOOK_NOT_RUNNING) {
 			/* Nothing was written: end the (empty) write. */
 			if (nb_write_end(nb, own, 0, err) != 0)
@@ -545,6 +565,32 @@ notebook_recover(struct notebook *nb, int64_t set_id, uint64_t *n,
 		return -1;
 	}
 	return 0;
+}
+
+/* Re-queue one running job of the set. */
+int
+notebook_job_interrupt(struct notebook *nb, int64_t set_id, int64_t job_id,
+    char **err)
+{
+	sqlite3_stmt *st;
+	bool own;
+	int rc = -1, changed = 0;
+
+	if (nb_write_begin(nb, &own, err) != 0)
+		return -1;
+	if (nb_set_work(nb, set_id, 0, false, err) == 0 &&
+	    (st = nb_stmt(nb, ST_JOB_INTERRUPT_ONE, err)) != NULL) {
+		sqlite3_bind_int64(st, 1, job_id);
+		sqlite3_bind_int64(st, 2, set_id);
+		if (nb_run(nb, st, "marking a job interrupted", err) == 0) {
+			changed = sqlite3_changes(nb->db);
+			rc = changed == 0 ? 0 : nb_job_requeue(nb, job_id,
+			    false, NULL, err);
+		}
+	}
+	if (nb_write_end(nb, own, rc, err) != 0)
+		return -1;
+	return changed > 0 ? 1 : 0;
 }
 
 /* The body of notebook_requeue, inside its transaction. */

@@ -85,6 +85,7 @@ nb_job_from_row(sqlite3_stmt *st, struct nb_job *j)
 	j->cpu_user = sqlite3_column_double(st, 17);
 	j->cpu_sys = sqlite3_column_double(st, 18);
 	j->truncated = sqlite3_column_int(st, 19) != 0;
+	j->handle = (const char *)sqlite3_column_text(st, 20);
 }
 
 /* A state mask as the SQL sees it: 0 when it lets every state through. */

@@ -35,6 +35,7 @@ notebook_set_clear(struct nb_set *s)
 	free(s->status);
 	free(s->cwd);
 	free(s->control);
+	free(s->reason);
 	memset(s, 0, sizeof *s);
 }
 
@@ -68,6 +69,12 @@ nb_set_from_row(sqlite3_stmt *st, struct nb_set *s)
 	s->cwd = nb_column_strdup(st, 22);
 	s->control = nb_column_strdup(st, 23);
 	s->purge_before = sqlite3_column_double(st, 24);
+	s->control_seq = sqlite3_column_int64(st, 25);
+	s->control_ack = sqlite3_column_int64(st, 26);
+	s->runner_start = (uint64_t)sqlite3_column_int64(st, 27);
+	s->reason = nb_column_strdup(st, 28);
+	if (s->reason == NULL)
+		s->reason = xstrdup("");
 }
 
 /* Refuse a result set that could never run: bad tag, sizes, JSON. */
@@ -181,6 +188,10 @@ notebook_set_create(struct notebook *nb, struct nb_set *s, char **err)
 	free(s->control);
 	s->control = xstrdup("run");
 	s->purge_before = 0;
+	s->control_seq = s->control_ack = 0;
+	s->runner_start = 0;
+	free(s->reason);
+	s->reason = xstrdup("");
 	rc = 0;
 out:
 	buf_free(&desc);
@@ -231,6 +242,8 @@ notebook_set_get(struct notebook *nb, int64_t set_id, struct nb_set *s,
 	else
 		nb_error(nb, "reading a result set", err);
 	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return NOTEBOOK_NO_SET;
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
@@ -298,11 +311,15 @@ notebook_set_lock(struct notebook *nb, int64_t set_id, char **err)
 	return nb_set_update(nb, st, set_id, "locking a result set", err);
 }
 
-/* Record the runner's status and pid, and stamp the heartbeat. */
+/* Record the runner's status, pid, start and reason; stamp the
+ * heartbeat. */
 int
 notebook_set_status(struct notebook *nb, int64_t set_id, const char *status,
-    int64_t runner_pid, char **err)
+    int64_t runner_pid, uint64_t runner_start, const char *reason,
+    char **err)
 {
+	struct buf rb;
+	int rc;
 	sqlite3_stmt *st;
 	size_t i;
 
@@ -321,8 +338,27 @@ notebook_set_status(struct notebook *nb, int64_t set_id, const char *status,
 	nb_bind_text(st, 2, status);
 	sqlite3_bind_int64(st, 3, runner_pid);
 	sqlite3_bind_double(st, 4, util_now());
-	return nb_set_update(nb, st, set_id, "recording the runner status",
+	sqlite3_bind_int64(st, 5, (int64_t)runner_start);
+	buf_init(&rb);
+	nb_bind_text(st, 6, reason != NULL ? nb_utf8(&rb, reason) : "");
+	rc = nb_set_update(nb, st, set_id, "recording the runner status",
 	    err);
+	buf_free(&rb);
+	return rc;
+}
+
+/* Record that the runner acted on the control requests up to seq. */
+int
+notebook_set_ack(struct notebook *nb, int64_t set_id, int64_t seq,
+    char **err)
+{
+	sqlite3_stmt *st;
+
+	if ((st = nb_stmt(nb, ST_SET_ACK, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, set_id);
+	sqlite3_bind_int64(st, 2, seq);
+	return nb_set_update(nb, st, set_id, "acknowledging a control", err);
 }
 
 /* Stamp the runner's heartbeat. */
@@ -341,12 +377,12 @@ notebook_heartbeat(struct notebook *nb, int64_t set_id, char **err)
 /* Record what the user asks the set's runner: run, pause or cancel. */
 int
 notebook_set_control(struct notebook *nb, int64_t set_id,
-    const char *control, char **err)
+    const char *control, int64_t *seq, char **err)
 {
 	sqlite3_stmt *st = NULL;
 	size_t i;
 	bool own;
-	int rc = 0;
+	int rc = 0, step;
 
 	for (i = 0; i < UTIL_ARRLEN(nb_set_controls); i++) {
 		if (control != NULL && strcmp(control, nb_set_controls[i]) == 0)
@@ -368,7 +404,19 @@ notebook_set_control(struct notebook *nb, int64_t set_id,
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, set_id);
 		nb_bind_text(st, 2, control);
-		rc = nb_set_update(nb, st, set_id, "recording a control", err);
+		if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+			if (seq != NULL)
+				*seq = sqlite3_column_int64(st, 0);
+			step = sqlite3_step(st);
+		}
+		if (step != SQLITE_DONE) {
+			nb_error(nb, "recording a control", err);
+			rc = -1;
+		} else if (sqlite3_changes(nb->db) == 0) {
+			*err = nb_no_set_error(nb, set_id);
+			rc = -1;
+		}
+		sqlite3_reset(st);
 	}
 	return nb_write_end(nb, own, rc, err);
 }

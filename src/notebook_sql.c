@@ -133,6 +133,64 @@ const char *const nb_migrations[] = {
 	"    CHECK (control IN ('run', 'pause', 'cancel'));\n"
 	"ALTER TABLE resultset ADD COLUMN purge_before REAL NOT NULL\n"
 	"    DEFAULT 0;\n",
+	/*
+	 * 3: result set ids are never reused (a runner whose set was
+	 * deleted must never write into a new set that took its id);
+	 * ordered control requests that the runner acknowledges; the
+	 * runner's start time (a pid is reused) and its last word; each
+	 * job's handle, through which a later runner finds what is left of
+	 * it.  The table is rebuilt with foreign keys off (notebook_open
+	 * runs migrations before it turns them on).
+	 */
+	"DROP VIEW current_job;\n"
+	"CREATE TABLE resultset_new (\n"
+	"	id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	"	tag TEXT NOT NULL UNIQUE,\n"
+	"	description TEXT NOT NULL DEFAULT '',\n"
+	"	attributes TEXT NOT NULL DEFAULT '{}',\n"
+	"	created REAL NOT NULL,\n"
+	"	locked INTEGER NOT NULL DEFAULT 0,\n"
+	"	space TEXT,\n"
+	"	experiment TEXT,\n"
+	"	backend TEXT NOT NULL DEFAULT 'local',\n"
+	"	cores INTEGER NOT NULL DEFAULT 0,\n"
+	"	timeout REAL NOT NULL DEFAULT 0,\n"
+	"	mem_limit INTEGER NOT NULL DEFAULT 0,\n"
+	"	retries INTEGER NOT NULL DEFAULT 0,\n"
+	"	repeat INTEGER NOT NULL DEFAULT 1,\n"
+	"	sequential INTEGER NOT NULL DEFAULT 0,\n"
+	"	seed INTEGER NOT NULL DEFAULT 0,\n"
+	"	npoints INTEGER NOT NULL,\n"
+	"	njobs INTEGER NOT NULL,\n"
+	"	cursor INTEGER NOT NULL DEFAULT 0,\n"
+	"	status TEXT NOT NULL DEFAULT 'new',\n"
+	"	runner_pid INTEGER NOT NULL DEFAULT 0,\n"
+	"	heartbeat REAL NOT NULL DEFAULT 0,\n"
+	"	cwd TEXT NOT NULL DEFAULT '',\n"
+	"	control TEXT NOT NULL DEFAULT 'run'\n"
+	"	    CHECK (control IN ('run', 'pause', 'cancel')),\n"
+	"	purge_before REAL NOT NULL DEFAULT 0,\n"
+	"	control_seq INTEGER NOT NULL DEFAULT 0,\n"
+	"	control_ack INTEGER NOT NULL DEFAULT 0,\n"
+	"	runner_start INTEGER NOT NULL DEFAULT 0,\n"
+	"	reason TEXT NOT NULL DEFAULT ''\n"
+	");\n"
+	"INSERT INTO resultset_new (id, tag, description, attributes, "
+	"created, locked, space, experiment, backend, cores, timeout, "
+	"mem_limit, retries, repeat, sequential, seed, npoints, njobs, "
+	"cursor, status, runner_pid, heartbeat, cwd, control, "
+	"purge_before)\n"
+	"    SELECT id, tag, description, attributes, created, locked, "
+	"space, experiment, backend, cores, timeout, mem_limit, retries, "
+	"repeat, sequential, seed, npoints, njobs, cursor, status, "
+	"runner_pid, heartbeat, cwd, control, purge_before FROM resultset;\n"
+	"DROP TABLE resultset;\n"
+	"ALTER TABLE resultset_new RENAME TO resultset;\n"
+	"CREATE VIEW current_job AS\n"
+	"    SELECT resultset.tag AS tag, job.*\n"
+	"    FROM job JOIN resultset ON resultset.id = job.set_id\n"
+	"    WHERE job.current;\n"
+	"ALTER TABLE job ADD COLUMN handle TEXT;\n",
 };
 _Static_assert(UTIL_ARRLEN(nb_migrations) == NOTEBOOK_SCHEMA_VERSION,
     "one migration step per schema version");
@@ -157,10 +215,13 @@ const char *const nb_sql[ST_COUNT] = {
 	[ST_SET_LIST] = "SELECT " NB_SET_COLS " FROM resultset ORDER BY id",
 	[ST_SET_LOCK] = "UPDATE resultset SET locked = 1 WHERE id = ?1",
 	[ST_SET_STATUS] = "UPDATE resultset SET status = ?2, runner_pid = ?3, "
-	    "heartbeat = ?4 WHERE id = ?1",
+	    "heartbeat = ?4, runner_start = ?5, reason = ?6 WHERE id = ?1",
+	[ST_SET_ACK] = "UPDATE resultset SET control_ack = ?2 WHERE id = ?1",
 	[ST_SET_HEARTBEAT] = "UPDATE resultset SET heartbeat = ?2 "
 	    "WHERE id = ?1",
-	[ST_SET_CONTROL] = "UPDATE resultset SET control = ?2 WHERE id = ?1",
+	[ST_SET_CONTROL] = "UPDATE resultset SET control = ?2, "
+	    "control_seq = control_seq + 1 WHERE id = ?1 "
+	    "RETURNING control_seq",
 	[ST_SET_PURGE_BEFORE] = "UPDATE resultset SET purge_before = ?2 "
 	    "WHERE id = ?1",
 	[ST_SET_WORK] = "SELECT tag, locked, cursor, njobs FROM resultset "
@@ -176,10 +237,10 @@ const char *const nb_sql[ST_COUNT] = {
 	    "j.attempt, r.tag, r.locked FROM job j "
 	    "JOIN resultset r ON r.id = j.set_id WHERE j.id = ?1",
 	[ST_JOB_INSERT] = "INSERT INTO job (set_id, point, rep, attempt, "
-	    "state, current, params, host, engine, start) "
-	    "VALUES (?1, ?2, ?3, ?4, 'running', 1, ?5, ?6, ?7, ?8)",
+	    "state, current, params, host, engine, start, handle) "
+	    "VALUES (?1, ?2, ?3, ?4, 'running', 1, ?5, ?6, ?7, ?8, ?9)",
 	[ST_JOB_RUN] = "UPDATE job SET state = 'running', params = ?2, "
-	    "host = ?3, engine = ?4, start = ?5 WHERE id = ?1",
+	    "host = ?3, engine = ?4, start = ?5, handle = ?6 WHERE id = ?1",
 	[ST_JOB_FINISH] = "UPDATE job SET state = ?2, current = ?3, "
 	    "results = ?4, error = ?5, stderr_tail = ?6, "
 	    "start = coalesce(?7, start), \"end\" = ?8, exit_code = ?9, "
@@ -192,6 +253,10 @@ const char *const nb_sql[ST_COUNT] = {
 	[ST_JOB_INTERRUPT] = "UPDATE job SET state = 'interrupted', "
 	    "current = 0, error = 'interrupted: its runner stopped while it "
 	    "ran' WHERE id = ?1",
+	[ST_JOB_INTERRUPT_ONE] = "UPDATE job SET state = 'interrupted', "
+	    "current = 0, error = 'interrupted: its runner stopped while it "
+	    "ran' WHERE id = ?1 AND set_id = ?2 AND current AND "
+	    "state = 'running'",
 	[ST_JOB_PURGE] = "UPDATE job SET state = 'cancelled', error = ?2, "
 	    "\"end\" = ?3 WHERE set_id = ?1 AND current AND state = 'running' "
 	    "AND (?4 <= 0 OR start < ?4)",

@@ -22,17 +22,26 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "pool_int.h"
+#include "proc.h"
 
 /* Bytes read from a pipe at once. */
 #define POOL_READ_SIZE (64 * 1024)
 /* Reads at most when draining a finished job's pipe (a daemonised writer
  * outside the job's process group must not keep us reading forever). */
 #define POOL_DRAIN_READS 64
+/* Descriptors an engine holds while its job runs (pidfd, two pipes), and
+ * those the runner keeps for itself (the notebook and its journal files,
+ * the lock, the log, a spawn's transient pipes and input, ...). */
+#define POOL_FDS_PER_ENGINE 3
+#define POOL_FDS_RESERVED 64
+/* Seconds pool_reclaim waits for what it killed to be gone. */
+#define POOL_RECLAIM_GRACE 5.0
 
 /* Apply the cores rule of seed 000 to the available cores. */
 int
@@ -204,16 +213,59 @@ pool_capture_drain(struct pool *p, struct pool_capture *c)
 	}
 }
 
+/*
+ * Raise the soft limit on open files to the hard one and return how many
+ * engines it can hold (at least 1), keeping in *orig the limit jobs get
+ * back: a job that loops over every possible descriptor must not pay for
+ * the runner's needs.
+ */
+static int
+pool_fd_room(struct rlimit *orig, long *limit)
+{
+	struct rlimit rl;
+	rlim_t room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+		orig->rlim_cur = orig->rlim_max = RLIM_INFINITY;
+		*limit = -1;
+		return INT_MAX;
+	}
+	*orig = rl;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			rl = *orig;
+	}
+	if (rl.rlim_cur == RLIM_INFINITY) {
+		*limit = -1;
+		return INT_MAX;
+	}
+	*limit = rl.rlim_cur > LONG_MAX ? LONG_MAX : (long)rl.rlim_cur;
+	if (rl.rlim_cur <= POOL_FDS_RESERVED + POOL_FDS_PER_ENGINE)
+		return 1;
+	room = (rl.rlim_cur - POOL_FDS_RESERVED) / POOL_FDS_PER_ENGINE;
+	return room > INT_MAX ? INT_MAX : (int)room;
+}
+
 /* Make a pool of slots engines, all free. */
 struct pool *
 pool_new(int slots)
 {
 	struct pool *p;
-	int i;
+	long limit;
+	int i, room;
 
 	if (slots < 1)
 		slots = 1;
 	p = xcalloc(1, sizeof *p);
+	/* Jobs are reaped with wait4: an ignored SIGCHLD (inherited from
+	 * a parent) would reap them first and hide how they ended. */
+	signal(SIGCHLD, SIG_DFL);
+	room = pool_fd_room(&p->nofile, &limit);
+	if (slots > room) {
+		slots = room;
+		p->capped_by = limit;
+	}
 	p->slots = slots;
 	p->jobs = xcalloc(slots, sizeof *p->jobs);
 	for (i = 0; i < slots; i++) {
@@ -243,6 +295,22 @@ pool_busy(const struct pool *p)
 	return p->busy;
 }
 
+/* Return the limit on open files that capped the pool, or 0. */
+long
+pool_capped_by(const struct pool *p)
+{
+	return p->capped_by;
+}
+
+/* True for an errno that says the runner, not the job, is short of
+ * something: the job could not start now, but may later. */
+static bool
+pool_shortage(int error)
+{
+	return error == EMFILE || error == ENFILE || error == ENOMEM ||
+	    error == EAGAIN;
+}
+
 /* Set the descriptor that makes pool_wait return early. */
 void
 pool_set_wakeup_fd(struct pool *p, int fd)
@@ -256,6 +324,7 @@ int
 pool_start(struct pool *p, const struct pool_request *req)
 {
 	struct pool_job *j = NULL;
+	bool in_child;
 	int i, error;
 
 	for (i = 0; i < p->slots; i++) {
@@ -264,8 +333,10 @@ pool_start(struct pool *p, const struct pool_request *req)
 			break;
 		}
 	}
-	if (j == NULL)
+	if (j == NULL) {
+		errno = EBUSY;
 		return -1;
+	}
 	j->pid = -1;
 	j->pidfd = -1;
 	j->exited = false;
@@ -279,16 +350,39 @@ pool_start(struct pool *p, const struct pool_request *req)
 	if (req->timeout > 0)
 		j->deadline = util_monotonic() + req->timeout;
 
-	p->busy++;
-	error = pool_job_spawn(p, j, req);
+	error = pool_job_spawn(p, j, req, &in_child);
 	if (error != 0) {
 		pool_capture_free(&j->out);
 		pool_capture_free(&j->err);
+		/* Out of memory while exec'ing under --mem is the job's. */
+		if (pool_shortage(error) && (!in_child || error == EMFILE ||
+		    error == ENFILE)) {
+			j->state = POOL_FREE;
+			errno = error;
+			return -1;
+		}
 		j->spawn_errno = error;
 		j->state = POOL_FAILED;
 	} else
 		j->state = POOL_RUNNING;
+	p->busy++;
 	return i;
+}
+
+/* Format the handle of engine's job. */
+void
+pool_handle(const struct pool *p, int engine, char *buf, size_t len)
+{
+	struct proc_job pj;
+
+	if (engine < 0 || engine >= p->slots ||
+	    p->jobs[engine].state != POOL_RUNNING) {
+		snprintf(buf, len, "local:none");
+		return;
+	}
+	pj.sid = p->jobs[engine].pid;
+	pj.ticks = p->jobs[engine].ticks;
+	proc_job_format(&pj, buf, len);
 }
 
 /* Fill r from a job that could not start and free its engine. */
@@ -308,13 +402,17 @@ pool_job_fail(struct pool *p, struct pool_job *j, struct pool_result *r)
 }
 
 /* Kill what remains of the job's process group and reap it; *status and
- * *ru get its wait4 results. */
-static void
+ * *ru get its wait4 results.  Returns 0, or the errno of a wait4 that
+ * could not tell (then nothing is known of how the job ended). */
+static int
 pool_job_reap(struct pool_job *j, int *status, struct rusage *ru)
 {
+	int error = 0;
+
 	kill(-j->pid, SIGKILL);
 	while (wait4(j->pid, status, 0, ru) == -1) {
 		if (errno != EINTR) {
+			error = errno;
 			*status = 0;
 			memset(ru, 0, sizeof *ru);
 			break;
@@ -322,6 +420,7 @@ pool_job_reap(struct pool_job *j, int *status, struct rusage *ru)
 	}
 	close(j->pidfd);
 	j->pidfd = -1;
+	return error;
 }
 
 /* Fill r from a job whose process has exited and free its engine. */
@@ -329,17 +428,20 @@ static void
 pool_job_finish(struct pool *p, struct pool_job *j, struct pool_result *r)
 {
 	struct rusage ru;
-	int status;
+	int status, lost;
 
 	/* The group dies first, so the pipes hold all they will ever get
 	 * from it; a writer that escaped the group is not waited for. */
-	pool_job_reap(j, &status, &ru);
+	lost = pool_job_reap(j, &status, &ru);
 	pool_capture_drain(p, &j->out);
 	pool_capture_drain(p, &j->err);
 
 	r->udata = j->udata;
 	r->engine = j - p->jobs;
-	if (j->timeout_sig != 0) {
+	if (lost != 0) {
+		r->end = POOL_LOST;
+		r->code = lost;
+	} else if (j->timeout_sig != 0) {
 		r->end = POOL_TIMEOUT;
 		r->code = WIFSIGNALED(status) ? WTERMSIG(status) :
 		    j->timeout_sig;
@@ -356,7 +458,7 @@ pool_job_finish(struct pool *p, struct pool_job *j, struct pool_result *r)
 	    &r->err_truncated);
 	r->start = j->start;
 	r->end_time = util_now();
-	r->maxrss_kb = ru.ru_maxrss;
+	r->maxrss_kb = lost != 0 ? -1 : ru.ru_maxrss;
 	r->cpu_user = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6;
 	r->cpu_sys = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 
@@ -610,4 +712,47 @@ pool_result_clear(struct pool_result *r)
 	free(r->out);
 	free(r->err);
 	memset(r, 0, sizeof *r);
+}
+
+/* Kill what is left of jobs whose runner died, by their handles. */
+int
+pool_reclaim(const char *const *handles, size_t n, bool *gone, char **why,
+    char **err)
+{
+	struct proc_job *jobs;
+	size_t *left, *which, k = 0, i;
+	bool other_boot;
+	int error = 0, rc = 0;
+
+	*why = NULL;
+	jobs = xcalloc(n + 1, sizeof *jobs);
+	left = xcalloc(n + 1, sizeof *left);
+	which = xcalloc(n + 1, sizeof *which);
+	for (i = 0; i < n; i++) {
+		gone[i] = true;
+		if (handles[i] != NULL &&
+		    proc_job_parse(handles[i], &jobs[k], &other_boot) == 0)
+			which[k++] = i;
+	}
+	if (k > 0 && proc_kill_jobs(jobs, k, POOL_RECLAIM_GRACE, left,
+	    &error) != 0) {
+		*err = xasprintf("cannot read this machine's processes "
+		    "(/proc): %s", strerror(errno));
+		rc = -1;
+	}
+	for (i = 0; rc == 0 && i < k; i++) {
+		if (left[i] == 0)
+			continue;
+		gone[which[i]] = false;
+		if (*why == NULL)
+			*why = xasprintf("%zu process(es) of session %d would "
+			    "not die within %.0f s%s%s", left[i],
+			    (int)jobs[i].sid, POOL_RECLAIM_GRACE,
+			    error != 0 ? ": " : "",
+			    error != 0 ? strerror(error) : "");
+	}
+	free(jobs);
+	free(left);
+	free(which);
+	return rc;
 }

@@ -1,8 +1,10 @@
 /*
  * pool.h -- the local lab: a pool of engines on this machine, each running
- * one job (a child process in its own process group) at a time, with its
+ * one job (a child process leading its own session) at a time, with its
  * output captured within bounds, its time and memory limited, and its
- * resource use measured by wait4.
+ * resource use measured by wait4.  A job is named beyond its runner's life
+ * by a handle (its session, start time and boot), through which a later
+ * runner kills whatever is left of it (pool_reclaim).
  */
 #ifndef LABRAT_POOL_H
 #define LABRAT_POOL_H
@@ -48,6 +50,8 @@ enum pool_end {
 	POOL_SIGNALED,        /* code: signal number */
 	POOL_TIMEOUT,         /* code: the signal that ended it */
 	POOL_SPAWN_FAILED,    /* code: errno (e.g. ENOENT for a bad argv[0]) */
+	POOL_LOST,            /* code: the errno of wait4: the job ended but
+	                         its exit status was lost (never a success) */
 };
 
 struct pool_result {
@@ -69,15 +73,32 @@ struct pool_result {
 
 struct pool;
 
-/* A pool of slots engines (slots >= 1). */
+/*
+ * A pool of up to slots engines (slots >= 1), fewer if the limit on open
+ * files (raised to its hard limit) cannot hold a job's descriptors on
+ * each: pool_slots says how many.  SIGCHLD gets its default action, or
+ * wait4 could not tell how jobs ended.
+ */
 struct pool *pool_new(int slots);
 int pool_slots(const struct pool *p);
 int pool_busy(const struct pool *p);
+/* The limit on open files that capped the pool below what was asked, or
+ * 0 if it was not capped. */
+long pool_capped_by(const struct pool *p);
 
-/* Start a job on a free engine.  Returns the engine number, or -1 when no
- * engine is free.  A command that cannot be executed is not an error here:
- * it ends as POOL_SPAWN_FAILED through pool_wait. */
+/*
+ * Start a job on a free engine.  Returns the engine number; or -1 with
+ * errno EBUSY when no engine is free, or with the errno of a shortage of
+ * the runner's own (EMFILE, ENFILE, ENOMEM, EAGAIN): nothing started, try
+ * again later -- that is never the job's failure.  A command that cannot
+ * be executed (ENOENT, EACCES, ...) is the job's: it ends as
+ * POOL_SPAWN_FAILED through pool_wait.
+ */
 int pool_start(struct pool *p, const struct pool_request *req);
+/* The handle of the job on engine (see pool_reclaim) into buf. */
+void pool_handle(const struct pool *p, int engine, char *buf, size_t len);
+/* Room for a handle. */
+#define POOL_HANDLE_MAX 128
 
 /*
  * Wait up to timeout_ms milliseconds (-1: no limit) for a job to end.
@@ -96,5 +117,17 @@ void pool_signal_engine(struct pool *p, int engine, int sig);
  * them all and free the pool. Their results are discarded. */
 void pool_free(struct pool *p);
 void pool_result_clear(struct pool_result *r);
+
+/*
+ * What is left of jobs whose runner died, by their handles: kill every
+ * process of each (its session, whatever group it moved to) and wait a
+ * few seconds for them to be gone.  gone[i] tells if nothing of job i is
+ * left (always so for a handle of another boot: nothing outlives a
+ * reboot; and for a NULL handle, recorded by an older labrat that kept
+ * none); otherwise *why says what is in the way.  0, or -1 with *err when
+ * this machine's processes cannot be read.
+ */
+int pool_reclaim(const char *const *handles, size_t n, bool *gone,
+    char **why, char **err);
 
 #endif

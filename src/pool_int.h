@@ -11,6 +11,7 @@
 #ifndef LABRAT_POOL_INT_H
 #define LABRAT_POOL_INT_H
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <poll.h>
@@ -41,7 +42,9 @@ enum pool_state {
 
 struct pool_job {
 	enum pool_state		 state;
-	pid_t			 pid;		/* also its process group */
+	pid_t			 pid;		/* also its session and group */
+	uint64_t		 ticks;		/* clock ticks since boot just
+						   before it started */
 	int			 pidfd;
 	bool			 exited;
 	int			 spawn_errno;
@@ -63,6 +66,9 @@ struct pool_watch {
 struct pool {
 	int			 slots;
 	int			 busy;
+	long			 capped_by;	/* RLIMIT_NOFILE that capped
+						   slots, or 0 */
+	struct rlimit		 nofile;	/* the limit jobs get back */
 	struct pool_job		*jobs;
 	int			 wakeup_fd;
 	int			 devnull;
@@ -75,9 +81,11 @@ struct pool {
 
 /*
  * Start the child for job j.  Returns 0, or an errno when it could not be
- * started (the child, if any, already reaped).
+ * started (the child, if any, already reaped); *in_child tells if the
+ * child failed (exec, chdir, limits: mostly the job's fault) rather than
+ * the runner (pipes, memory, fork: a shortage of the runner's).
  */
 int pool_job_spawn(struct pool *p, struct pool_job *j,
-    const struct pool_request *req);
+    const struct pool_request *req, bool *in_child);
 
 #endif

@@ -7,7 +7,9 @@
  * machine, vfork costs what posix_spawn costs (both share the parent's
  * memory until exec) while fork grows with the runner's resident size; and
  * unlike posix_spawn, the vfork child can also set RLIMIT_AS and ask to be
- * killed when the runner dies (PR_SET_PDEATHSIG).  The child only makes
+ * killed when the runner dies (PR_SET_PDEATHSIG).  Each job leads a session
+ * of its own, so that whatever it starts can be found again by a later
+ * runner if this one dies (pool_reclaim).  The child only makes
  * system calls on memory the parent prepared, and reports a failed exec by
  * writing errno into the parent's frame, which vfork keeps suspended until
  * then.  Jobs start with default signal dispositions, an empty signal mask
@@ -36,6 +38,7 @@
 #include <unistd.h>
 
 #include "pool_int.h"
+#include "proc.h"
 
 extern char **environ;
 
@@ -50,6 +53,7 @@ struct pool_spawn {
 	const char	*cwd;
 	int		 fd[3];
 	uint64_t	 mem_limit;
+	const struct rlimit *nofile;
 	pid_t		 ppid;
 	volatile int	 error;
 };
@@ -178,7 +182,7 @@ pool_child_run(struct pool_spawn *s)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			sigaction(sig, &sa, NULL);
 	}
-	if (setpgid(0, 0) != 0)
+	if (setsid() == -1)
 		goto fail;
 	/* Die with the runner; if it is gone already, stop here. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
@@ -188,6 +192,8 @@ pool_child_run(struct pool_spawn *s)
 		goto fail;
 	}
 	if (s->cwd != NULL && *s->cwd != '\0' && chdir(s->cwd) != 0)
+		goto fail;
+	if (setrlimit(RLIMIT_NOFILE, s->nofile) != 0)
 		goto fail;
 	if (s->mem_limit != 0) {
 		if (getrlimit(RLIMIT_AS, &rl) != 0)
@@ -296,13 +302,14 @@ pool_vfork(struct pool_spawn *s)
  */
 int
 pool_job_spawn(struct pool *p, struct pool_job *j,
-    const struct pool_request *req)
+    const struct pool_request *req, bool *in_child)
 {
 	struct pool_spawn s;
 	char **envp;
 	int i, error = 0;
 	pid_t pid;
 
+	*in_child = false;
 	memset(&s, 0, sizeof s);
 	s.fd[0] = s.fd[1] = s.fd[2] = -1;
 	if (req->argv == NULL || req->argv[0] == NULL)
@@ -319,7 +326,10 @@ pool_job_spawn(struct pool *p, struct pool_job *j,
 	s.path = pool_env_path(envp);
 	s.mem_limit = req->mem_limit;
 	s.cwd = req->cwd;
+	s.nofile = &p->nofile;
 	s.ppid = getpid();
+	/* No process of the job can have started before this tick. */
+	j->ticks = proc_ticks_now();
 
 	pid = pool_vfork(&s);
 	if (pid == -1)
@@ -328,6 +338,7 @@ pool_job_spawn(struct pool *p, struct pool_job *j,
 
 	if (pid != -1 && s.error != 0) {
 		error = s.error;
+		*in_child = true;
 		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
 			;
 	} else if (pid != -1) {

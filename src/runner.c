@@ -1,14 +1,24 @@
 /*
  * runner.c -- drive one campaign through the local lab into the notebook.
  *
- * The loop keeps every engine busy: each turn it records the jobs that
- * ended, starts new ones (queued retries first, then the next positions of
- * the exploration order) and commits all of that in one transaction, then
- * sleeps in pool_wait until a job ends, a signal arrives or the heartbeat
- * is due.  A job's row is committed as running no later than its result,
- * so if the runner dies at any moment a restart finds each job either
- * finished (recorded once) or running (re-queued by notebook_recover):
- * nothing is lost and nothing is recorded twice.
+ * The loop keeps every engine busy: each turn it collects the jobs that
+ * ended, reads the user's control requests, starts new jobs (queued
+ * retries first, then the next positions of the exploration order) and
+ * commits all of that in one transaction, then sleeps in pool_wait until a
+ * job ends, a signal arrives or the heartbeat is due.  A job's row is
+ * committed as running no later than its result, so if the runner dies at
+ * any moment a restart finds each job either finished (recorded once) or
+ * running; before such a job runs again, the lab is asked what is left of
+ * it and kills it (runner_reclaim): nothing is lost, nothing is recorded
+ * twice, nothing runs twice.
+ *
+ * Every write goes into the open transaction at once and into a journal
+ * in memory.  When the notebook cannot be written for a while -- another
+ * program holds its write lock, the disk is full -- the transaction is
+ * rolled back, the jobs keep running, no new ones start, and the journal
+ * (bounded: at most one end per engine waits) is written again once the
+ * notebook takes writes.  Only a permanent error (the set deleted, a
+ * damaged file) stops the runner.
  */
 #include "config.h"
 
@@ -30,6 +40,7 @@
 #include "output.h"
 #include "perm.h"
 #include "pool.h"
+#include "proc.h"
 #include "runner.h"
 #include "space.h"
 
@@ -40,16 +51,45 @@
 /* Longest a write transaction stays open: the jobs that start and end
  * within it share one commit.  Readers see results this late at most. */
 #define RUNNER_COMMIT_INTERVAL 0.02
+/* How long the runner's own writes wait for another writer (ms): short,
+ * so that its loop goes on serving jobs; the journal retries. */
+#define RUNNER_BUSY_MS 200
+/* Bounds of the back-off between tries when the notebook cannot be
+ * written, or a job cannot be started for the runner's own lack of
+ * resources (seconds). */
+#define RUNNER_RETRY_MIN 0.05
+#define RUNNER_RETRY_MAX 2.0
+/* Seconds between log lines while the notebook stays unwritable. */
+#define RUNNER_STALL_LOG 60.0
 
 /* A job between its start and its end. */
 struct runner_job {
-	int64_t job_id;
-	uint64_t point;
-	int rep;
-	int attempt;
+	struct nb_work w;      /* what it runs; w.job_id once recorded */
+	bool fresh;            /* a fresh position (w.job_id set by start) */
+	char *params;          /* its parameters as JSON */
+	char handle[POOL_HANDLE_MAX];
 	int engine;
 	double start;          /* wall clock */
 	bool purged;           /* given up by `labrat purge` */
+};
+
+/* What the journal holds: writes to redo if a transaction is lost. */
+enum runner_event_kind {
+	EV_START,              /* job's start */
+	EV_END,                /* job's end, outcome in out */
+	EV_STATUS,             /* the runner's status word */
+	EV_ACK,                /* control requests acted on, up to seq */
+	EV_PURGED,             /* purge_before handled: reset it */
+	EV_HEARTBEAT,
+};
+
+struct runner_event {
+	enum runner_event_kind kind;
+	struct runner_job *job;        /* EV_START, EV_END (owned by EV_END) */
+	struct nb_outcome o;           /* EV_END; strings in the buffers */
+	struct buf results, error, tail;
+	const char *status;            /* EV_STATUS: a static string */
+	int64_t seq;                   /* EV_ACK */
 };
 
 struct runner {
@@ -62,16 +102,31 @@ struct runner {
 	struct perm perm;
 	struct pool *pool;
 	struct runner_job **engines; /* the job on each engine, or NULL */
+	size_t nengines;
 	struct value *vals;
 	uint64_t cursor;
 	uint64_t queued_hint;   /* queued rows may exist */
 	int64_t data_version;   /* of the notebook when last read */
+	int64_t acked;          /* control requests acted on */
 	bool paused;            /* control: start no new jobs */
 	bool cancel;            /* control: stop everything */
+	bool gone;              /* the result set was deleted */
+	uint64_t self_start;    /* this process's start time */
 	int lock_fd;
 	double last_heartbeat;
 	double last_progress;
 	double t0;
+	/* The journal: events[0..napplied) are in the open transaction. */
+	struct runner_event *events;
+	size_t nevents, napplied, cap;
+	bool in_tx;
+	double tx_start;
+	double stalled_since;   /* the notebook refuses writes since; 0 */
+	double retry_at;        /* try the notebook again then */
+	double retry_delay;
+	double last_stall_log;
+	double start_retry_at;  /* try starting jobs again then */
+	double start_delay;
 };
 
 static int runner_sigpipe[2] = { -1, -1 };
@@ -102,13 +157,15 @@ runner_drain_wakeups(void)
 static const int runner_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1 };
 
 /* Route SIGINT/SIGTERM/SIGHUP (stop) and SIGUSR1 (a control request) to
- * the self-pipe the pool watches.  A detached runner keeps SIGHUP
+ * the self-pipe the pool watches, and unblock them: a parent's signal
+ * mask is inherited across exec.  A detached runner keeps SIGHUP
  * ignored. */
 static int
 runner_signals_install(struct sigaction *old, char **err)
 {
 	struct sigaction sa;
 	const int *sigs = runner_signals;
+	sigset_t set;
 	size_t i;
 
 	if (pipe2(runner_sigpipe, O_CLOEXEC | O_NONBLOCK) != 0) {
@@ -119,12 +176,16 @@ runner_signals_install(struct sigaction *old, char **err)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = runner_on_signal;
 	sigemptyset(&sa.sa_mask);
+	sigemptyset(&set);
 	for (i = 0; i < UTIL_ARRLEN(runner_signals); i++) {
 		sigaction(sigs[i], NULL, &old[i]);
+		sigaddset(&set, sigs[i]);
 		if (sigs[i] == SIGHUP && old[i].sa_handler == SIG_IGN)
 			continue;
 		sigaction(sigs[i], &sa, NULL);
 	}
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	return 0;
 }
@@ -170,6 +231,10 @@ runner_describe_end(const struct pool_result *pr, double timeout,
 	case POOL_SPAWN_FAILED:
 		buf_printf(b, "cannot run the command: %s",
 		    strerror(pr->code));
+		break;
+	case POOL_LOST:
+		buf_printf(b, "its exit status was lost (%s): counted as a "
+		    "failure", strerror(pr->code));
 		break;
 	}
 	if (pr->end == POOL_EXITED && pr->code != 0 && mem_limit > 0)
@@ -243,47 +308,87 @@ runner_log(struct runner *rn, const char *fmt, ...)
 	fflush(rn->opts->log);
 }
 
-/* Record how one job ended; a failure with retries left is re-queued. */
-static int
-runner_record(struct runner *rn, struct pool_result *pr, char **err)
+static void
+runner_job_free(struct runner_job *job)
 {
-	struct runner_job *job = pr->udata;
-	struct nb_outcome o;
-	struct buf results, error, tail;
-	int failures = 0, rc = -1;
+	if (job == NULL)
+		return;
+	free(job->params);
+	free(job);
+}
 
-	buf_init(&results);
-	buf_init(&error);
-	buf_init(&tail);
-	rn->engines[pr->engine] = NULL;
-	runner_outcome(pr, rn->set.timeout, rn->set.mem_limit, &o, &results,
-	    &error, &tail);
+/* Forget the journal: its events are committed (or will never be). */
+static void
+runner_journal_clear(struct runner *rn)
+{
+	struct runner_event *ev;
+	size_t i;
+
+	for (i = 0; i < rn->nevents; i++) {
+		ev = &rn->events[i];
+		if (ev->kind == EV_END)
+			runner_job_free(ev->job);
+		buf_free(&ev->results);
+		buf_free(&ev->error);
+		buf_free(&ev->tail);
+	}
+	rn->nevents = rn->napplied = 0;
+}
+
+/* Append an event to the journal; it is written by runner_flush. */
+static struct runner_event *
+runner_journal_add(struct runner *rn, enum runner_event_kind kind)
+{
+	struct runner_event *ev;
+
+	if (rn->nevents == rn->cap) {
+		rn->cap = rn->cap == 0 ? 16 : rn->cap * 2;
+		rn->events = xreallocarray(rn->events, rn->cap,
+		    sizeof *rn->events);
+	}
+	ev = &rn->events[rn->nevents++];
+	memset(ev, 0, sizeof *ev);
+	ev->kind = kind;
+	buf_init(&ev->results);
+	buf_init(&ev->error);
+	buf_init(&ev->tail);
+	return ev;
+}
+
+/* Write a job's end: decide on a retry, record, count. */
+static int
+runner_apply_end(struct runner *rn, struct runner_event *ev, char **err)
+{
+	struct runner_job *job = ev->job;
+	struct nb_outcome o = ev->o;
+	int failures = 0;
+
 	if (job->purged) {
 		o.state = NB_CANCELLED;
 		o.error = "purged: given up by 'labrat purge'";
 		o.results_json = NULL;
-	} else if (o.state == NB_FAILED) {
-		if (rn->set.retries > 0 &&
-		    notebook_failures(rn->nb, rn->set.id, job->point, job->rep,
-		    &failures, err) != 0)
-			goto out;
+	} else if (o.state == NB_FAILED && rn->set.retries > 0) {
+		if (notebook_failures(rn->nb, rn->set.id, job->w.point,
+		    job->w.rep, &failures, err) != 0)
+			return -1;
 		o.requeue = failures < rn->set.retries;
-		runner_log(rn, "point %" PRIu64 " rep %d attempt %d failed: "
-		    "%s%s", job->point, job->rep, job->attempt, o.error,
-		    o.requeue ? " (will retry)" : "");
 	}
-	switch (notebook_job_finish(rn->nb, job->job_id, &o, err)) {
+	switch (notebook_job_finish(rn->nb, rn->set.id, job->w.job_id, &o,
+	    err)) {
 	case 0:
 		break;
 	case NOTEBOOK_NOT_RUNNING:
 		/* Purged from outside meanwhile: its result is not wanted. */
 		runner_log(rn, "point %" PRIu64 " ended after it was purged; "
-		    "its result is dropped", job->point);
-		rc = 0;
-		goto out;
+		    "its result is dropped", job->w.point);
+		return 0;
 	default:
-		goto out;
+		return -1;
 	}
+	if (o.state == NB_FAILED)
+		runner_log(rn, "point %" PRIu64 " rep %d attempt %d failed: "
+		    "%s%s", job->w.point, job->w.rep, job->w.attempt, o.error,
+		    o.requeue ? " (will retry)" : "");
 	if (o.state == NB_OK)
 		rn->report->ok++;
 	else if (o.requeue) {
@@ -291,13 +396,148 @@ runner_record(struct runner *rn, struct pool_result *pr, char **err)
 		rn->queued_hint++;
 	} else
 		rn->report->failed++;
-	rc = 0;
-out:
-	free(job);
-	buf_free(&results);
-	buf_free(&error);
-	buf_free(&tail);
-	return rc;
+	return 0;
+}
+
+/* Write one journal event into the open transaction. */
+static int
+runner_apply(struct runner *rn, struct runner_event *ev, char **err)
+{
+	struct runner_job *job = ev->job;
+
+	switch (ev->kind) {
+	case EV_START:
+		if (job->fresh)
+			job->w.job_id = 0;
+		return notebook_job_start(rn->nb, rn->set.id, &job->w,
+		    job->params, job->start, "localhost", job->engine,
+		    job->handle, err);
+	case EV_END:
+		return runner_apply_end(rn, ev, err);
+	case EV_STATUS:
+		return notebook_set_status(rn->nb, rn->set.id, ev->status,
+		    (int64_t)getpid(), rn->self_start, "", err);
+	case EV_ACK:
+		return notebook_set_ack(rn->nb, rn->set.id, ev->seq, err);
+	case EV_PURGED:
+		return notebook_set_purge_before(rn->nb, rn->set.id, 0, err);
+	case EV_HEARTBEAT:
+		return notebook_heartbeat(rn->nb, rn->set.id, err);
+	}
+	return 0;
+}
+
+/* The notebook refused a write for now: undo the transaction, keep the
+ * journal, try again later. */
+static void
+runner_stall(struct runner *rn, const char *why)
+{
+	double now = util_monotonic();
+
+	notebook_rollback(rn->nb);
+	rn->in_tx = false;
+	rn->napplied = 0;
+	if (rn->stalled_since == 0) {
+		rn->stalled_since = now;
+		rn->last_stall_log = now;
+		rn->retry_delay = RUNNER_RETRY_MIN;
+		runner_log(rn, "the notebook cannot be written now (%s): "
+		    "jobs keep running, none start, and their results are "
+		    "held until it can", why);
+	} else if (now - rn->last_stall_log >= RUNNER_STALL_LOG) {
+		rn->last_stall_log = now;
+		runner_log(rn, "the notebook still cannot be written, for %.0f "
+		    "s now (%s)", now - rn->stalled_since, why);
+	}
+	rn->retry_at = now + rn->retry_delay;
+	rn->retry_delay = fmin(rn->retry_delay * 2, RUNNER_RETRY_MAX);
+}
+
+/*
+ * Write what the journal holds that is not in the open transaction yet
+ * (opening one if needed).  0 when it is all in (or the notebook refused
+ * it for now: rn->stalled_since is set), -1 with *err on a permanent
+ * error.
+ */
+static int
+runner_flush(struct runner *rn, char **err)
+{
+	char *why = NULL;
+
+	if (rn->stalled_since != 0 && util_monotonic() < rn->retry_at)
+		return 0;
+	if (!rn->in_tx) {
+		if (notebook_begin(rn->nb, &why) != 0)
+			goto failed;
+		rn->in_tx = true;
+		rn->tx_start = util_monotonic();
+	}
+	while (rn->napplied < rn->nevents) {
+		if (runner_apply(rn, &rn->events[rn->napplied], &why) != 0)
+			goto failed;
+		rn->napplied++;
+	}
+	return 0;
+failed:
+	if (notebook_transient(rn->nb)) {
+		runner_stall(rn, why);
+		free(why);
+		return 0;
+	}
+	*err = why;
+	return -1;
+}
+
+/* Commit the open transaction and forget the journal.  0 (also when the
+ * notebook refused it for now), -1 with *err on a permanent error. */
+static int
+runner_commit(struct runner *rn, char **err)
+{
+	char *why = NULL;
+
+	if (runner_flush(rn, err) != 0)
+		return -1;
+	if (!rn->in_tx)
+		return 0;
+	if (notebook_commit(rn->nb, &why) != 0) {
+		rn->in_tx = false;
+		if (notebook_transient(rn->nb)) {
+			runner_stall(rn, why);
+			free(why);
+			return 0;
+		}
+		*err = why;
+		return -1;
+	}
+	rn->in_tx = false;
+	runner_journal_clear(rn);
+	if (rn->stalled_since != 0) {
+		runner_log(rn, "the notebook takes writes again after %.1f s",
+		    util_monotonic() - rn->stalled_since);
+		rn->stalled_since = 0;
+	}
+	return 0;
+}
+
+/* Take a job that ended off its engine and journal its end. */
+static void
+runner_ended(struct runner *rn, struct pool_result *pr)
+{
+	struct runner_job *job = pr->udata;
+	struct runner_event *ev;
+
+	rn->engines[pr->engine] = NULL;
+	ev = runner_journal_add(rn, EV_END);
+	ev->job = job;
+	runner_outcome(pr, rn->set.timeout, rn->set.mem_limit, &ev->o,
+	    &ev->results, &ev->error, &ev->tail);
+}
+
+/* Journal the runner's status word (and with it its pid). */
+static void
+runner_say_status(struct runner *rn, const char *status)
+{
+	runner_journal_add(rn, EV_STATUS)->status = status;
 }
 
 /* Find the next unit of work: 1 found, 0 none left, -1 error. */
@@ -322,7 +562,27 @@ runner_next(struct runner *rn, struct nb_work *w, char **err)
 	return 1;
 }
 
-/* Start one job on a free engine: 1 started, 0 no work left, -1 error. */
+/* The lab is short of something of the runner's own: start nothing for a
+ * while, then try again. */
+static void
+runner_start_refused(struct runner *rn, int error)
+{
+	double now = util_monotonic();
+
+	if (rn->start_delay == 0) {
+		rn->start_delay = RUNNER_RETRY_MIN;
+		runner_log(rn, "cannot start a job now (%s): it is not the "
+		    "job's fault; trying again as jobs end", strerror(error));
+	}
+	rn->start_retry_at = now + rn->start_delay;
+	rn->start_delay = fmin(rn->start_delay * 2, RUNNER_RETRY_MAX);
+}
+
+/* runner_start_one's answer when the lab cannot start a job now. */
+#define RUNNER_REFUSED 2
+
+/* Start one job on a free engine: 1 started, 0 no work left,
+ * RUNNER_REFUSED none can start now, -1 error. */
 static int
 runner_start_one(struct runner *rn, char **err)
 {
@@ -330,19 +590,17 @@ runner_start_one(struct runner *rn, char **err)
 	struct experiment_job ej;
 	struct pool_request req;
 	struct runner_job *job;
-	int rc, engine;
-	bool fresh;
+	struct runner_event *ev;
+	int rc, engine, error;
 
 	if ((rc = runner_next(rn, &w, err)) <= 0)
 		return rc;
-	fresh = w.job_id == 0;
 	space_point(rn->space, w.point, rn->vals);
 	experiment_prepare(&rn->exp, rn->space, rn->vals, w.point, w.rep,
 	    w.attempt, rn->set.tag, &ej);
 	job = xcalloc(1, sizeof *job);
-	job->point = w.point;
-	job->rep = w.rep;
-	job->attempt = w.attempt;
+	job->w = w;
+	job->fresh = w.job_id == 0;
 	job->start = util_now();
 	memset(&req, 0, sizeof req);
 	req.argv = ej.argv;
@@ -353,19 +611,31 @@ runner_start_one(struct runner *rn, char **err)
 	req.mem_limit = rn->set.mem_limit;
 	req.cwd = rn->set.cwd;
 	req.udata = job;
-	if ((engine = pool_start(rn->pool, &req)) < 0)
-		util_fatal("internal error: no free engine in the pool");
+	if ((engine = pool_start(rn->pool, &req)) < 0) {
+		error = errno;
+		experiment_job_clear(&ej);
+		runner_job_free(job);
+		if (error == EBUSY)
+			util_fatal("internal error: no free engine in the "
+			    "pool");
+		/* The work item stays where it was: a queued row stays
+		 * queued, the cursor did not move. */
+		if (w.job_id != 0)
+			rn->queued_hint++;
+		runner_start_refused(rn, error);
+		return RUNNER_REFUSED;
+	}
+	rn->start_delay = 0;
 	job->engine = engine;
-	rn->engines[engine] = job;
-	/* If this fails the caller stops the pool, which kills the job. */
-	rc = notebook_job_start(rn->nb, rn->set.id, &w, ej.params,
-	    job->start, "localhost", engine, err);
-	job->job_id = w.job_id;
-	if (fresh && rc == 0)
-		rn->cursor++;
+	pool_handle(rn->pool, engine, job->handle, sizeof job->handle);
+	job->params = ej.params;
+	ej.params = NULL;
 	experiment_job_clear(&ej);
-	if (rc != 0)
-		return -1;
+	rn->engines[engine] = job;
+	if (job->fresh)
+		rn->cursor++;
+	ev = runner_journal_add(rn, EV_START);
+	ev->job = job;
 	rn->report->started++;
 	return 1;
 }
@@ -393,10 +663,11 @@ runner_progress(struct runner *rn, bool force)
 	eta = rate > 0 ? (double)(c.total - done) / rate : 0;
 	fprintf(rn->opts->progress, "\r\033[K%s: %" PRIu64 "/%" PRIu64
 	    " (%.0f%%)  ok %" PRIu64 "  failed %" PRIu64 "  running %"
-	    PRIu64 "  pending %" PRIu64 "  %.0f jobs/s  ETA %.0fs%s",
+	    PRIu64 "  pending %" PRIu64 "  %.0f jobs/s  ETA %.0fs%s%s",
 	    rn->set.tag, done, c.total, floor(c.ready * 100), c.n[NB_OK],
 	    c.n[NB_FAILED], c.n[NB_RUNNING], c.pending, rate, eta,
-	    rn->paused ? "  (paused)" : "");
+	    rn->paused ? "  (paused)" : "",
+	    rn->stalled_since != 0 ? "  (notebook busy)" : "");
 	fflush(rn->opts->progress);
 }
 
@@ -429,34 +700,127 @@ runner_load(struct runner *rn, const char *tag, char **err)
 	return 0;
 }
 
-/* Take the runner lock and re-queue what a dead runner left running. */
+/* Collect the running jobs of a set for runner_reclaim. */
+struct runner_running {
+	int64_t *ids;
+	uint64_t *points;
+	char **handles;
+	size_t n;
+	double before;
+};
+
+static int
+runner_collect_running(const struct nb_job *j, void *arg)
+{
+	struct runner_running *rr = arg;
+
+	if (rr->before > 0 && j->start >= rr->before)
+		return 0;
+	rr->ids = xreallocarray(rr->ids, rr->n + 1, sizeof *rr->ids);
+	rr->points = xreallocarray(rr->points, rr->n + 1,
+	    sizeof *rr->points);
+	rr->handles = xreallocarray(rr->handles, rr->n + 1,
+	    sizeof *rr->handles);
+	rr->ids[rr->n] = j->id;
+	rr->points[rr->n] = j->point;
+	rr->handles[rr->n] = j->handle != NULL ? xstrdup(j->handle) : NULL;
+	rr->n++;
+	return 0;
+}
+
+int
+runner_reclaim(struct notebook *nb, const struct nb_set *s, double before,
+    bool requeue, uint64_t *done, uint64_t *left, char **why, char **err)
+{
+	struct runner_running rr;
+	bool *gone = NULL;
+	char *kwhy = NULL;
+	size_t i;
+	int rc = -1;
+
+	*done = *left = 0;
+	*why = NULL;
+	memset(&rr, 0, sizeof rr);
+	rr.before = before;
+	if (notebook_jobs_each(nb, s->id, NB_STATE_BIT(NB_RUNNING), true,
+	    runner_collect_running, &rr, err) != 0)
+		goto out;
+	if (rr.n == 0) {
+		rc = 0;
+		goto out;
+	}
+	/* What of each job still exists? The lab kills what is left. */
+	gone = xcalloc(rr.n, sizeof *gone);
+	if (pool_reclaim((const char *const *)rr.handles, rr.n, gone, &kwhy,
+	    err) != 0)
+		goto out;
+	for (i = 0; i < rr.n; i++) {
+		if (!gone[i]) {
+			if ((*left)++ == 0)
+				*why = xasprintf("point %" PRIu64 " is not run "
+				    "again while what is left of its earlier "
+				    "job runs: %s ('labrat purge %s' gives up "
+				    "on it)", rr.points[i], kwhy, s->tag);
+			continue;
+		}
+		if (!requeue)
+			continue;
+		switch (notebook_job_interrupt(nb, s->id, rr.ids[i], err)) {
+		case 1:
+			(*done)++;
+			break;
+		case 0:
+			break;
+		default:
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	for (i = 0; i < rr.n; i++)
+		free(rr.handles[i]);
+	free(rr.handles);
+	free(rr.ids);
+	free(rr.points);
+	free(gone);
+	free(kwhy);
+	return rc;
+}
+
+/* Take the runner lock and recover what a dead runner left running. */
 static int
 runner_claim(struct runner *rn, char **err)
 {
-	uint64_t requeued = 0;
+	uint64_t requeued = 0, left = 0;
 	struct nb_counts c;
+	char *why = NULL;
 	int rc;
 
 	rc = lock_acquire(notebook_path(rn->nb), rn->set.id, &rn->lock_fd,
 	    err);
 	if (rc == 1) {
-		*err = xasprintf("campaign '%s' already has a runner (pid %"
-		    PRId64 "); 'labrat status %s' shows it", rn->set.tag,
-		    rn->set.runner_pid, rn->set.tag);
+		*err = xasprintf("campaign '%s' already has a runner; "
+		    "'labrat status %s' shows it", rn->set.tag, rn->set.tag);
 		return -1;
 	}
 	if (rc != 0)
 		return -1;
-	if (notebook_recover(rn->nb, rn->set.id, &requeued, err) != 0)
+	if (runner_reclaim(rn->nb, &rn->set, 0, true, &requeued, &left, &why,
+	    err) != 0)
 		return -1;
+	if (why != NULL)
+		runner_log(rn, "%" PRIu64 " job(s) left running: %s", left,
+		    why);
+	free(why);
 	if (requeued > 0)
 		runner_log(rn, "re-queued %" PRIu64 " job(s) interrupted "
-		    "earlier", requeued);
+		    "earlier (what was left of them is killed)", requeued);
 	if (notebook_counts(rn->nb, &rn->set, &c, err) != 0)
 		return -1;
 	rn->cursor = rn->set.cursor;
 	rn->queued_hint = c.n[NB_QUEUED];
 	rn->data_version = notebook_data_version(rn->nb);
+	rn->acked = rn->set.control_seq;
 	return 0;
 }
 
@@ -464,7 +828,7 @@ runner_claim(struct runner *rn, char **err)
  * Act on what others wrote to the notebook since we last looked: a
  * control request (pause, run, cancel), a purge, or retries queued by
  * `labrat retry`.  PRAGMA data_version makes the common case (nothing
- * new) a few microseconds.
+ * new) a few microseconds.  A deleted set stops the runner.
  */
 static int
 runner_control(struct runner *rn, char **err)
@@ -473,25 +837,36 @@ runner_control(struct runner *rn, char **err)
 	struct nb_counts c;
 	int64_t v = notebook_data_version(rn->nb);
 	bool paused;
-	int i;
+	int i, rc;
 
 	if (v == rn->data_version)
 		return 0;
 	rn->data_version = v;
-	if (notebook_set_get(rn->nb, rn->set.id, &s, err) != 0)
-		return -1;
-	if (strcmp(s.control, "cancel") == 0 && !rn->cancel) {
-		runner_log(rn, "cancel requested");
+	if ((rc = notebook_set_get(rn->nb, rn->set.id, &s, err)) != 0) {
+		if (rc != NOTEBOOK_NO_SET)
+			return -1;
+		free(*err);
+		*err = xasprintf("result set '%s' was deleted from the "
+		    "notebook while its runner ran: its jobs are killed and "
+		    "nothing more is written", rn->set.tag);
+		rn->gone = true;
 		rn->cancel = true;
+		return -1;
 	}
-	paused = strcmp(s.control, "pause") == 0;
-	if (paused != rn->paused) {
-		rn->paused = paused;
-		runner_log(rn, paused ? "paused: no new jobs start" :
-		    "resumed");
-		if (notebook_set_status(rn->nb, rn->set.id, paused ? "paused" :
-		    "running", (int64_t)getpid(), err) != 0)
-			goto fail;
+	if (s.control_seq != rn->acked) {
+		if (strcmp(s.control, "cancel") == 0 && !rn->cancel) {
+			runner_log(rn, "cancel requested");
+			rn->cancel = true;
+		}
+		paused = strcmp(s.control, "pause") == 0;
+		if (paused != rn->paused) {
+			rn->paused = paused;
+			runner_log(rn, paused ? "paused: no new jobs start" :
+			    "resumed");
+			runner_say_status(rn, paused ? "paused" : "running");
+		}
+		rn->acked = s.control_seq;
+		runner_journal_add(rn, EV_ACK)->seq = s.control_seq;
 	}
 	if (s.purge_before > 0) {
 		for (i = 0; i < pool_slots(rn->pool); i++) {
@@ -500,21 +875,17 @@ runner_control(struct runner *rn, char **err)
 			if (j == NULL || j->purged || j->start >= s.purge_before)
 				continue;
 			runner_log(rn, "purging point %" PRIu64 " (engine %d)",
-			    j->point, i);
+			    j->w.point, i);
 			j->purged = true;
 			pool_signal_engine(rn->pool, i, SIGKILL);
 		}
-		if (notebook_set_purge_before(rn->nb, rn->set.id, 0, err) != 0)
-			goto fail;
+		runner_journal_add(rn, EV_PURGED);
 	}
-	if (notebook_counts(rn->nb, &rn->set, &c, err) != 0)
-		goto fail;
-	rn->queued_hint = c.n[NB_QUEUED];
+	rc = notebook_counts(rn->nb, &rn->set, &c, err);
+	if (rc == 0)
+		rn->queued_hint = c.n[NB_QUEUED];
 	notebook_set_clear(&s);
-	return 0;
-fail:
-	notebook_set_clear(&s);
-	return -1;
+	return rc;
 }
 
 /* Sleep until a signal or control request, at most ms, when no job runs
@@ -528,34 +899,89 @@ runner_idle(int ms)
 }
 
 /* Record the end of the run: stopped jobs re-queued or cancelled, and the
- * status users will see. */
+ * status users will see, with why it stopped. */
 static void
-runner_finish(struct runner *rn, struct runner_report *r)
+runner_finish(struct runner *rn, struct runner_report *r, const char *why)
 {
 	const char *status;
-	uint64_t n = 0;
-	char *err = NULL;
+	uint64_t n = 0, left = 0;
+	char *err = NULL, *kwhy = NULL;
+	double until = util_monotonic() + 30;
 
+	if (rn->gone)
+		return;
+	/* Results held while the notebook refused writes are written now,
+	 * if it takes them within a while. */
+	while (rn->nevents > 0) {
+		if (runner_commit(rn, &err) != 0)
+			goto fail;
+		if (rn->nevents == 0 || util_monotonic() > until)
+			break;
+		poll(NULL, 0, (int)(rn->retry_delay * 1000));
+	}
+	if (rn->nevents > 0) {
+		runner_log(rn, "%zu event(s) could not be written: their jobs "
+		    "run again on resume", rn->nevents);
+		runner_journal_clear(rn);
+	}
+	/* What is left of the jobs stopped with the runner is killed; they
+	 * run again on resume, or are given up if cancelled. */
+	if (runner_reclaim(rn->nb, &rn->set, 0, !rn->cancel, &n, &left, &kwhy,
+	    &err) != 0)
+		goto fail;
+	if (kwhy != NULL)
+		runner_log(rn, "%s", kwhy);
+	free(kwhy);
 	if (rn->cancel) {
 		status = "cancelled";
 		if (notebook_purge(rn->nb, rn->set.id, 0,
 		    "cancelled by 'labrat cancel'", &n, &err) != 0)
 			goto fail;
-	} else {
-		/* Jobs stopped with the runner run again on resume. */
+	} else
 		status = r->complete ? "finished" : "stopped";
-		if (notebook_recover(rn->nb, rn->set.id, &n, &err) != 0)
-			goto fail;
-	}
-	if (notebook_set_status(rn->nb, rn->set.id, status, 0, &err) != 0)
+	if (notebook_set_status(rn->nb, rn->set.id, status, 0, 0, why,
+	    &err) != 0)
 		goto fail;
-	runner_log(rn, "%s: %" PRIu64 " ok, %" PRIu64 " failed in this run",
-	    status, r->ok, r->failed);
+	runner_log(rn, "%s: %" PRIu64 " ok, %" PRIu64 " failed in this run%s%s",
+	    status, r->ok, r->failed, *why != '\0' ? ": " : "", why);
 	return;
 fail:
 	/* The next runner recovers the same way. */
 	runner_log(rn, "cannot record the end: %s", err);
 	free(err);
+}
+
+/* Start the pool: as many engines as the cores rule asks and the limit
+ * on open files allows. */
+static void
+runner_start_pool(struct runner *rn)
+{
+	int slots = pool_cores_rule(rn->set.cores, pool_cores_available());
+
+	rn->pool = pool_new(slots);
+	if (pool_slots(rn->pool) < slots)
+		runner_log(rn, "engines capped at %d (of %d asked) by the limit "
+		    "on open files (%ld): raise it with 'ulimit -n' for more",
+		    pool_slots(rn->pool), slots, pool_capped_by(rn->pool));
+	rn->nengines = (size_t)pool_slots(rn->pool);
+	rn->engines = xcalloc(rn->nengines, sizeof *rn->engines);
+	rn->vals = xcalloc(space_nparams(rn->space) + 1, sizeof *rn->vals);
+	pool_set_wakeup_fd(rn->pool, runner_sigpipe[0]);
+}
+
+/* Milliseconds to sleep before the next turn of the loop. */
+static int
+runner_wait_ms(struct runner *rn)
+{
+	double now = util_monotonic(), t = RUNNER_HEARTBEAT;
+
+	if (rn->in_tx)
+		t = fmin(t, rn->tx_start + RUNNER_COMMIT_INTERVAL - now);
+	if (rn->stalled_since != 0)
+		t = fmin(t, rn->retry_at - now);
+	if (rn->start_delay != 0)
+		t = fmin(t, rn->start_retry_at - now);
+	return t <= 0 ? 0 : (int)ceil(t * 1000);
 }
 
 int
@@ -565,87 +991,85 @@ runner_run(struct notebook *nb, const char *tag, const struct runner_opts *o,
 	struct runner rn;
 	struct sigaction old[UTIL_ARRLEN(runner_signals)];
 	struct pool_result pr;
-	bool have_pr = false, no_work = false, in_tx = false, done;
-	bool installed = false;
-	double tx_start = 0;
-	int rc = -1, slots = 0, n, wait_ms;
+	struct buf why;
+	bool have_pr = false, no_work = false, done, installed = false;
+	int rc = -1, n, wait_ms;
+	size_t i;
 
 	memset(&rn, 0, sizeof rn);
 	memset(r, 0, sizeof *r);
+	buf_init(&why);
 	rn.nb = nb;
 	rn.opts = o;
 	rn.report = r;
 	rn.lock_fd = -1;
 	rn.t0 = util_monotonic();
-	if (runner_load(&rn, tag, err) != 0 || runner_claim(&rn, err) != 0)
-		goto out;
+	proc_start_time(getpid(), &rn.self_start);
 	if (runner_signals_install(old, err) != 0)
 		goto out;
 	installed = true;
-
-	slots = pool_cores_rule(rn.set.cores, pool_cores_available());
-	rn.pool = pool_new(slots);
-	rn.engines = xcalloc((size_t)slots, sizeof *rn.engines);
-	rn.vals = xcalloc(space_nparams(rn.space) + 1, sizeof *rn.vals);
-	pool_set_wakeup_fd(rn.pool, runner_sigpipe[0]);
+	if (runner_load(&rn, tag, err) != 0 || runner_claim(&rn, err) != 0)
+		goto out;
+	notebook_busy_timeout(nb, RUNNER_BUSY_MS);
+	runner_start_pool(&rn);
 	rn.paused = strcmp(rn.set.control, "pause") == 0;
-	if (notebook_set_status(nb, rn.set.id, rn.paused ? "paused" :
-	    "running", (int64_t)getpid(), err) != 0)
-		goto stop;
+	runner_say_status(&rn, rn.paused ? "paused" : "running");
+	runner_journal_add(&rn, EV_ACK)->seq = rn.acked;
 	rn.last_heartbeat = util_monotonic();
 	runner_log(&rn, "runner started with %d engine(s), %" PRIu64 " of %"
-	    PRIu64 " jobs handed out", slots, rn.cursor, rn.set.njobs);
+	    PRIu64 " jobs handed out", pool_slots(rn.pool), rn.cursor,
+	    rn.set.njobs);
 
 	for (;;) {
 		runner_drain_wakeups();
-		if (!in_tx) {
-			if (notebook_begin(nb, err) != 0)
-				goto stop;
-			in_tx = true;
-			tx_start = util_monotonic();
-		}
-		/* Record every job that has ended. */
+		/* Collect every job that has ended. */
 		while (have_pr || (pool_busy(rn.pool) > 0 &&
 		    pool_wait(rn.pool, 0, &pr) == 1)) {
 			have_pr = false;
-			n = runner_record(&rn, &pr, err);
+			runner_ended(&rn, &pr);
 			pool_result_clear(&pr);
-			if (n != 0)
-				goto stop_rollback;
 		}
 		if (runner_control(&rn, err) != 0)
-			goto stop_rollback;
+			goto stop;
+		/* Ends are written now: a failure may queue a retry. */
+		if (runner_flush(&rn, err) != 0)
+			goto stop;
 		if (rn.queued_hint > 0)
 			no_work = false;
-		/* Keep every engine busy. */
+		/* Keep every engine busy, while the notebook takes the
+		 * starts. */
 		while (runner_stop_signal == 0 && !rn.cancel && !rn.paused &&
-		    !no_work && pool_busy(rn.pool) < pool_slots(rn.pool)) {
+		    !no_work && rn.stalled_since == 0 &&
+		    (rn.start_delay == 0 ||
+		    util_monotonic() >= rn.start_retry_at) &&
+		    pool_busy(rn.pool) < pool_slots(rn.pool)) {
 			if ((n = runner_start_one(&rn, err)) < 0)
-				goto stop_rollback;
+				goto stop;
 			if (n == 0)
 				no_work = true;
+			if (n != 1)
+				break;
+			if (runner_flush(&rn, err) != 0)
+				goto stop;
 		}
 		if (util_monotonic() - rn.last_heartbeat >= RUNNER_HEARTBEAT) {
-			if (notebook_heartbeat(nb, rn.set.id, err) != 0)
-				goto stop_rollback;
+			runner_journal_add(&rn, EV_HEARTBEAT);
 			rn.last_heartbeat = util_monotonic();
 		}
+		/* The end is reached once every end is committed: a retry
+		 * it queues is work. */
 		done = runner_stop_signal != 0 || rn.cancel || (no_work &&
-		    pool_busy(rn.pool) == 0);
-		wait_ms = (int)(RUNNER_HEARTBEAT * 1000);
-		if (done || util_monotonic() - tx_start >=
-		    RUNNER_COMMIT_INTERVAL) {
-			if (notebook_commit(nb, err) != 0) {
-				in_tx = false;
+		    pool_busy(rn.pool) == 0 && rn.nevents == rn.napplied &&
+		    rn.stalled_since == 0 && rn.queued_hint == 0);
+		if (done || (rn.in_tx && util_monotonic() - rn.tx_start >=
+		    RUNNER_COMMIT_INTERVAL) || (!rn.in_tx && rn.nevents > 0)) {
+			if (runner_commit(&rn, err) != 0)
 				goto stop;
-			}
-			in_tx = false;
-		} else
-			wait_ms = (int)ceil((tx_start + RUNNER_COMMIT_INTERVAL -
-			    util_monotonic()) * 1000);
+		}
 		runner_progress(&rn, false);
 		if (done)
 			break;
+		wait_ms = runner_wait_ms(&rn);
 		if (pool_busy(rn.pool) == 0)
 			runner_idle(wait_ms);
 		else if (pool_wait(rn.pool, wait_ms, &pr) == 1)
@@ -653,16 +1077,17 @@ runner_run(struct notebook *nb, const char *tag, const struct runner_opts *o,
 	}
 	r->complete = runner_stop_signal == 0 && !rn.cancel;
 	rc = 0;
-	goto stop;
 
-stop_rollback:
-	notebook_rollback(nb);
-	in_tx = false;
 stop:
-	if (in_tx)
+	if (rn.in_tx && rc != 0) {
 		notebook_rollback(nb);
-	if (have_pr)
+		rn.in_tx = false;
+		rn.napplied = 0;
+	}
+	if (have_pr) {
+		runner_ended(&rn, &pr);
 		pool_result_clear(&pr);
+	}
 	if (rn.pool != NULL) {
 		/* Running jobs are stopped; their rows stay running until
 		 * runner_finish re-queues or cancels them. */
@@ -671,11 +1096,13 @@ stop:
 	}
 	if (runner_stop_signal != 0) {
 		r->interrupted = true;
-		runner_log(&rn, "stopped by signal %d (SIG%s)",
+		buf_printf(&why, "stopped by signal %d (SIG%s)",
 		    runner_stop_signal, sigabbrev_np(runner_stop_signal));
-	}
-	r->cancelled = rn.cancel;
-	runner_finish(&rn, r);
+		runner_log(&rn, "%s", why.data);
+	} else if (rc != 0 && *err != NULL)
+		buf_printf(&why, "error: %s", *err);
+	r->cancelled = rn.cancel && !rn.gone;
+	runner_finish(&rn, r, why.data != NULL ? why.data : "");
 	runner_progress(&rn, true);
 	if (rn.opts->progress != NULL)
 		fputc('\n', rn.opts->progress);
@@ -686,14 +1113,16 @@ out:
 		runner_log(&rn, "error: %s", *err);
 	lock_release(rn.lock_fd);
 	r->elapsed = util_monotonic() - rn.t0;
-	if (rn.engines != NULL) {
-		for (n = 0; n < slots; n++)
-			free(rn.engines[n]);
-	}
+	runner_journal_clear(&rn);
+	free(rn.events);
+	/* Jobs stopped on their engines have no end in the journal. */
+	for (i = 0; rn.engines != NULL && i < rn.nengines; i++)
+		runner_job_free(rn.engines[i]);
 	free(rn.engines);
 	free(rn.vals);
 	space_free(rn.space);
 	experiment_free(&rn.exp);
 	notebook_set_clear(&rn.set);
+	buf_free(&why);
 	return rc;
 }

@@ -44,6 +44,18 @@ struct runner_report {
 int runner_run(struct notebook *nb, const char *tag,
     const struct runner_opts *o, struct runner_report *r, char **err);
 
+/*
+ * Ask the lab what is left of the set's running jobs (those started before
+ * `before`; 0: all) whose runner is gone, and kill it: each job of which
+ * nothing is left is re-queued (if requeue) and counted in *done; one that
+ * will not die is left running and counted in *left, with *why saying
+ * what is in the way.  The step every recovery takes before a point runs
+ * again.  0 or -1 with *err.
+ */
+int runner_reclaim(struct notebook *nb, const struct nb_set *s,
+    double before, bool requeue, uint64_t *done, uint64_t *left,
+    char **why, char **err);
+
 struct pool_result;
 /* Format "exited with status 3", "killed by signal 11 (SIGSEGV)", ...
  * into b. */

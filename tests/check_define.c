@@ -498,7 +498,7 @@ t_screen_setup(void)
 	t_nbpath = testutil_path(t_dir, "nb.db");
 	memset(&t_c, 0, sizeof t_c);
 	t_c.sigpipe[0] = t_c.sigpipe[1] = -1;
-	if (notebook_open(t_nbpath, &t_c.nb, &err) != 0)
+	if (notebook_open(t_nbpath, NOTEBOOK_CREATE, &t_c.nb, &err) != 0)
 		ck_abort_msg("notebook_open: %s", err);
 	t_c.nb_path = xstrdup(t_nbpath);
 	t_c.nviews = 1;

@@ -22,6 +22,7 @@ main(void)
 	srunner_add_suite(sr, suite_perm());
 	srunner_add_suite(sr, suite_experiment());
 	srunner_add_suite(sr, suite_pool());
+	srunner_add_suite(sr, suite_proc());
 	srunner_add_suite(sr, suite_notebook());
 	srunner_add_suite(sr, suite_summary());
 	srunner_add_suite(sr, suite_plot());

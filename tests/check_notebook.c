@@ -41,7 +41,7 @@ setup(void)
 
 	dir = testutil_tempdir();
 	path = testutil_path(dir, "labrat.db");
-	if (notebook_open(path, &nb, &err) != 0)
+	if (notebook_open(path, NOTEBOOK_CREATE, &nb, &err) != 0)
 		ck_abort_msg("notebook_open: %s", err);
 }
 
@@ -89,7 +89,7 @@ start_at(struct notebook *n, const struct nb_set *s, uint64_t pos,
 	w.rep = (int)(pos / s->npoints);
 	w.attempt = 1;
 	testutil_ok(notebook_job_start(n, s->id, &w, params, 1000.0 + (double)pos,
-	    "host", 0, &err), err, "job_start");
+	    "host", 0, NULL, &err), err, "job_start");
 	ck_assert_int_gt(w.job_id, 0);
 	return w.job_id;
 }
@@ -102,6 +102,22 @@ start_plain(struct notebook *n, const struct nb_set *s, uint64_t pos)
 
 	snprintf(params, sizeof params, "{\"p\":%" PRIu64 "}", pos);
 	return start_at(n, s, pos, params);
+}
+
+/* The result set of job id (read on the test's own connection). */
+static int64_t
+job_set(struct notebook *n, int64_t id)
+{
+	sqlite3_stmt *st;
+	int64_t set = 0;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(n->db, "SELECT set_id FROM job "
+	    "WHERE id = ?1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		set = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return set;
 }
 
 /* Finish job id as state with results (or NULL). */
@@ -120,7 +136,7 @@ finish(struct notebook *n, int64_t id, enum nb_state state,
 	o.exit_code = state == NB_FAILED ? 1 : 0;
 	o.maxrss_kb = -1;
 	o.requeue = requeue;
-	return notebook_job_finish(n, id, &o, err);
+	return notebook_job_finish(n, job_set(n, id), id, &o, err);
 }
 
 static void
@@ -305,7 +321,7 @@ open_refused(const char *file)
 	struct notebook *n = NULL;
 	char *err = NULL;
 
-	ck_assert_int_eq(notebook_open(file, &n, &err), -1);
+	ck_assert_int_eq(notebook_open(file, NOTEBOOK_CREATE, &n, &err), -1);
 	ck_assert_ptr_null(n);
 	ck_assert_ptr_nonnull(err);
 	ck_assert_msg(strstr(err, file) != NULL, "message names the file: %s",
@@ -349,7 +365,7 @@ START_TEST(test_create_reopen)
 	finish_ok(nb, id, "{\"y\":1}");
 	notebook_close(nb);
 
-	testutil_ok(notebook_open(path, &nb, &err), err, "reopen");
+	testutil_ok(notebook_open(path, NOTEBOOK_CREATE, &nb, &err), err, "reopen");
 	testutil_ok(notebook_set_find(nb, "first", &t, &err), err, "find");
 	ck_assert_int_eq(t.id, s.id);
 	ck_assert_str_eq(t.description, "");
@@ -429,16 +445,16 @@ START_TEST(test_sets)
 	notebook_set_clear(&v[1]);
 	free(v);
 
-	testutil_ok(notebook_set_status(nb, b.id, "running", 4242, &err), err,
+	testutil_ok(notebook_set_status(nb, b.id, "running", 4242, 0, NULL, &err), err,
 	    "status");
 	testutil_ok(notebook_set_find(nb, "beta", &f, &err), err, "find");
 	ck_assert_str_eq(f.status, "running");
 	ck_assert_int_eq(f.runner_pid, 4242);
 	ck_assert(f.heartbeat > 0);
 	notebook_set_clear(&f);
-	testutil_ok(notebook_set_status(nb, b.id, "stopped", 0, &err), err,
+	testutil_ok(notebook_set_status(nb, b.id, "stopped", 0, 0, NULL, &err), err,
 	    "stopped");
-	ck_assert_int_eq(notebook_set_status(nb, b.id, "dancing", 1, &err),
+	ck_assert_int_eq(notebook_set_status(nb, b.id, "dancing", 1, 0, NULL, &err),
 	    -1);
 	free(err);
 	err = NULL;
@@ -471,7 +487,7 @@ START_TEST(test_lock)
 	memset(&w, 0, sizeof w);
 	w.pos = 1;
 	w.point = 1;
-	ck_assert_int_eq(notebook_job_start(nb, s.id, &w, "{}", 1, NULL, -1,
+	ck_assert_int_eq(notebook_job_start(nb, s.id, &w, "{}", 1, NULL, -1, NULL,
 	    &err), -1);
 	ck_assert_str_eq(err, want);
 	free(err);
@@ -529,7 +545,7 @@ START_TEST(test_counts)
 	ck_assert_int_eq(notebook_next_queued(nb, s.id, &w, &err), 1);
 	ck_assert_uint_eq(w.point, 4);
 	ck_assert_int_eq(w.attempt, 2);
-	testutil_ok(notebook_job_start(nb, s.id, &w, "{\"p\":4}", 5, "h", 1,
+	testutil_ok(notebook_job_start(nb, s.id, &w, "{\"p\":4}", 5, "h", 1, NULL,
 	    &err), err, "restart");
 	c = counts_of(nb, &s);
 	ck_assert_uint_eq(c.n[NB_QUEUED], 0);
@@ -567,7 +583,7 @@ START_TEST(test_cursor)
 	memset(&w, 0, sizeof w);
 	w.pos = 1;
 	w.point = 1;
-	ck_assert_int_eq(notebook_job_start(nb, s.id, &w, "{}", 1, NULL, -1,
+	ck_assert_int_eq(notebook_job_start(nb, s.id, &w, "{}", 1, NULL, -1, NULL,
 	    &err), -1);
 	ck_assert_msg(strstr(err, "another runner") != NULL, "%s", err);
 	ck_assert_int_eq(w.job_id, 0);
@@ -576,7 +592,7 @@ START_TEST(test_cursor)
 	start_plain(nb, &s, 0);
 	/* The same position twice: the cursor has moved past it. */
 	memset(&w, 0, sizeof w);
-	ck_assert_int_eq(notebook_job_start(nb, s.id, &w, "{}", 1, NULL, -1,
+	ck_assert_int_eq(notebook_job_start(nb, s.id, &w, "{}", 1, NULL, -1, NULL,
 	    &err), -1);
 	free(err);
 	err = NULL;
@@ -584,7 +600,7 @@ START_TEST(test_cursor)
 	w.pos = 1;
 	w.point = 1;
 	ck_assert_int_eq(notebook_job_start(nb, s.id, &w, "{\"a\":", 1, NULL,
-	    -1, &err), -1);
+	    -1, NULL, &err), -1);
 	free(err);
 	err = NULL;
 	testutil_ok(notebook_set_find(nb, "cur", &f, &err), err, "find");
@@ -593,7 +609,7 @@ START_TEST(test_cursor)
 	start_plain(nb, &s, 1);
 	w.pos = 2;
 	w.point = 0;
-	ck_assert_int_eq(notebook_job_start(nb, s.id, &w, "{}", 1, NULL, -1,
+	ck_assert_int_eq(notebook_job_start(nb, s.id, &w, "{}", 1, NULL, -1, NULL,
 	    &err), -1);
 	ck_assert_msg(strstr(err, "handed out") != NULL, "%s", err);
 	free(err);
@@ -633,12 +649,12 @@ START_TEST(test_requeue)
 	ck_assert_int_eq(notebook_next_queued(nb, s.id, &w, &err), 1);
 	ck_assert_uint_eq(w.point, 1);
 	ck_assert_int_eq(w.attempt, 2);
-	testutil_ok(notebook_job_start(nb, s.id, &w, "{\"p\":1}", 7, "h", 0,
+	testutil_ok(notebook_job_start(nb, s.id, &w, "{\"p\":1}", 7, "h", 0, NULL,
 	    &err), err, "start queued");
 	/* Starting it again is refused: it is running now. */
 	w2 = w;
 	ck_assert_int_eq(notebook_job_start(nb, s.id, &w2, "{\"p\":1}", 7,
-	    "h", 0, &err), -1);
+	    "h", 0, NULL, &err), -1);
 	free(err);
 	err = NULL;
 	ck_assert_int_eq(notebook_next_queued(nb, s.id, &w2, &err), 1);
@@ -687,7 +703,7 @@ crash_child(const char *file)
 	int64_t id[11];
 	int i;
 
-	if (notebook_open(file, &n, &err) != 0 ||
+	if (notebook_open(file, NOTEBOOK_CREATE, &n, &err) != 0 ||
 	    notebook_set_find(n, "crash", &s, &err) != 0)
 		_exit(2);
 	for (i = 0; i < 10; i++)
@@ -723,7 +739,7 @@ START_TEST(test_crash_exit)
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
-	testutil_ok(notebook_open(path, &nb, &err), err, "reopen");
+	testutil_ok(notebook_open(path, NOTEBOOK_CREATE, &nb, &err), err, "reopen");
 	notebook_set_clear(&s);
 	testutil_ok(notebook_set_find(nb, "crash", &s, &err), err, "find");
 	ck_assert_uint_eq(s.cursor, 10);
@@ -770,7 +786,7 @@ writer_child(const char *file)
 	uint64_t pos;
 	int64_t id;
 
-	if (notebook_open(file, &n, &err) != 0 ||
+	if (notebook_open(file, NOTEBOOK_CREATE, &n, &err) != 0 ||
 	    notebook_set_find(n, "kill", &s, &err) != 0)
 		_exit(2);
 	for (pos = 0; pos < s.njobs; pos++) {
@@ -843,7 +859,7 @@ START_TEST(test_crash_kill9)
 	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 
 	notebook_close(nb);
-	testutil_ok(notebook_open(path, &nb, &err), err, "reopen");
+	testutil_ok(notebook_open(path, NOTEBOOK_CREATE, &nb, &err), err, "reopen");
 	notebook_set_clear(&s);
 	testutil_ok(notebook_set_find(nb, "kill", &s, &err), err, "find");
 	c = counts_of(nb, &s);
@@ -890,7 +906,7 @@ START_TEST(test_migration)
 	/* An empty file (an SQLite database with nothing in it). */
 	file = testutil_path(dir, "empty.db");
 	testutil_write_file(file, "", 0);
-	testutil_ok(notebook_open(file, &n, &err), err, "open empty");
+	testutil_ok(notebook_open(file, NOTEBOOK_CREATE, &n, &err), err, "open empty");
 	notebook_close(n);
 	ck_assert_int_eq(sql_int(file, "PRAGMA user_version"),
 	    NOTEBOOK_SCHEMA_VERSION);
@@ -902,12 +918,12 @@ START_TEST(test_migration)
 	/* An empty SQLite database made by sqlite3. */
 	file = testutil_path(dir, "v0.db");
 	sql_exec(file, "PRAGMA user_version = 0");
-	testutil_ok(notebook_open(file, &n, &err), err, "open v0");
+	testutil_ok(notebook_open(file, NOTEBOOK_CREATE, &n, &err), err, "open v0");
 	notebook_close(n);
 	ck_assert_int_eq(sql_int(file, "PRAGMA user_version"),
 	    NOTEBOOK_SCHEMA_VERSION);
 	/* Reopening a current notebook changes nothing. */
-	testutil_ok(notebook_open(file, &n, &err), err, "reopen v0");
+	testutil_ok(notebook_open(file, NOTEBOOK_CREATE, &n, &err), err, "reopen v0");
 	notebook_close(n);
 	free(file);
 
@@ -993,7 +1009,7 @@ reader_child(const char *file, uint64_t want, int ready)
 	uint64_t last_ok = 0, last_done = 0, sum, done;
 	double t0 = util_monotonic();
 
-	if (notebook_open(file, &n, &err) != 0 ||
+	if (notebook_open(file, NOTEBOOK_CREATE, &n, &err) != 0 ||
 	    notebook_set_find(n, "live", &s, &err) != 0)
 		_exit(2);
 	if (write(ready, "r", 1) != 1)
@@ -1151,20 +1167,20 @@ page_fixture(struct nb_set *s)
 		o.maxrss_kb = i == 5 ? -1 : 1000 + i;
 		o.exit_code = 0;
 		o.requeue = i == 3;
-		testutil_ok(notebook_job_finish(nb, id[i], &o, &err), err,
+		testutil_ok(notebook_job_finish(nb, job_set(nb, id[i]), id[i], &o, &err), err,
 		    "finish");
 	}
 	/* Point 3 failed with r=-100 and was retried: r=3 now. */
 	ck_assert_int_eq(notebook_next_queued(nb, s->id, &w, &err), 1);
 	testutil_ok(notebook_job_start(nb, s->id, &w, "{\"x\":1,\"name\":\"n6\"}",
-	    200, NULL, -1, &err), err, "restart");
+	    200, NULL, -1, NULL, &err), err, "restart");
 	memset(&o, 0, sizeof o);
 	o.state = NB_OK;
 	o.results_json = "{\"r\":3}";
 	o.start = 200;
 	o.end = 207;
 	o.maxrss_kb = 900;
-	testutil_ok(notebook_job_finish(nb, w.job_id, &o, &err), err, "finish");
+	testutil_ok(notebook_job_finish(nb, job_set(nb, w.job_id), w.job_id, &o, &err), err, "finish");
 }
 
 START_TEST(test_jobs_page)
@@ -1573,14 +1589,14 @@ page_world(struct nb_set *s)
 			buf_printf(&r, ",\"z\":%d,\"flag\":%s}", i % 4,
 			    i % 2 ? "true" : "false");
 			o.results_json = c == 7 ? NULL : r.data;
-			testutil_ok(notebook_job_finish(nb, id[i], &o, &err),
+			testutil_ok(notebook_job_finish(nb, job_set(nb, id[i]), id[i], &o, &err),
 			    err, "finish");
 		}
 		/* The retries of pass 0 run again and end ok. */
 		while (pass == 0 && notebook_next_queued(nb, s->id, &w,
 		    &err) == 1) {
 			testutil_ok(notebook_job_start(nb, s->id, &w,
-			    "{\"a\":-3,\"b\":\"retry\"}", 1900, "h", 1, &err),
+			    "{\"a\":-3,\"b\":\"retry\"}", 1900, "h", 1, NULL, &err),
 			    err, "restart");
 			finish_ok(nb, w.job_id, "{\"y\":-5,\"z\":9}");
 		}
@@ -1737,7 +1753,7 @@ START_TEST(test_jobs_page_memo)
 	size_t n, i, round;
 
 	page_world(&s);
-	testutil_ok(notebook_open(path, &other, &err), err, "open");
+	testutil_ok(notebook_open(path, NOTEBOOK_CREATE, &other, &err), err, "open");
 	for (round = 0; round < 4; round++) {
 		model_load(path, s.id, "z", false, &m);
 		want = model_ids(&m, 0, &n);
@@ -1756,7 +1772,7 @@ START_TEST(test_jobs_page_memo)
 		by = round % 2 == 1 ? other : nb;
 		ck_assert_int_eq(notebook_next_queued(by, s.id, &w, &err), 1);
 		testutil_ok(notebook_job_start(by, s.id, &w, "{\"a\":0}", 3000,
-		    "h", 0, &err), err, "start");
+		    "h", 0, NULL, &err), err, "start");
 		finish_ok(by, w.job_id, "{\"z\":100}");
 	}
 	notebook_close(other);
@@ -1827,7 +1843,7 @@ START_TEST(test_utf8)
 	o.error = "bad \xff byte";
 	o.stderr_tail = text;
 	o.end = 1;
-	testutil_ok(notebook_job_finish(nb, id, &o, &err), err, "finish");
+	testutil_ok(notebook_job_finish(nb, job_set(nb, id), id, &o, &err), err, "finish");
 
 	testutil_ok(notebook_set_find(nb, text, &f, &err), err, "find");
 	ck_assert_str_eq(f.tag, text);
@@ -1860,7 +1876,7 @@ START_TEST(test_data_version)
 	char *err = NULL;
 	int64_t v0, v1;
 
-	testutil_ok(notebook_open(path, &other, &err), err, "open other");
+	testutil_ok(notebook_open(path, NOTEBOOK_CREATE, &other, &err), err, "open other");
 	v0 = notebook_data_version(nb);
 	ck_assert_int_ge(v0, 0);
 	ck_assert_int_eq(notebook_data_version(nb), v0);
@@ -1888,7 +1904,7 @@ START_TEST(test_transactions)
 	/* A failed write inside the batch undoes itself only. */
 	memset(&w, 0, sizeof w);
 	w.pos = 7;
-	ck_assert_int_eq(notebook_job_start(nb, s.id, &w, "{}", 1, NULL, -1,
+	ck_assert_int_eq(notebook_job_start(nb, s.id, &w, "{}", 1, NULL, -1, NULL,
 	    &err), -1);
 	free(err);
 	err = NULL;
@@ -1997,7 +2013,7 @@ START_TEST(test_requeue_finished)
 	ck_assert_int_eq(notebook_next_queued(nb, s.id, &w, &err), 1);
 	ck_assert_uint_eq(w.point, 1);
 	ck_assert_int_eq(w.attempt, 2);
-	testutil_ok(notebook_job_start(nb, s.id, &w, "{\"p\":1}", 3000, "h", 0,
+	testutil_ok(notebook_job_start(nb, s.id, &w, "{\"p\":1}", 3000, "h", 0, NULL,
 	    &err), err, "start retry");
 	finish_ok(nb, w.job_id, "{\"r\":5}");
 	ck_assert_page(page(nb, &s, "r", true, 0, 0, 2), "1,0");
@@ -2135,7 +2151,7 @@ START_TEST(test_purge)
 	/* The runner, still alive after all, finishes a purged job: it is
 	 * told so, and nothing is written (another connection sees no
 	 * change). */
-	testutil_ok(notebook_open(path, &other, &err), err, "open other");
+	testutil_ok(notebook_open(path, NOTEBOOK_CREATE, &other, &err), err, "open other");
 	v = notebook_data_version(other);
 	row0 = job_row(path, id[1]);
 	ck_assert_int_eq(finish(nb, id[1], NB_OK, "{\"y\":9}", false, &err),
@@ -2241,30 +2257,30 @@ START_TEST(test_control)
 	control_of(nb, s.id, "run", 0);
 
 	/* A runner on another connection sees a change and re-reads. */
-	testutil_ok(notebook_open(path, &other, &err), err, "open other");
+	testutil_ok(notebook_open(path, NOTEBOOK_CREATE, &other, &err), err, "open other");
 	for (i = 0; i < UTIL_ARRLEN(good); i++) {
 		v = notebook_data_version(other);
-		testutil_ok(notebook_set_control(nb, s.id, good[i], &err), err,
+		testutil_ok(notebook_set_control(nb, s.id, good[i], NULL, &err), err,
 		    good[i]);
 		ck_assert_int_ne(notebook_data_version(other), v);
 		control_of(other, s.id, good[i], 0);
 	}
 	for (i = 0; i < UTIL_ARRLEN(bad); i++) {
-		ck_assert_int_eq(notebook_set_control(nb, s.id, bad[i], &err),
+		ck_assert_int_eq(notebook_set_control(nb, s.id, bad[i], NULL, &err),
 		    -1);
 		ck_assert_msg(strstr(err, "run, pause or cancel") != NULL,
 		    "%s", err);
 		free(err);
 		err = NULL;
 	}
-	ck_assert_int_eq(notebook_set_control(nb, s.id, "stop", &err), -1);
+	ck_assert_int_eq(notebook_set_control(nb, s.id, "stop", NULL, &err), -1);
 	ck_assert_msg(strstr(err, "'stop'") != NULL, "%s", err);
 	free(err);
 	err = NULL;
-	ck_assert_int_eq(notebook_set_control(nb, s.id, NULL, &err), -1);
+	ck_assert_int_eq(notebook_set_control(nb, s.id, NULL, NULL, &err), -1);
 	free(err);
 	err = NULL;
-	ck_assert_int_eq(notebook_set_control(nb, 9999, "pause", &err), -1);
+	ck_assert_int_eq(notebook_set_control(nb, 9999, "pause", NULL, &err), -1);
 	ck_assert_msg(strstr(err, "no result set with id 9999") != NULL, "%s",
 	    err);
 	free(err);
@@ -2294,15 +2310,15 @@ START_TEST(test_control)
 	/* A locked set: cancel is harmless, run and pause are refused;
 	 * purge_before can be reset but not set. */
 	testutil_ok(notebook_set_lock(nb, s.id, &err), err, "lock");
-	ck_assert_int_eq(notebook_set_control(nb, s.id, "pause", &err), -1);
+	ck_assert_int_eq(notebook_set_control(nb, s.id, "pause", NULL, &err), -1);
 	ck_assert_str_eq(err, "result set 'ctl' is locked: its results are "
 	    "final (epyc finish()); start a new tag to run more");
 	free(err);
 	err = NULL;
-	ck_assert_int_eq(notebook_set_control(nb, s.id, "run", &err), -1);
+	ck_assert_int_eq(notebook_set_control(nb, s.id, "run", NULL, &err), -1);
 	free(err);
 	err = NULL;
-	testutil_ok(notebook_set_control(nb, s.id, "cancel", &err), err,
+	testutil_ok(notebook_set_control(nb, s.id, "cancel", NULL, &err), err,
 	    "cancel a locked set");
 	ck_assert_int_eq(notebook_set_purge_before(nb, s.id, 10, &err), -1);
 	ck_assert_msg(strstr(err, "is locked") != NULL, "%s", err);
@@ -2344,7 +2360,7 @@ START_TEST(test_set_get_cwd)
 
 	/* Read back by every path, after a reopen. */
 	notebook_close(nb);
-	testutil_ok(notebook_open(path, &nb, &err), err, "reopen");
+	testutil_ok(notebook_open(path, NOTEBOOK_CREATE, &nb, &err), err, "reopen");
 	testutil_ok(notebook_set_find(nb, "here", &g, &err), err, "find");
 	ck_assert_str_eq(g.cwd, cwd);
 	notebook_set_clear(&g);
@@ -2379,7 +2395,8 @@ START_TEST(test_set_get_cwd)
 	notebook_set_clear(&t);
 
 	/* An id that names no set. */
-	ck_assert_int_eq(notebook_set_get(nb, 424242, &g, &err), -1);
+	ck_assert_int_eq(notebook_set_get(nb, 424242, &g, &err),
+	    NOTEBOOK_NO_SET);
 	ck_assert_msg(strstr(err, "no result set with id 424242") != NULL &&
 	    strstr(err, path) != NULL, "%s", err);
 	ck_assert_ptr_null(g.tag);
@@ -2439,11 +2456,21 @@ START_TEST(test_migration_v1)
 	ck_assert_int_eq(sql_int(file, "SELECT n FROM counts WHERE "
 	    "state = 'ok'"), 1);
 
-	testutil_ok(notebook_open(file, &n, &err), err, "open v1");
-	ck_assert_int_eq(sql_int(file, "PRAGMA user_version"), 2);
+	testutil_ok(notebook_open(file, NOTEBOOK_WRITE, &n, &err), err,
+	    "open v1");
+	ck_assert_int_eq(sql_int(file, "PRAGMA user_version"),
+	    NOTEBOOK_SCHEMA_VERSION);
 	ck_assert_int_eq(sql_int(file, "SELECT count(*) FROM "
 	    "pragma_table_info('resultset') WHERE name IN ('cwd', 'control', "
-	    "'purge_before')"), 3);
+	    "'purge_before', 'control_seq', 'control_ack', 'runner_start', "
+	    "'reason')"), 7);
+	ck_assert_int_eq(sql_int(file, "SELECT count(*) FROM "
+	    "pragma_table_info('job') WHERE name = 'handle'"), 1);
+	/* Rebuilding the set table kept its jobs (no cascade). */
+	ck_assert_int_eq(sql_int(file, "SELECT n FROM counts WHERE "
+	    "state = 'ok'"), 1);
+	ck_assert_int_eq(sql_int(file, "SELECT count(*) FROM current_job"),
+	    sql_int(file, "SELECT count(*) FROM job WHERE current"));
 	testutil_ok(notebook_set_find(n, "old", &s, &err), err, "find");
 	ck_assert_str_eq(s.description, "from labrat 1");
 	ck_assert_str_eq(s.attributes, "{\"k\":1}");
@@ -2475,7 +2502,7 @@ START_TEST(test_migration_v1)
 	ck_assert_int_eq(notebook_next_queued(n, s.id, &w, &err), 1);
 	ck_assert_uint_eq(w.point, 1);
 	ck_assert_int_eq(w.attempt, 2);
-	testutil_ok(notebook_job_start(n, s.id, &w, "{\"x\":2}", 20, "h", 0,
+	testutil_ok(notebook_job_start(n, s.id, &w, "{\"x\":2}", 20, "h", 0, NULL,
 	    &err), err, "start");
 	finish_ok(n, w.job_id, "{\"y\":8}");
 	id = start_at(n, &s, 2, "{\"x\":3}");
@@ -2484,14 +2511,15 @@ START_TEST(test_migration_v1)
 	ck_assert_uint_eq(c.n[NB_OK], 3);
 	ck_assert(c.ready == 1);
 	ck_assert_page(page(n, &s, "y", true, 0, 0, 10), "2,1,0");
-	testutil_ok(notebook_set_control(n, s.id, "cancel", &err), err,
+	testutil_ok(notebook_set_control(n, s.id, "cancel", NULL, &err), err,
 	    "control");
 	notebook_close(n);
 	notebook_set_clear(&s);
 
 	/* Reopening upgrades nothing more, and loses nothing. */
-	testutil_ok(notebook_open(file, &n, &err), err, "reopen");
-	ck_assert_int_eq(sql_int(file, "PRAGMA user_version"), 2);
+	testutil_ok(notebook_open(file, NOTEBOOK_CREATE, &n, &err), err, "reopen");
+	ck_assert_int_eq(sql_int(file, "PRAGMA user_version"),
+	    NOTEBOOK_SCHEMA_VERSION);
 	testutil_ok(notebook_set_find(n, "old", &s, &err), err, "find");
 	ck_assert_str_eq(s.control, "cancel");
 	ck_assert_uint_eq(counts_of(n, &s).n[NB_OK], 3);
@@ -2505,6 +2533,222 @@ START_TEST(test_migration_v1)
 	    "'bogus'", NULL, NULL, NULL), SQLITE_CONSTRAINT);
 	sqlite3_close(db);
 	free(file);
+}
+END_TEST
+
+
+/* Keep the handle of the job visited. */
+static int
+job_handle_seen(const struct nb_job *j, void *arg)
+{
+	struct {
+		char h[64];
+		int n;
+	} *x = arg;
+
+	snprintf(x->h, sizeof x->h, "%s", j->handle != NULL ? j->handle : "");
+	x->n++;
+	return 0;
+}
+
+/* Open file as how, expecting a refusal whose message holds want. */
+static void
+refused_as(const char *file, enum nb_open how, const char *want)
+{
+	struct notebook *n = NULL;
+	char *err = NULL;
+
+	ck_assert_int_eq(notebook_open(file, how, &n, &err), -1);
+	ck_assert_ptr_null(n);
+	ck_assert_msg(err != NULL && strstr(err, want) != NULL,
+	    "expected '%s' in: %s", want, err != NULL ? err : "(none)");
+	free(err);
+}
+
+START_TEST(test_open_read_only)
+{
+	struct notebook *n = NULL;
+	struct nb_set s, f;
+	struct stat sb;
+	char *file, *name2, *err = NULL;
+
+	/* Readers never create a file, nor write into an empty one. */
+	file = testutil_path(dir, "none.db");
+	refused_as(file, NOTEBOOK_READ, "there is no notebook");
+	refused_as(file, NOTEBOOK_WRITE, "there is no notebook");
+	ck_assert_int_eq(stat(file, &sb), -1);
+	testutil_write_file(file, "", 0);
+	refused_as(file, NOTEBOOK_READ, "there is no notebook");
+	refused_as(file, NOTEBOOK_WRITE, "there is no notebook");
+	ck_assert_int_eq(stat(file, &sb), 0);
+	ck_assert_int_eq(sb.st_size, 0);
+	free(file);
+
+	/* A reader sees a notebook, and cannot write through it. */
+	make_set(nb, "r", 3, 1, &s);
+	testutil_ok(notebook_open(path, NOTEBOOK_READ, &n, &err), err,
+	    "open to read");
+	testutil_ok(notebook_set_find(n, "r", &f, &err), err, "find");
+	ck_assert_int_eq(f.id, s.id);
+	notebook_set_clear(&f);
+	ck_assert_int_eq(notebook_set_control(n, s.id, "pause", NULL, &err),
+	    -1);
+	ck_assert_ptr_nonnull(err);
+	free(err);
+	err = NULL;
+	notebook_close(n);
+	notebook_set_clear(&s);
+
+	/* Another name of a notebook that looks empty: only the real name
+	 * creates.  Here, a fresh file made by sqlite3 with two names. */
+	file = testutil_path(dir, "hdr.db");
+	name2 = testutil_path(dir, "hdr2.db");
+	sql_exec(file, "PRAGMA user_version = 0");
+	ck_assert_int_eq(link(file, name2), 0);
+	refused_as(name2, NOTEBOOK_CREATE, "hard links");
+	refused_as(file, NOTEBOOK_CREATE, "hard links");
+	ck_assert_int_eq(sql_int(file, "SELECT count(*) FROM sqlite_master"),
+	    0);
+	free(file);
+	free(name2);
+
+	/* A symbolic link is never followed to create a notebook. */
+	file = testutil_path(dir, "target.db");
+	name2 = testutil_path(dir, "sym.db");
+	ck_assert_int_eq(symlink(file, name2), 0);
+	refused_as(name2, NOTEBOOK_CREATE, "symbolic link");
+	ck_assert_int_eq(stat(file, &sb), -1);
+	free(file);
+	free(name2);
+}
+END_TEST
+
+START_TEST(test_open_old_schema)
+{
+	struct notebook *n = NULL;
+	char *file, *err = NULL;
+
+	/* Reading an older notebook changes nothing and says what to do. */
+	file = testutil_path(dir, "v1.db");
+	make_v1(file);
+	refused_as(file, NOTEBOOK_READ, "a command that records upgrades it");
+	ck_assert_int_eq(sql_int(file, "PRAGMA user_version"), 1);
+	/* Writing upgrades it. */
+	testutil_ok(notebook_open(file, NOTEBOOK_WRITE, &n, &err), err,
+	    "open to write");
+	notebook_close(n);
+	ck_assert_int_eq(sql_int(file, "PRAGMA user_version"),
+	    NOTEBOOK_SCHEMA_VERSION);
+	testutil_ok(notebook_open(file, NOTEBOOK_READ, &n, &err), err,
+	    "open to read");
+	notebook_close(n);
+	free(file);
+}
+END_TEST
+
+START_TEST(test_control_order)
+{
+	struct nb_set s, g;
+	int64_t seq1 = 0, seq2 = 0, seq3 = 0;
+	char *err = NULL;
+
+	make_set(nb, "c", 3, 1, &s);
+	ck_assert_int_eq(s.control_seq, 0);
+	testutil_ok(notebook_set_control(nb, s.id, "pause", &seq1, &err), err,
+	    "pause");
+	testutil_ok(notebook_set_control(nb, s.id, "run", &seq2, &err), err,
+	    "run");
+	testutil_ok(notebook_set_control(nb, s.id, "pause", &seq3, &err), err,
+	    "pause");
+	ck_assert_int_lt(seq1, seq2);
+	ck_assert_int_lt(seq2, seq3);
+	testutil_ok(notebook_set_get(nb, s.id, &g, &err), err, "get");
+	ck_assert_str_eq(g.control, "pause");
+	ck_assert_int_eq(g.control_seq, seq3);
+	ck_assert_int_eq(g.control_ack, 0);
+	notebook_set_clear(&g);
+	testutil_ok(notebook_set_ack(nb, s.id, seq2, &err), err, "ack");
+	testutil_ok(notebook_set_status(nb, s.id, "paused", 42, 4242,
+	    "why not", &err), err, "status");
+	testutil_ok(notebook_set_get(nb, s.id, &g, &err), err, "get");
+	ck_assert_int_eq(g.control_ack, seq2);
+	ck_assert_int_eq(g.runner_pid, 42);
+	ck_assert_uint_eq(g.runner_start, 4242);
+	ck_assert_str_eq(g.reason, "why not");
+	notebook_set_clear(&g);
+	notebook_set_clear(&s);
+}
+END_TEST
+
+START_TEST(test_ids_never_reused)
+{
+	struct nb_set a, b, g;
+	struct nb_outcome o;
+	struct nb_work w;
+	char *err = NULL;
+	int64_t old_set, old_job;
+
+	make_set(nb, "a", 3, 1, &a);
+	memset(&w, 0, sizeof w);
+	w.attempt = 1;
+	testutil_ok(notebook_job_start(nb, a.id, &w, "{}", 1, "h", 0,
+	    "local:x:1:2", &err), err, "start");
+	old_set = a.id;
+	old_job = w.job_id;
+	sql_exec(path, "PRAGMA foreign_keys = ON; DELETE FROM resultset");
+	/* The deleted set is gone for its runner, and so are its jobs. */
+	ck_assert_int_eq(notebook_set_get(nb, old_set, &g, &err),
+	    NOTEBOOK_NO_SET);
+	free(err);
+	err = NULL;
+	make_set(nb, "b", 3, 1, &b);
+	ck_assert_int_gt(b.id, old_set);
+	/* A job of the new set that got the old job's id is not the old
+	 * runner's to finish. */
+	memset(&w, 0, sizeof w);
+	w.attempt = 1;
+	testutil_ok(notebook_job_start(nb, b.id, &w, "{}", 1, "h", 0, NULL,
+	    &err), err, "start");
+	memset(&o, 0, sizeof o);
+	o.state = NB_OK;
+	o.exit_code = 0;
+	o.maxrss_kb = -1;
+	o.end = 2;
+	ck_assert_int_eq(notebook_job_finish(nb, old_set, w.job_id, &o, &err),
+	    NOTEBOOK_NOT_RUNNING);
+	ck_assert_int_eq(notebook_job_finish(nb, old_set, old_job, &o, &err),
+	    NOTEBOOK_NOT_RUNNING);
+	ck_assert_int_eq(counts_of(nb, &b).n[NB_RUNNING], 1);
+	notebook_set_clear(&a);
+	notebook_set_clear(&b);
+}
+END_TEST
+
+START_TEST(test_job_handle)
+{
+	struct nb_set s;
+	struct nb_work w;
+	char *err = NULL;
+	struct seen_handle {
+		char h[64];
+		int n;
+	} x;
+
+	make_set(nb, "h", 3, 1, &s);
+	memset(&w, 0, sizeof w);
+	w.attempt = 1;
+	testutil_ok(notebook_job_start(nb, s.id, &w, "{}", 1, "h", 0,
+	    "local:boot:123:456", &err), err, "start");
+	memset(&x, 0, sizeof x);
+	testutil_ok(notebook_jobs_each(nb, s.id, NB_STATE_BIT(NB_RUNNING),
+	    true, job_handle_seen, &x, &err), err, "each");
+	ck_assert_int_eq(x.n, 1);
+	ck_assert_str_eq(x.h, "local:boot:123:456");
+	/* Re-queued one by one: only a running job of the set. */
+	ck_assert_int_eq(notebook_job_interrupt(nb, s.id, w.job_id, &err), 1);
+	ck_assert_int_eq(notebook_job_interrupt(nb, s.id, w.job_id, &err), 0);
+	ck_assert_int_eq(counts_of(nb, &s).n[NB_QUEUED], 1);
+	notebook_set_clear(&s);
 }
 END_TEST
 
@@ -2542,6 +2786,11 @@ suite_notebook(void)
 	tcase_add_test(tc, test_control);
 	tcase_add_test(tc, test_set_get_cwd);
 	tcase_add_test(tc, test_migration_v1);
+	tcase_add_test(tc, test_open_read_only);
+	tcase_add_test(tc, test_open_old_schema);
+	tcase_add_test(tc, test_control_order);
+	tcase_add_test(tc, test_ids_never_reused);
+	tcase_add_test(tc, test_job_handle);
 	suite_add_tcase(s, tc);
 	return s;
 }

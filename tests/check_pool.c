@@ -25,6 +25,7 @@
 
 #include "check_suites.h"
 #include "pool.h"
+#include "proc.h"
 #include "testutil.h"
 #include "util.h"
 
@@ -948,6 +949,246 @@ START_TEST(test_wakeup)
 }
 END_TEST
 
+
+/* True if process pid exists and is not a zombie. */
+static bool
+alive(pid_t pid)
+{
+	char path[64], *st;
+	const char *p;
+	bool live;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	if ((st = testutil_read_file(path, NULL)) == NULL)
+		return false;
+	p = strstr(st, "State:");
+	live = p != NULL && strchr("ZX", p[7]) == NULL;
+	free(st);
+	return live;
+}
+
+START_TEST(test_session_handle)
+{
+	struct pool_request *req;
+	struct pool_result r;
+	struct pool *p;
+	struct tjob j;
+	char handle[POOL_HANDLE_MAX], *want;
+	int engine;
+
+	/* Each job leads a session of its own; its handle names it. */
+	p = pool_new(1);
+	req = tjob_sh(&j, "echo $$ $(ps -o sid= -p $$)", NULL);
+	engine = pool_start(p, req);
+	ck_assert_int_eq(engine, 0);
+	pool_handle(p, engine, handle, sizeof handle);
+	wait_result(p, &r);
+	ck_assert_int_eq(r.end, POOL_EXITED);
+	want = xasprintf("local:%s:", proc_boot_id());
+	ck_assert_msg(strncmp(handle, want, strlen(want)) == 0, "%s", handle);
+	free(want);
+	{
+		long pid = 0, sid = -1;
+
+		ck_assert_int_eq(sscanf(r.out, "%ld %ld", &pid, &sid), 2);
+		ck_assert_int_eq(pid, sid);
+		want = xasprintf(":%ld:", pid);
+		ck_assert_msg(strstr(handle, want) != NULL, "%s", handle);
+		free(want);
+	}
+	pool_result_clear(&r);
+	pool_free(p);
+}
+END_TEST
+
+START_TEST(test_reclaim)
+{
+	struct pool_request *req;
+	struct pool_result r;
+	struct pool *p;
+	struct tjob j;
+	char *dir, *fifo, *script, handle[POOL_HANDLE_MAX], *why = NULL;
+	char *err = NULL;
+	const char *handles[3];
+	pid_t runner, kids[3];
+	bool gone[3];
+	int fd, hp[2], i, status;
+	ssize_t n;
+
+	/* A runner whose job leaves grandchildren, one in a process group
+	 * of its own, is killed with SIGKILL: its job's own process dies
+	 * with it, the grandchildren live on. */
+	set_subreaper(true);
+	dir = testutil_tempdir();
+	fd = fifo_open(dir, &fifo);
+	script = xasprintf("sleep 1000 & a=$!; "
+	    "perl -e 'setpgrp(0, 0); sleep 1000' & b=$!; "
+	    "echo $$ $a $b > '%s'; wait", fifo);
+	ck_assert_int_eq(pipe(hp), 0);
+	runner = fork();
+	ck_assert_int_ne(runner, -1);
+	if (runner == 0) {
+		p = pool_new(1);
+		req = tjob_sh(&j, script, NULL);
+		if (pool_start(p, req) != 0)
+			_exit(1);
+		pool_handle(p, 0, handle, sizeof handle);
+		if (write(hp[1], handle, strlen(handle) + 1) < 0)
+			_exit(1);
+		for (;;)
+			pool_wait(p, -1, &r);
+	}
+	close(hp[1]);
+	{
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		char buf[128];
+		long a, b, c;
+
+		ck_assert_int_eq(poll(&pfd, 1, 10000), 1);
+		n = read(fd, buf, sizeof buf - 1);
+		ck_assert_int_gt(n, 0);
+		buf[n] = '\0';
+		ck_assert_int_eq(sscanf(buf, "%ld %ld %ld", &a, &b, &c), 3);
+		kids[0] = (pid_t)a;
+		kids[1] = (pid_t)b;
+		kids[2] = (pid_t)c;
+	}
+	n = read(hp[0], handle, sizeof handle);
+	ck_assert_int_gt(n, 0);
+	close(hp[0]);
+	ck_assert_int_eq(kill(runner, SIGKILL), 0);
+	ck_assert(reap_until_gone(kids[0], &status));
+	ck_assert(alive(kids[1]));
+	ck_assert(alive(kids[2]));
+
+	/* A later runner asks what is left, and it is killed. */
+	handles[0] = handle;
+	handles[1] = NULL;                       /* an older labrat's row */
+	handles[2] = "local:another-boot:123:4"; /* before a reboot */
+	gone[0] = gone[1] = gone[2] = false;
+	testutil_ok(pool_reclaim(handles, 3, gone, &why, &err), err,
+	    "reclaim");
+	ck_assert(gone[0] && gone[1] && gone[2]);
+	ck_assert_ptr_null(why);
+	for (i = 1; i < 3; i++)
+		ck_assert_msg(!alive(kids[i]), "grandchild %d survived",
+		    (int)kids[i]);
+	/* Nothing left: asking again finds nothing. */
+	testutil_ok(pool_reclaim(handles, 1, gone, &why, &err), err,
+	    "reclaim again");
+	ck_assert(gone[0]);
+	reap_until_gone(kids[2], &status);
+	set_subreaper(false);
+	close(fd);
+	free(script);
+	free(fifo);
+	testutil_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_sigchld_ignored)
+{
+	struct pool_result r;
+	struct pool *p;
+	struct tjob j;
+
+	/* Inherited SIG_IGN: the pool restores what wait4 needs. */
+	signal(SIGCHLD, SIG_IGN);
+	p = pool_new(1);
+	ck_assert_int_eq(pool_start(p, tjob_sh(&j, "exit 3", NULL)), 0);
+	wait_result(p, &r);
+	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_int_eq(r.code, 3);
+	pool_result_clear(&r);
+	/* Ignored behind the pool's back: the status is lost, never 0. */
+	signal(SIGCHLD, SIG_IGN);
+	ck_assert_int_eq(pool_start(p, tjob_sh(&j, "exit 0", NULL)), 0);
+	wait_result(p, &r);
+	ck_assert_int_eq(r.end, POOL_LOST);
+	ck_assert_int_eq(r.code, ECHILD);
+	pool_result_clear(&r);
+	signal(SIGCHLD, SIG_DFL);
+	pool_free(p);
+}
+END_TEST
+
+START_TEST(test_shortage)
+{
+	struct pool_result r;
+	struct rlimit rl, low;
+	struct pool *p;
+	struct tjob j;
+
+	/* Out of descriptors: nothing starts, and it is not the job's
+	 * failure (no result); once there are some, it starts. */
+	p = pool_new(2);
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	low = rl;
+	low.rlim_cur = (rlim_t)count_fds();
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+	errno = 0;
+	ck_assert_int_eq(pool_start(p, tjob_sh(&j, "exit 0", NULL)), -1);
+	ck_assert_int_eq(errno, EMFILE);
+	ck_assert_int_eq(pool_busy(p), 0);
+	ck_assert_int_eq(pool_wait(p, 0, &r), 0);
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	ck_assert_int_eq(pool_start(p, tjob_sh(&j, "exit 0", NULL)), 0);
+	wait_result(p, &r);
+	ck_assert_int_eq(r.end, POOL_EXITED);
+	pool_result_clear(&r);
+	/* No engine free is another answer. */
+	ck_assert_int_ge(pool_start(p, tjob_sh(&j, "sleep 5", NULL)), 0);
+	ck_assert_int_ge(pool_start(p, tjob_sh(&j, "sleep 5", NULL)), 0);
+	errno = 0;
+	ck_assert_int_eq(pool_start(p, tjob_sh(&j, "exit 0", NULL)), -1);
+	ck_assert_int_eq(errno, EBUSY);
+	pool_free(p);
+}
+END_TEST
+
+START_TEST(test_fd_cap)
+{
+	pid_t pid;
+	int status;
+
+	/* In a child: the pool holds no more engines than its limit on
+	 * open files allows, says so, and jobs get the limit back. */
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		struct rlimit rl = { 100, 100 };
+		struct pool_result r;
+		struct pool *p;
+		struct tjob j;
+
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			_exit(10);
+		p = pool_new(500);
+		if (pool_slots(p) < 1 || pool_slots(p) > 12)
+			_exit(11);
+		if (pool_capped_by(p) != 100)
+			_exit(12);
+		if (pool_start(p, tjob_sh(&j, "ulimit -n", NULL)) < 0)
+			_exit(13);
+		while (pool_wait(p, 1000, &r) != 1)
+			;
+		if (r.end != POOL_EXITED || strcmp(r.out, "100\n") != 0)
+			_exit(14);
+		pool_result_clear(&r);
+		pool_free(p);
+		p = pool_new(2);
+		if (pool_slots(p) != 2 || pool_capped_by(p) != 0)
+			_exit(15);
+		pool_free(p);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+END_TEST
+
 Suite *
 suite_pool(void)
 {
@@ -977,6 +1218,11 @@ suite_pool(void)
 	tcase_add_test(tc, test_rusage);
 	tcase_add_test(tc, test_fd_leaks);
 	tcase_add_test(tc, test_wakeup);
+	tcase_add_test(tc, test_session_handle);
+	tcase_add_test(tc, test_reclaim);
+	tcase_add_test(tc, test_sigchld_ignored);
+	tcase_add_test(tc, test_shortage);
+	tcase_add_test(tc, test_fd_cap);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -11,6 +11,7 @@ Suite *suite_space(void);
 Suite *suite_perm(void);
 Suite *suite_experiment(void);
 Suite *suite_pool(void);
+Suite *suite_proc(void);
 Suite *suite_notebook(void);
 Suite *suite_summary(void);
 Suite *suite_plot(void);

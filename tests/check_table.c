@@ -427,7 +427,8 @@ start_job(const struct nb_set *s, uint64_t pos, const char *params,
 	w.pos = w.point = pos;
 	w.attempt = 1;
 	testutil_ok(notebook_job_start(t_c.nb, s->id, &w, params, start,
-	    "node1", (int)pos % 2, &err), err, "job_start");
+	    "node1", (int)pos % 2, NULL, &err), err, "job_start");
+	testutil_job_in_set(w.job_id, s->id);
 	return w.job_id;
 }
 
@@ -448,7 +449,7 @@ finish_job(int64_t id, enum nb_state state, const char *results,
 	o.end = start + 1.5;
 	o.exit_code = state == NB_FAILED ? 1 : 0;
 	o.maxrss_kb = -1;
-	testutil_ok(notebook_job_finish(t_c.nb, id, &o, &err), err,
+	testutil_ok(notebook_job_finish(t_c.nb, testutil_job_set(id), id, &o, &err), err,
 	    "job_finish");
 }
 
@@ -505,7 +506,7 @@ views_setup(void)
 	t_dir = testutil_tempdir();
 	path = testutil_path(t_dir, "labrat.db");
 	memset(&t_c, 0, sizeof t_c);
-	testutil_ok(notebook_open(path, &t_c.nb, &err), err, "notebook_open");
+	testutil_ok(notebook_open(path, NOTEBOOK_CREATE, &t_c.nb, &err), err, "notebook_open");
 	t_c.nb_path = path;
 	t_c.utf8 = false;
 	t_c.color = false;

@@ -97,7 +97,8 @@ start(const struct nb_set *s, const char *params)
 	w.point = w.pos;
 	w.attempt = 1;
 	testutil_ok(notebook_job_start(con.nb, s->id, &w, params, 1000, "host",
-	    0, &err), err, "job_start");
+	    0, NULL, &err), err, "job_start");
+	testutil_job_in_set(w.job_id, s->id);
 	return w.job_id;
 }
 
@@ -115,7 +116,8 @@ finish(int64_t id, enum nb_state state, const char *results)
 	o.end = 1001;
 	o.exit_code = state == NB_FAILED ? 1 : 0;
 	o.maxrss_kb = -1;
-	testutil_ok(notebook_job_finish(con.nb, id, &o, &err) < 0, err,
+	testutil_ok(notebook_job_finish(con.nb, testutil_job_set(id), id, &o,
+	    &err) < 0, err,
 	    "job_finish");
 }
 
@@ -163,7 +165,7 @@ setup(void)
 	dir = testutil_tempdir();
 	path = testutil_path(dir, "labrat.db");
 	memset(&con, 0, sizeof con);
-	testutil_ok(notebook_open(path, &con.nb, &err), err, "notebook_open");
+	testutil_ok(notebook_open(path, NOTEBOOK_CREATE, &con.nb, &err), err, "notebook_open");
 	con.nb_path = path;
 	con.utf8 = true;
 	con.color = false;

@@ -87,3 +87,31 @@ testutil_ok(int rc, char *err, const char *what)
 		ck_abort_msg("%s: %s", what, err != NULL ? err : "?");
 	free(err);
 }
+
+/* Job ids and their sets, in the order jobs were started. */
+static struct {
+	int64_t job, set;
+} *testutil_jobs;
+static size_t testutil_njobs;
+
+void
+testutil_job_in_set(int64_t job_id, int64_t set_id)
+{
+	testutil_jobs = xreallocarray(testutil_jobs, testutil_njobs + 1,
+	    sizeof *testutil_jobs);
+	testutil_jobs[testutil_njobs].job = job_id;
+	testutil_jobs[testutil_njobs++].set = set_id;
+}
+
+int64_t
+testutil_job_set(int64_t job_id)
+{
+	size_t i;
+
+	/* The latest first: a job id may be reused in a new notebook. */
+	for (i = testutil_njobs; i > 0; i--) {
+		if (testutil_jobs[i - 1].job == job_id)
+			return testutil_jobs[i - 1].set;
+	}
+	return 0;
+}

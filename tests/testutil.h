@@ -4,6 +4,7 @@
 #define LABRAT_TESTUTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* A fresh empty directory under $TMPDIR (or /tmp); the caller frees the
  * string and removes it with testutil_rmtree. */
@@ -20,5 +21,10 @@ char *testutil_read_file(const char *path, size_t *len);
 
 /* Fail the current Check test with err (owned, freed) if rc is not 0. */
 void testutil_ok(int rc, char *err, const char *what);
+
+/* Remember which result set a job started in, and tell it back (0 if
+ * unknown): test helpers that finish a job by its id alone need it. */
+void testutil_job_in_set(int64_t job_id, int64_t set_id);
+int64_t testutil_job_set(int64_t job_id);
 
 #endif

@@ -144,8 +144,7 @@ console_draw_header(struct console *c)
 		busy = (int)n->n[NB_RUNNING];
 		buf_printf(&b, "  set %s  runner %s", s->tag,
 		    campaign_state_name(c->states[c->cur]));
-		if (c->states[c->cur] == CAMPAIGN_RUNNING ||
-		    c->states[c->cur] == CAMPAIGN_PAUSED)
+		if (campaign_live(c->states[c->cur]))
 			buf_printf(&b, " (pid %" PRId64 ")", s->runner_pid);
 		buf_printf(&b, "  engines %d/%d  %s", busy,
 		    pool_cores_rule(slots, pool_cores_available()), s->backend);
@@ -431,7 +430,7 @@ console_main(const char *notebook_path, const char *select_tag,
 	setlocale(LC_CTYPE, "");
 	cs = nl_langinfo(CODESET);
 	c.utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
-	if (notebook_open(notebook_path, &c.nb, &err) != 0) {
+	if (notebook_open(notebook_path, NOTEBOOK_READ, &c.nb, &err) != 0) {
 		fprintf(stderr, "labrat: %s\n", err);
 		free(err);
 		return 3;

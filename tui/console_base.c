@@ -226,8 +226,7 @@ console_refresh(struct console *c)
 		c->rate_time = now;
 		c->rate_done = done;
 	}
-	if (c->states[c->cur] != CAMPAIGN_RUNNING &&
-	    c->states[c->cur] != CAMPAIGN_PAUSED)
+	if (!campaign_live(c->states[c->cur]))
 		c->rate = 0;
 }
 

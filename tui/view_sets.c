@@ -21,6 +21,7 @@ view_sets_state_style(enum campaign_state st)
 		return STYLE_OK;
 	case CAMPAIGN_DEAD:
 	case CAMPAIGN_CANCELLED:
+	case CAMPAIGN_STALLED:
 		return STYLE_FAILED;
 	default:
 		return STYLE_PENDING;

@@ -188,9 +188,25 @@ keys Escape q
 wait_screen "sh> "
 screen_stop
 
-# An empty notebook opens too.
+# A notebook without result sets opens too.
+expect_exit 0 "$LABRAT" -n "$T/empty.db" run --wait -t gone -p x=1 -- true
+sqlite3 "$T/empty.db" "DELETE FROM resultset"
 LABRAT_NOTEBOOK="$T/empty.db" screen_start 80 24 "$LABRAT" -n "$T/empty.db" console
 wait_screen "no result sets yet"
 keys q
 wait_screen "CONSOLE-EXITED-0"
+screen_stop
+
+# The console only reads: a missing or empty file is no notebook, and
+# stays as it was (never created, never given a schema).
+for f in "$T/missing.db" "$T/zero.db"; do
+	case $f in *zero.db) : >"$f" ;; esac
+	screen_start 80 24 "$LABRAT" -n "$f" console
+	wait_screen "CONSOLE-EXITED-3"
+	screen_has "there is no notebook $f here" ||
+		{ screen >&2; fail "no clear message for $f"; }
+	screen_stop
+done
+[ -e "$T/missing.db" ] && fail "the console created $T/missing.db"
+[ -s "$T/zero.db" ] && fail "the console wrote into the empty $T/zero.db"
 exit 0

@@ -18,9 +18,9 @@ state_is bg running || state_is bg finished || fail "bg is $(status_word bg)"
 
 # A second runner for the same campaign is refused by the lock.
 expect_exit 0 "$LABRAT" resume bg
-contains out "already running"
+contains out "bg: running (runner pid"
 expect_exit 0 "$LABRAT" resume --wait bg
-contains out "already running"
+contains out "bg: running (runner pid"
 
 # Pause: running jobs finish, then nothing new starts.
 expect_exit 0 "$LABRAT" pause bg
@@ -35,7 +35,7 @@ c2=$(sql "select cursor from resultset where tag='bg'")
 
 # Resume, then wait for the end.
 expect_exit 0 "$LABRAT" resume bg
-contains out "carries on"
+contains out "bg: running (runner pid"
 expect_exit 0 "$LABRAT" wait bg --timeout 60
 [ "$(status_word bg)" = finished ] || fail "bg should be finished"
 [ "$(status_field bg ok)" = 60 ] || fail "bg: 60 ok expected"

@@ -72,6 +72,6 @@ contains out "n,word,x,sq,result_word,v,tag"
 expect_exit 0 "$LABRAT" lock small
 expect_exit 0 "$LABRAT" status small
 contains out "locked"
-expect_exit 2 "$LABRAT" resume small
+expect_exit 3 "$LABRAT" resume small
 contains err "locked"
 exit 0

@@ -23,14 +23,17 @@
 const char cmd_resume_help[] =
 "Continue the campaign TAG.  A paused runner starts new jobs again; if\n"
 "the campaign has no runner (stopped, cancelled, or its runner died), a\n"
-"new detached runner re-queues the jobs that were interrupted, then runs\n"
-"the rest.  Finished jobs are never run again and never recorded twice.\n"
+"new detached runner kills what is left of the jobs that were\n"
+"interrupted, re-queues them, then runs the rest.  Finished jobs are never\n"
+"run again and never recorded twice.  Exit status 6 if no runner starts.\n"
 "  --wait   run in the foreground until the end instead\n"
 "  --log    with --wait: write the runner's events to standard error\n";
 
 const char cmd_pause_help[] =
 "Pause the campaign TAG: its runner starts no new jobs; jobs already\n"
-"running finish and are recorded.  'labrat resume TAG' carries on.\n";
+"running finish and are recorded.  'labrat resume TAG' carries on.\n"
+"Requests are ordered (the last one wins) and answered: pause returns\n"
+"once the runner has paused.\n";
 
 const char cmd_cancel_help[] =
 "Cancel the campaign TAG: its running jobs are killed and recorded as\n"

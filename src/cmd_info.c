@@ -32,10 +32,15 @@ const char cmd_status_help[] =
 "  paused     a runner is alive but starts no new jobs (labrat resume)\n"
 "  finished   nothing left to run\n"
 "  cancelled  cancelled by labrat cancel (labrat resume runs the rest)\n"
-"  stopped    its runner was stopped (Ctrl-C, a signal); labrat resume\n"
+"  stopped    its runner was stopped (Ctrl-C, a signal, an error); labrat\n"
+"             resume\n"
 "  dead       its runner vanished with work left; labrat resume\n"
+"  stalled    a runner is alive but has not written for 10 s: another\n"
+"             program holds the notebook; its jobs go on\n"
 "  new        recorded, but no runner has started it yet\n"
-"It needs no runner: everything comes from the notebook.\n"
+"A 'why:' line says why a campaign is stopped, dead, cancelled or\n"
+"stalled (\"reason\" in --json).  It needs no runner and writes nothing:\n"
+"everything comes from the notebook.\n"
 "  --json   one JSON object per set, one per line, for scripts\n";
 
 const char cmd_show_help[] =

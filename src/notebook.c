@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -296,6 +297,26 @@ nb_empty_error(const char *path)
 	    path);
 }
 
+/* Refuse to create a notebook in a directory where it cannot be made
+ * (SQLite would say "No such file or directory"). */
+static int
+nb_check_dir(const char *path, char **err)
+{
+	char *copy = xstrdup(path), *dir = dirname(copy);
+	int rc = 0;
+
+	if (access(dir, W_OK | X_OK) != 0) {
+		*err = xasprintf("cannot create notebook %s: its directory %s "
+		    "%s: work in a directory you can write to, or give "
+		    "another file with -n FILE", path, dir, errno == ENOENT ?
+		    "does not exist" : errno == EACCES ? "is not writable" :
+		    strerror(errno));
+		rc = -1;
+	}
+	free(copy);
+	return rc;
+}
+
 /*
  * Refuse paths SQLite would report poorly (directories, unreadable) and
  * those it must not turn into a notebook: to read, a missing or empty
@@ -318,7 +339,7 @@ nb_check_path(const char *path, enum nb_open how, nlink_t *nlink,
 	}
 	if (stat(path, &sb) != 0) {
 		if (errno == ENOENT && how == NOTEBOOK_CREATE)
-			return 0;
+			return nb_check_dir(path, err);
 		if (errno == ENOENT) {
 			*err = nb_empty_error(path);
 			return -1;

@@ -64,7 +64,16 @@ expect_exit 3 "$LABRAT" -n link.db run -t l -p 'x=1' -- true
 contains err "symbolic link"
 [ -e target.db ] && fail "run created the symbolic link's target"
 
-# 5. A result set deleted with sqlite3 while its runner runs: its id is
+# 5. A notebook that cannot be created says why (not "No such file").
+expect_exit 3 "$LABRAT" -n "$T/nodir/x.db" run -t n -p 'x=1' -- true
+contains err "its directory $T/nodir does not exist"
+if [ "$(id -u)" != 0 ]; then
+	mkdir ro && chmod 555 ro
+	expect_exit 3 "$LABRAT" -n ro/x.db run -t n -p 'x=1' -- true
+	contains err "its directory ro is not writable"
+fi
+
+# 6. A result set deleted with sqlite3 while its runner runs: its id is
 # never given to a new set, and the old runner writes nothing more.
 expect_exit 0 "$LABRAT" run -t doomed --cores 1 -p 'x=1..3' -- ./gate.sh {x}
 id=$(sql "select id from resultset where tag = 'doomed'")

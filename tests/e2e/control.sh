@@ -8,17 +8,7 @@
 
 # Jobs that block until the test lets them go: the campaign outlives
 # every step below by construction, not by timing.
-cat >gate.sh <<'EOF'
-#!/bin/sh
-i=0
-while [ ! -e "$GATE" ]; do
-	i=$((i + 1)); [ $i -gt 3000 ] && exit 9
-	sleep 0.01
-done
-echo "y=$1"
-EOF
-chmod +x gate.sh
-export GATE="$T/open"
+make_gate
 
 # 1. pause then resume at once: the campaign runs on and finishes.
 expect_exit 0 "$LABRAT" run -t pr --cores 2 -p 'x=1..20' -- ./gate.sh {x}

@@ -89,3 +89,22 @@ count_at_least() {
 	_v=$(status_field "$1" "$2")
 	[ "${_v:-0}" -ge "$3" ]
 }
+
+# make_gate: write ./gate.sh, an experiment that waits until the file
+# $GATE exists (at most a minute), then prints y=$1.  Campaigns of gated
+# jobs outlive every step of a test by construction, never by timing:
+# `touch "$GATE"` lets them finish.
+make_gate() {
+	GATE="$T/open"
+	export GATE
+	cat >gate.sh <<'GATE'
+#!/bin/sh
+i=0
+while [ ! -e "$GATE" ]; do
+	i=$((i + 1)); [ $i -gt 6000 ] && exit 9
+	sleep 0.01
+done
+echo "y=$1"
+GATE
+	chmod +x gate.sh
+}

@@ -8,17 +8,7 @@
 # its runner stops without writing.
 . "$LABRAT_SRCDIR/tests/e2e/lib.sh"
 
-cat >gate.sh <<'EOF'
-#!/bin/sh
-i=0
-while [ ! -e "$GATE" ]; do
-	i=$((i + 1)); [ $i -gt 3000 ] && exit 9
-	sleep 0.01
-done
-echo "y=$1"
-EOF
-chmod +x gate.sh
-export GATE="$T/open"
+make_gate
 
 # 1. Readers on a missing file: nothing is created.
 for cmd in "status" "sets" "show t" "export -t t" "wait t --timeout 1"; do

@@ -68,6 +68,47 @@ expect_exit 0 "$LABRAT" export
 contains out "n,word,x,sq,result_word,v,tag"
 [ "$(wc -l <out)" -eq 19 ] || fail "exporting both sets: expected 19 lines"
 
+# Output past the bound (1 MiB head, 64 KiB tail kept): a line cut by it is
+# never a result, and a cut JSON last line fails saying so.
+cat >cut.sh <<'EOF2'
+case $1 in
+1)	# The head's bound falls inside y=123456789, and bytes are lost.
+	head -c 1048570 /dev/zero | tr '\0' a
+	printf '\ny=123456789\n'
+	yes b | head -c 71680
+	echo z=1 ;;
+2)	# Just over 1 MiB, nothing lost: y is whole.
+	head -c 1048570 /dev/zero | tr '\0' a
+	printf '\ny=123456789\n'
+	echo z=1 ;;
+3)	# The final JSON line is longer than the tail and starts in lost bytes.
+	yes log | head -c 1200000
+	printf '{"a": "'; head -c 100000 /dev/zero | tr '\0' x; printf '"}\n' ;;
+4)	# One JSON line of 2 MB.
+	printf '{"a": "'; head -c 2000000 /dev/zero | tr '\0' x; printf '"}\n' ;;
+5)	# A result, then 2 MB without a newline: the cut line is no result.
+	echo k=1
+	head -c 2000000 /dev/zero | tr '\0' p ;;
+esac
+EOF2
+expect_exit 1 "$LABRAT" run --wait -t cut --order sequential -p 'c=1..5' -- \
+	sh cut.sh {c}
+row() {
+	sql "select state || '|' || coalesce(results, '') || '|' || truncated ||
+	    '|' || coalesce(error, '') from job join resultset r on
+	    r.id = set_id where tag = 'cut' and point = $1"
+}
+[ "$(row 0)" = 'ok|{"z":1}|1|' ] || fail "bound inside a line: $(row 0)"
+[ "$(row 1)" = 'ok|{"y":123456789,"z":1}|0|' ] ||
+	fail "just over 1 MiB: $(row 1)"
+for p in 2 3; do
+	case "$(row $p)" in
+	"failed||1|unparsable results: the last line of output, a JSON object, was cut"*) ;;
+	*) fail "cut JSON line (point $p): $(row $p)" ;;
+	esac
+done
+[ "$(row 4)" = 'ok|{"k":1}|1|' ] || fail "cut last line, no JSON: $(row 4)"
+
 # Locking makes a set final.
 expect_exit 0 "$LABRAT" lock small
 expect_exit 0 "$LABRAT" status small

@@ -68,6 +68,14 @@ expect_exit 0 "$LABRAT" export
 contains out "n,word,x,sq,result_word,v,tag"
 [ "$(wc -l <out)" -eq 19 ] || fail "exporting both sets: expected 19 lines"
 
+# Infinities (1e999 reads as one) and sums that would overflow.
+expect_exit 0 "$LABRAT" run --wait -t huge --repeat 3 -p 'x=1' -- sh -c \
+	'echo v=1e999; [ $((LABRAT_REP % 2)) = 0 ] && echo w=1e308 || echo w=-1e308'
+expect_exit 0 "$LABRAT" export -t huge --summary
+tr -d '\r' <out | sed -n 2p >row
+contains row "1,inf,inf,nan,inf,inf,3,3.33333333333333"
+contains row "e+307,1e+308,inf,-1e+308,1e+308,3,huge,0,3"
+
 # Output past the bound (1 MiB head, 64 KiB tail kept): a line cut by it is
 # never a result, and a cut JSON last line fails saying so.
 cat >cut.sh <<'EOF2'

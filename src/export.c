@@ -362,6 +362,7 @@ export_csv(struct notebook *nb, const struct nb_set *sets, size_t n,
 	if (x.err != 0 || fflush(out) != 0 || ferror(out)) {
 		*err = xstrdup("cannot write the CSV output (disk full or "
 		    "pipe closed?)");
+		rc = EXPORT_WRITE_FAILED;
 		goto out;
 	}
 	rc = 0;

@@ -48,6 +48,28 @@ contains err "unknown state 'bogus'"
 expect_exit 1 "$LABRAT" export -t small -o /nonexistent-dir/x.csv
 contains err "cannot write"
 
+# --state takes every state, and its help lists them all.
+expect_exit 0 "$LABRAT" export -t small --state interrupted --all-attempts
+[ "$(wc -l <out)" -eq 1 ] || fail "--state interrupted: expected the header"
+expect_exit 0 "$LABRAT" help export
+contains out "interrupted"
+contains out "queued"
+
+# A notebook that cannot be read is exit 3, not 1 (could not write) or 2
+# (no such tag), whichever read fails.
+cp "$LABRAT_NOTEBOOK" broken.db
+sqlite3 broken.db "DROP TABLE name"
+expect_exit 3 "$LABRAT" -n broken.db export -t small -o broken.csv
+contains err "no such table: name"
+[ ! -e broken.csv ] || fail "a failed export left broken.csv"
+expect_exit 3 "$LABRAT" -n broken.db export --summary
+cp "$LABRAT_NOTEBOOK" broken.db
+sqlite3 broken.db "DROP VIEW current_job; ALTER TABLE resultset RENAME TO rs"
+expect_exit 3 "$LABRAT" -n broken.db export -t small
+contains err "no such table: resultset"
+expect_exit 2 "$LABRAT" export -t nosuchtag
+contains err "no result set 'nosuchtag'"
+
 # The notebook is plain SQLite: json_extract works on params and results.
 [ "$(sql "select sum(json_extract(results,'\$.sq')) from job")" = 90 ] ||
 	fail "sum of sq in sqlite3 is not 90"

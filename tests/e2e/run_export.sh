@@ -90,6 +90,53 @@ expect_exit 0 "$LABRAT" export
 contains out "n,word,x,sq,result_word,v,tag"
 [ "$(wc -l <out)" -eq 19 ] || fail "exporting both sets: expected 19 lines"
 
+# Every header is unique, whatever the names: parameters and results named
+# like metadata columns, like each other, like the names they would be
+# renamed to, and like summary columns; python3's csv module loses nothing.
+cat >clash.sh <<'EOF2'
+echo '{"status": 1, "result_status": 2, "error": 3, "v": 4, "param_host": 5,' \
+	'"tag": 6, "point": 7, "result_status_2": 8}'
+EOF2
+expect_exit 0 "$LABRAT" run --wait -t clash -p 'status={a}' -p 'host={h}' \
+	-p 'param_host={ph}' -p 'v_mean=1' -p 'repetitions={r}' -p 'x=1..2' -- \
+	sh clash.sh
+cat >headers.py <<'EOF2'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+head = rows[0]
+dup = sorted(set(h for h in head if head.count(h) > 1))
+if dup:
+    sys.exit("duplicate headers %s in %s" % (dup, head))
+got = dict(zip(head, rows[1]))
+for pair in sys.argv[2:]:
+    name, value = pair.split("=", 1)
+    if got.get(name) != value:
+        sys.exit("%s is %r, not %r, in %s" % (name, got.get(name), value, got))
+EOF2
+# headers FILE NAME=VALUE...: FILE's header has no name twice, and its first
+# row has these values (checked with python3's csv module when there is one).
+headers() {
+	_f=$1
+	shift
+	head -1 "$_f" | tr -d '\r' | tr ',' '\n' | sort | uniq -d >dups
+	[ ! -s dups ] || fail "$_f has duplicate headers: $(cat dups)"
+	[ -z "${PYTHON3:-}" ] || "$PYTHON3" headers.py "$_f" "$@"
+}
+expect_exit 0 "$LABRAT" export -t clash -o clash.csv
+headers clash.csv status=ok param_status=a param_host=ph param_host_2=h \
+	v_mean=1 repetitions=r result_status=2 result_status_2=8 \
+	result_status_3=1 result_error=3 error= v=4 result_param_host=5 \
+	result_tag=6 tag=clash result_point=7 point=0 ||
+	fail "plain export: a column was lost"
+expect_exit 0 "$LABRAT" export -t clash --all-attempts -o clash.csv
+headers clash.csv param_status=a result_status_3=1 ||
+	fail "--all-attempts: a column was lost"
+expect_exit 0 "$LABRAT" export -t clash --summary -o clash.csv
+headers clash.csv status=a v_mean=1 result_v_mean=4 \
+	status_mean=1 tag_mean=6 tag=clash point_mean=7 point=0 \
+	param_host=ph param_host_mean=5 param_repetitions=r repetitions=1 ||
+	fail "--summary: a column was lost"
+
 # Infinities (1e999 reads as one) and sums that would overflow.
 expect_exit 0 "$LABRAT" run --wait -t huge --repeat 3 -p 'x=1' -- sh -c \
 	'echo v=1e999; [ $((LABRAT_REP % 2)) = 0 ] && echo w=1e308 || echo w=-1e308'

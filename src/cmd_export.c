@@ -17,7 +17,7 @@
 
 const char cmd_export_args[] =
     "[-n FILE] [-t TAG]... [--state STATE[,STATE]] [--summary] "
-    "[--all-attempts] [-o FILE|-]";
+    "[--all-attempts] [--escape-formulas] [-o FILE|-]";
 
 const char cmd_export_help[] =
 "Write jobs as CSV (RFC 4180): a header row, then one row per job with its\n"
@@ -37,6 +37,10 @@ const char cmd_export_help[] =
 "                      and count of each numeric result over its ok\n"
 "                      repetitions (epyc's SummaryExperiment)\n"
 "      --all-attempts  also the earlier attempts of retried jobs\n"
+"      --escape-formulas\n"
+"                      put a ' before each text cell that starts with =, +,\n"
+"                      -, @, a tab or a CR, which spreadsheets would run as\n"
+"                      a formula; numbers (-1.5) stay as they are\n"
 "  -o, --output FILE   write to FILE (default, or '-': standard output)\n"
 "\n"
 "Exit status 1 if the CSV could not be written, 3 if the notebook could\n"
@@ -129,13 +133,14 @@ cmd_export_sets(struct notebook *nb, char **tags, size_t ntags,
 int
 cmd_export(int argc, char **argv)
 {
-	enum { OPT_STATE = 256, OPT_SUMMARY, OPT_ALL };
+	enum { OPT_STATE = 256, OPT_SUMMARY, OPT_ALL, OPT_ESCAPE };
 	static const struct option longopts[] = {
 		{ "notebook", required_argument, NULL, 'n' },
 		{ "tag", required_argument, NULL, 't' },
 		{ "state", required_argument, NULL, OPT_STATE },
 		{ "summary", no_argument, NULL, OPT_SUMMARY },
 		{ "all-attempts", no_argument, NULL, OPT_ALL },
+		{ "escape-formulas", no_argument, NULL, OPT_ESCAPE },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -168,6 +173,9 @@ cmd_export(int argc, char **argv)
 			break;
 		case OPT_ALL:
 			eo.all_attempts = true;
+			break;
+		case OPT_ESCAPE:
+			eo.escape_formulas = true;
 			break;
 		case 'o':
 			out = optarg;

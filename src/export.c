@@ -42,6 +42,7 @@ struct export_names {
 
 struct export_ctx {
 	FILE *out;
+	bool escape;          /* quote text cells that look like formulas */
 	char **params;        /* union of parameter names */
 	char **results;       /* union of result names */
 	char **param_headers; /* the parameter columns' header names */
@@ -77,13 +78,41 @@ export_csv_field(struct buf *b, const char *s, size_t len)
 	buf_addc(b, '"');
 }
 
+/* True if a spreadsheet would take text s[0..len) for a formula: it
+ * starts with =, +, -, @, a tab or a CR, and is not a number (-1.5). */
+static bool
+export_is_formula(const char *s, size_t len)
+{
+	return len > 0 && s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL &&
+	    !json_number_valid(s, len);
+}
+
+/* Append text as a cell, behind a single quote if it would be a formula
+ * and the export escapes them. */
+static void
+export_text_cell(struct export_ctx *x, const char *s, size_t len)
+{
+	struct buf quoted;
+
+	if (!x->escape || !export_is_formula(s, len)) {
+		export_csv_field(&x->line, s, len);
+		return;
+	}
+	buf_init(&quoted);
+	buf_addc(&quoted, '\'');
+	buf_add(&quoted, s, len);
+	export_csv_field(&x->line, quoted.data, quoted.len);
+	buf_free(&quoted);
+}
+
+/* Append a text cell (NULL: empty), after a comma unless it is first. */
 static void
 export_field(struct export_ctx *x, bool first, const char *s)
 {
 	if (!first)
 		buf_addc(&x->line, ',');
 	if (s != NULL)
-		export_csv_field(&x->line, s, strlen(s));
+		export_text_cell(x, s, strlen(s));
 }
 
 /* Add name to the NULL-terminated vector *v unless it is there. */
@@ -102,11 +131,14 @@ export_union_add(char ***v, const char *name)
 /* Append a member's value as a cell: strings as text, numbers as written,
  * null as empty. */
 static void
-export_member_cell(struct buf *b, const struct json_member *m)
+export_member_cell(struct export_ctx *x, const struct json_member *m)
 {
 	if (m == NULL || m->type == JSON_NULL)
 		return;
-	export_csv_field(b, m->text, m->len);
+	if (m->type == JSON_NUMBER)
+		export_csv_field(&x->line, m->text, m->len);
+	else
+		export_text_cell(x, m->text, m->len);
 }
 
 static void
@@ -341,7 +373,7 @@ export_param_cells(struct export_ctx *x, const char *params)
 	for (i = 0; x->params[i] != NULL; i++) {
 		if (i > 0)
 			buf_addc(&x->line, ',');
-		export_member_cell(&x->line, json_object_get(&p, x->params[i]));
+		export_member_cell(x, json_object_get(&p, x->params[i]));
 	}
 	json_object_free(&p);
 }
@@ -362,7 +394,7 @@ export_job_row(const struct nb_job *j, void *arg)
 	for (i = 0; x->results[i] != NULL; i++, first = false) {
 		if (!first)
 			buf_addc(&x->line, ',');
-		export_member_cell(&x->line, json_object_get(&r, x->results[i]));
+		export_member_cell(x, json_object_get(&r, x->results[i]));
 	}
 	json_object_free(&r);
 
@@ -489,6 +521,7 @@ export_csv(struct notebook *nb, const struct nb_set *sets, size_t n,
 
 	memset(&x, 0, sizeof x);
 	x.out = out;
+	x.escape = o->escape_formulas;
 	x.summary = o->summary;
 	buf_init(&x.line);
 	x.params = xcalloc(1, sizeof *x.params);

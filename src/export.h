@@ -18,6 +18,9 @@ struct export_opts {
 	bool all_attempts;   /* include superseded attempts */
 	bool summary;        /* one row per point: statistics of numeric
 	                        results over its ok repetitions */
+	bool escape_formulas; /* a text cell that starts with =, +, -, @, tab
+	                         or CR and is not a number gets a leading '
+	                         so that spreadsheets do not run it */
 };
 
 /* export_csv's answer when out could not be written (disk full, pipe

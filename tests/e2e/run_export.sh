@@ -108,13 +108,13 @@ dup = sorted(set(h for h in head if head.count(h) > 1))
 if dup:
     sys.exit("duplicate headers %s in %s" % (dup, head))
 got = dict(zip(head, rows[1]))
-for pair in sys.argv[2:]:
-    name, value = pair.split("=", 1)
+for name, value in zip(sys.argv[2::2], sys.argv[3::2]):
     if got.get(name) != value:
         sys.exit("%s is %r, not %r, in %s" % (name, got.get(name), value, got))
 EOF2
-# headers FILE NAME=VALUE...: FILE's header has no name twice, and its first
-# row has these values (checked with python3's csv module when there is one).
+# headers FILE [NAME VALUE]...: FILE's header has no name twice, and its
+# first row has these values (checked with python3's csv module when there
+# is one).
 headers() {
 	_f=$1
 	shift
@@ -123,19 +123,36 @@ headers() {
 	[ -z "${PYTHON3:-}" ] || "$PYTHON3" headers.py "$_f" "$@"
 }
 expect_exit 0 "$LABRAT" export -t clash -o clash.csv
-headers clash.csv status=ok param_status=a param_host=ph param_host_2=h \
-	v_mean=1 repetitions=r result_status=2 result_status_2=8 \
-	result_status_3=1 result_error=3 error= v=4 result_param_host=5 \
-	result_tag=6 tag=clash result_point=7 point=0 ||
+headers clash.csv status ok param_status a param_host ph param_host_2 h \
+	v_mean 1 repetitions r result_status 2 result_status_2 8 \
+	result_status_3 1 result_error 3 error "" v 4 result_param_host 5 \
+	result_tag 6 tag clash result_point 7 point 0 ||
 	fail "plain export: a column was lost"
 expect_exit 0 "$LABRAT" export -t clash --all-attempts -o clash.csv
-headers clash.csv param_status=a result_status_3=1 ||
+headers clash.csv param_status a result_status_3 1 ||
 	fail "--all-attempts: a column was lost"
 expect_exit 0 "$LABRAT" export -t clash --summary -o clash.csv
-headers clash.csv status=a v_mean=1 result_v_mean=4 \
-	status_mean=1 tag_mean=6 tag=clash point_mean=7 point=0 \
-	param_host=ph param_host_mean=5 param_repetitions=r repetitions=1 ||
+headers clash.csv status a v_mean 1 result_v_mean 4 status_mean 1 \
+	tag_mean 6 tag clash point_mean 7 point 0 param_host ph \
+	param_host_mean 5 param_repetitions r repetitions 1 ||
 	fail "--summary: a column was lost"
+
+# Spreadsheets run text starting with =, +, -, @, tab or CR as a formula:
+# --escape-formulas puts a ' before it; numbers, even negative, stay.
+cat >formula.sh <<'EOF2'
+cat <<'JSON'
+{"f": "=1+2", "p": "+x", "m": "-1.5", "n": -2.5, "a": "@SUM(A1)", "t": "\tx", "c": "\rx", "s": "-x", "kv": "x=1", "=bad": "=cmd|x"}
+JSON
+EOF2
+expect_exit 0 "$LABRAT" run --wait -t formula -p 'w={"-w", ok}' \
+	--order sequential -- sh formula.sh
+expect_exit 0 "$LABRAT" export -t formula --escape-formulas -o esc.csv
+headers esc.csv w "'-w" f "'=1+2" p "'+x" m -1.5 n -2.5 a "'@SUM(A1)" \
+	t "'	x" c "$(printf "'\rx")" s "'-x" kv x=1 "'=bad" "'=cmd|x" ||
+	fail "--escape-formulas"
+expect_exit 0 "$LABRAT" export -t formula -o raw.csv
+headers raw.csv w -w f =1+2 a "@SUM(A1)" s -x =bad "=cmd|x" ||
+	fail "formulas escaped without --escape-formulas"
 
 # Infinities (1e999 reads as one) and sums that would overflow.
 expect_exit 0 "$LABRAT" run --wait -t huge --repeat 3 -p 'x=1' -- sh -c \

@@ -142,11 +142,12 @@ pool_capture_add(struct pool_capture *c, const char *data, size_t n)
 
 /*
  * Hand over what was captured.  Nothing lost: the bytes as they came.
- * Otherwise the head, then the last ring_size bytes; when at_line is set,
- * only the lines wholly inside either (a line cut by the bound is never
- * handed over as if it were whole; one whose newline was lost just after
- * the head gets it back), and *cut says whether the stream's last
- * non-blank line is among them.
+ * Otherwise, when at_line is set, only the lines wholly inside the head or
+ * the last ring_size bytes (a line cut by a bound is never handed over as
+ * if it were whole; one whose newline was the first byte lost gets it
+ * back), and *cut (if not NULL) says whether the stream's last non-blank
+ * line is among them; else the head, a newline if there is a head, and
+ * those last bytes.
  */
 static char *
 pool_capture_take(struct pool_capture *c, bool at_line, size_t *len,
@@ -164,6 +165,7 @@ pool_capture_take(struct pool_capture *c, bool at_line, size_t *len,
 		if (c->past_head == '\n')
 			buf_addc(b, '\n');	/* its last line ended there */
 		else {
+			/* Its last line goes on into lost bytes. */
 			nl = memrchr(b->data, '\n', b->len);
 			b->len = nl == NULL ? 0 : (size_t)(nl + 1 - b->data);
 		}
@@ -186,9 +188,12 @@ pool_capture_take(struct pool_capture *c, bool at_line, size_t *len,
 		buf_add(b, c->ring + oldest, first);
 		buf_add(b, c->ring, keep - first);
 		if (*truncated && at_line && before != '\n') {
+			/* Its first line goes back into lost bytes. */
 			nl = memchr(b->data + tail, '\n', b->len - tail);
-			first = nl == NULL ? b->len : (size_t)(nl + 1 - b->data);
-			memmove(b->data + tail, b->data + first, b->len - first);
+			first = nl == NULL ? b->len :
+			    (size_t)(nl + 1 - b->data);
+			memmove(b->data + tail, b->data + first,
+			    b->len - first);
 			b->len -= first - tail;
 		}
 	}

@@ -1,8 +1,10 @@
 /*
  * fuzz_output.c -- fuzz target for the experiment output contract: any
- * bytes go to output_parse; the results it accepts must be clean (numbers
- * valid, strings UTF-8 without NUL) and written as JSON must read back to
- * the same names and types (abort() otherwise).
+ * bytes go to output_parse, whole or cut each way a capture may say; the
+ * results it accepts must be clean (numbers valid, strings UTF-8 without
+ * NUL) and written as JSON must read back to the same names and types, and
+ * the tracker of the last line must not care how the bytes were split
+ * (abort() otherwise).
  */
 #include "config.h"
 
@@ -12,8 +14,47 @@
 #include "fuzz.h"
 #include "output.h"
 
-/* Parse the input as output and check the results round trip. */
-FUZZ_ENTRY(fuzz_output)
+/* Follow data[0..size) in pieces of step bytes. */
+static struct output_tracker
+fuzz_output_follow(const uint8_t *data, size_t size, size_t step)
+{
+	struct output_tracker t;
+	size_t i;
+
+	output_track_init(&t);
+	for (i = 0; i < size; i += step)
+		output_track_bytes(&t, (const char *)data + i,
+		    size - i < step ? size - i : step);
+	if (t.total != size)
+		abort();
+	return t;
+}
+
+/* Follow data[0..size) in one piece, byte by byte and in threes: the
+ * last line found must be the same. */
+static void
+fuzz_output_track(const uint8_t *data, size_t size)
+{
+	struct output_tracker one, other;
+	size_t steps[] = { 1, 3 }, i;
+
+	one = fuzz_output_follow(data, size, size > 0 ? size : 1);
+	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		other = fuzz_output_follow(data, size, steps[i]);
+		if (one.found != other.found ||
+		    (one.found && (one.last_start != other.last_start ||
+		    one.last_end != other.last_end ||
+		    one.last_json != other.last_json)))
+			abort();
+	}
+	if (output_track_cut(&one, size, size) != OUTPUT_WHOLE)
+		abort();
+}
+
+/* Parse data[0..size) cut as cut says and check the results round
+ * trip. */
+static void
+fuzz_output_parse(const uint8_t *data, size_t size, enum output_cut cut)
 {
 	struct json_object res, back;
 	const struct json_member *m;
@@ -21,12 +62,14 @@ FUZZ_ENTRY(fuzz_output)
 	char *err = NULL;
 	size_t i;
 
-	if (output_parse((const char *)data, size, &res, &err) != 0) {
+	if (output_parse((const char *)data, size, cut, &res, &err) != 0) {
 		if (err == NULL)
 			abort();
 		free(err);
-		return 0;
+		return;
 	}
+	if (cut == OUTPUT_CUT_JSON)
+		abort();
 	if (err != NULL)
 		abort();
 	for (i = 0; i < res.n; i++) {
@@ -55,5 +98,15 @@ FUZZ_ENTRY(fuzz_output)
 	json_object_free(&back);
 	json_object_free(&res);
 	buf_free(&out);
+}
+
+/* Parse the input as output, whole and cut each way, and follow it. */
+FUZZ_ENTRY(fuzz_output)
+{
+	fuzz_output_parse(data, size, OUTPUT_WHOLE);
+	fuzz_output_parse(data, size, OUTPUT_CUT);
+	fuzz_output_parse(data, size, OUTPUT_CUT_LAST);
+	fuzz_output_parse(data, size, OUTPUT_CUT_JSON);
+	fuzz_output_track(data, size);
 	return 0;
 }

@@ -17,23 +17,34 @@
 
 const char cmd_export_args[] =
     "[-n FILE] [-t TAG]... [--state STATE[,STATE]] [--summary] "
-    "[--all-attempts] [-o FILE|-]";
+    "[--all-attempts] [--escape-formulas] [-o FILE|-]";
 
 const char cmd_export_help[] =
 "Write jobs as CSV (RFC 4180): a header row, then one row per job with its\n"
 "parameters, its results and its metadata (tag, point, repetition, attempt,\n"
 "status, error, start_time, end_time, elapsed_time, exit_code, signal,\n"
 "host, engine, max_rss_kb, cpu_time, truncated).  Missing values are empty\n"
-"cells; text is UTF-8.\n"
+"cells; text is UTF-8.  Every header is unique: a parameter named like a\n"
+"metadata column is written param_NAME, a result named like one or like a\n"
+"parameter result_NAME, followed by _2, _3... if that name is taken too\n"
+"(doc/notebook.md has the rule).\n"
 "\n"
 "  -t, --tag TAG       export this result set (repeatable; default: all)\n"
-"      --state STATES  only jobs in these states: ok, failed, running,\n"
-"                      pending (queued), cancelled; comma-separated\n"
+"      --state STATES  only jobs in these states, comma-separated: ok,\n"
+"                      failed, running, queued (or pending), cancelled,\n"
+"                      interrupted (never current: add --all-attempts)\n"
 "      --summary       one row per point: mean, median, variance, min, max\n"
 "                      and count of each numeric result over its ok\n"
 "                      repetitions (epyc's SummaryExperiment)\n"
 "      --all-attempts  also the earlier attempts of retried jobs\n"
-"  -o, --output FILE   write to FILE (default, or '-': standard output)\n";
+"      --escape-formulas\n"
+"                      put a ' before each text cell that starts with =, +,\n"
+"                      -, @, a tab or a CR, which spreadsheets would run as\n"
+"                      a formula; numbers (-1.5) stay as they are\n"
+"  -o, --output FILE   write to FILE (default, or '-': standard output)\n"
+"\n"
+"Exit status 1 if the CSV could not be written, 3 if the notebook could\n"
+"not be read.\n";
 
 /* Parse "ok,failed" into a mask of states. */
 static int
@@ -47,8 +58,8 @@ cmd_export_states(const char *arg, unsigned *mask)
 	    tok = strtok_r(NULL, ",", &save)) {
 		if (notebook_state_parse(tok, &st) != 0) {
 			rc = cmd_usage("export", "unknown state '%s': states "
-			    "are ok, failed, running, pending, cancelled, "
-			    "interrupted", tok);
+			    "are ok, failed, running, queued (or pending), "
+			    "cancelled, interrupted", tok);
 			break;
 		}
 		*mask |= NB_STATE_BIT(st);
@@ -57,16 +68,79 @@ cmd_export_states(const char *arg, unsigned *mask)
 	return rc;
 }
 
+/* Index of the set tagged tag in sets[0..n), or n. */
+static size_t
+cmd_export_find(const struct nb_set *sets, size_t n, const char *tag)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (sets[i].tag != NULL && strcmp(sets[i].tag, tag) == 0)
+			break;
+	}
+	return i;
+}
+
+/*
+ * The sets to export: every set, or those tagged, in the order given and
+ * each once.  Read as one list, so that a notebook that cannot be read
+ * says so (exit 3) rather than passing for a missing tag (exit 2).
+ * Returns 0 or an exit code.
+ */
+static int
+cmd_export_sets(struct notebook *nb, char **tags, size_t ntags,
+    struct nb_set **sets, size_t *n)
+{
+	struct nb_set *all, *v;
+	size_t nall, i, k, len = 0;
+	char *err = NULL;
+	int rc = 0;
+
+	if (notebook_set_list(nb, &all, &nall, &err) != 0) {
+		cmd_error("%s", err);
+		free(err);
+		return CMD_EXIT_NOTEBOOK;
+	}
+	if (ntags == 0 && nall == 0) {
+		cmd_error("no result sets in %s to export", notebook_path(nb));
+		free(all);
+		return CMD_EXIT_USAGE;
+	}
+	if (ntags == 0) {
+		*sets = all;
+		*n = nall;
+		return 0;
+	}
+	v = xcalloc(ntags, sizeof *v);
+	for (i = 0; i < ntags && rc == 0; i++) {
+		if ((k = cmd_export_find(all, nall, tags[i])) < nall) {
+			v[len++] = all[k];
+			memset(&all[k], 0, sizeof all[k]);
+		} else if (cmd_export_find(v, len, tags[i]) == len) {
+			cmd_error("no result set '%s' in %s; `labrat sets` "
+			    "lists them", tags[i], notebook_path(nb));
+			rc = CMD_EXIT_USAGE;
+		}
+	}
+	for (k = 0; k < nall; k++)
+		notebook_set_clear(&all[k]);
+	free(all);
+	*sets = v;
+	*n = len;
+	return rc;
+}
+
 int
 cmd_export(int argc, char **argv)
 {
-	enum { OPT_STATE = 256, OPT_SUMMARY, OPT_ALL };
+	enum { OPT_STATE = 256, OPT_SUMMARY, OPT_ALL, OPT_ESCAPE };
 	static const struct option longopts[] = {
 		{ "notebook", required_argument, NULL, 'n' },
 		{ "tag", required_argument, NULL, 't' },
 		{ "state", required_argument, NULL, OPT_STATE },
 		{ "summary", no_argument, NULL, OPT_SUMMARY },
 		{ "all-attempts", no_argument, NULL, OPT_ALL },
+		{ "escape-formulas", no_argument, NULL, OPT_ESCAPE },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -100,6 +174,9 @@ cmd_export(int argc, char **argv)
 		case OPT_ALL:
 			eo.all_attempts = true;
 			break;
+		case OPT_ESCAPE:
+			eo.escape_formulas = true;
+			break;
 		case 'o':
 			out = optarg;
 			break;
@@ -122,24 +199,8 @@ cmd_export(int argc, char **argv)
 	}
 	if ((rc = cmd_open_notebook(&nb, NOTEBOOK_READ)) != 0)
 		goto done;
-	if (ntags == 0) {
-		if (notebook_set_list(nb, &sets, &n, &err) != 0) {
-			rc = CMD_EXIT_NOTEBOOK;
-			goto done;
-		}
-		if (n == 0) {
-			cmd_error("no result sets in %s to export",
-			    notebook_path(nb));
-			rc = CMD_EXIT_USAGE;
-			goto done;
-		}
-	} else {
-		sets = xcalloc(ntags, sizeof *sets);
-		for (n = 0; n < ntags; n++) {
-			if ((rc = cmd_find_set(nb, tags[n], &sets[n])) != 0)
-				goto done;
-		}
-	}
+	if ((rc = cmd_export_sets(nb, tags, ntags, &sets, &n)) != 0)
+		goto done;
 	if (strcmp(out, "-") == 0)
 		f = stdout;
 	else {
@@ -150,8 +211,9 @@ cmd_export(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (export_csv(nb, sets, n, &eo, f, &err) != 0) {
-		rc = CMD_EXIT_FAILED;
+	if ((rc = export_csv(nb, sets, n, &eo, f, &err)) != 0) {
+		rc = rc == EXPORT_WRITE_FAILED ? CMD_EXIT_FAILED :
+		    CMD_EXIT_NOTEBOOK;
 		goto done;
 	}
 	if (f != stdout) {

@@ -3,7 +3,9 @@
  * space), the results (in order of first appearance), then the metadata of
  * each job (epyc's names where they exist: status, start_time, end_time,
  * elapsed_time).  Several result sets make one table whose columns are the
- * union of theirs, with the tag in a column.  Text is UTF-8 end to end;
+ * union of theirs, with the tag in a column.  No two headers are the same,
+ * whatever the parameters and results are called (export_name_columns):
+ * readers that key columns by name lose none.  Text is UTF-8 end to end;
  * lines end in CRLF as RFC 4180 says.
  */
 #include "config.h"
@@ -24,15 +26,28 @@ static const char *const export_meta[] = {
 	"start_time", "end_time", "elapsed_time", "exit_code", "signal",
 	"host", "engine", "max_rss_kb", "cpu_time", "truncated", NULL,
 };
+/* With --summary: the statistics of each result, then the metadata. */
 static const char *const export_summary_stats[] = {
 	"mean", "median", "variance", "min", "max", "count", NULL,
+};
+static const char *const export_summary_meta[] = {
+	"tag", "point", "repetitions", NULL,
+};
+
+/* A set of header names (open addressing over owned copies). */
+struct export_names {
+	char **slot;
+	size_t cap, n;
 };
 
 struct export_ctx {
 	FILE *out;
+	bool escape;          /* quote text cells that look like formulas */
 	char **params;        /* union of parameter names */
 	char **results;       /* union of result names */
-	char **headers;       /* the result columns' header names */
+	char **param_headers; /* the parameter columns' header names */
+	char **headers;       /* the result columns' header names (with
+	                         --summary, what "_mean" and so on follow) */
 	const struct nb_set *set;
 	struct buf line;
 	/* summary: the values of the current point */
@@ -63,13 +78,41 @@ export_csv_field(struct buf *b, const char *s, size_t len)
 	buf_addc(b, '"');
 }
 
+/* True if a spreadsheet would take text s[0..len) for a formula: it
+ * starts with =, +, -, @, a tab or a CR, and is not a number (-1.5). */
+static bool
+export_is_formula(const char *s, size_t len)
+{
+	return len > 0 && s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL &&
+	    !json_number_valid(s, len);
+}
+
+/* Append text as a cell, behind a single quote if it would be a formula
+ * and the export escapes them. */
+static void
+export_text_cell(struct export_ctx *x, const char *s, size_t len)
+{
+	struct buf quoted;
+
+	if (!x->escape || !export_is_formula(s, len)) {
+		export_csv_field(&x->line, s, len);
+		return;
+	}
+	buf_init(&quoted);
+	buf_addc(&quoted, '\'');
+	buf_add(&quoted, s, len);
+	export_csv_field(&x->line, quoted.data, quoted.len);
+	buf_free(&quoted);
+}
+
+/* Append a text cell (NULL: empty), after a comma unless it is first. */
 static void
 export_field(struct export_ctx *x, bool first, const char *s)
 {
 	if (!first)
 		buf_addc(&x->line, ',');
 	if (s != NULL)
-		export_csv_field(&x->line, s, strlen(s));
+		export_text_cell(x, s, strlen(s));
 }
 
 /* Add name to the NULL-terminated vector *v unless it is there. */
@@ -88,11 +131,14 @@ export_union_add(char ***v, const char *name)
 /* Append a member's value as a cell: strings as text, numbers as written,
  * null as empty. */
 static void
-export_member_cell(struct buf *b, const struct json_member *m)
+export_member_cell(struct export_ctx *x, const struct json_member *m)
 {
 	if (m == NULL || m->type == JSON_NULL)
 		return;
-	export_csv_field(b, m->text, m->len);
+	if (m->type == JSON_NUMBER)
+		export_csv_field(&x->line, m->text, m->len);
+	else
+		export_text_cell(x, m->text, m->len);
 }
 
 static void
@@ -119,37 +165,197 @@ export_flush(struct export_ctx *x)
 	buf_reset(&x->line);
 }
 
+/* Hash a name (FNV-1a). */
+static uint64_t
+export_names_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+/* The slot of name in the set: where it is, or the empty one it would
+ * take. */
+static size_t
+export_names_slot(const struct export_names *v, const char *name)
+{
+	size_t i = export_names_hash(name) & (v->cap - 1);
+
+	while (v->slot[i] != NULL && strcmp(v->slot[i], name) != 0)
+		i = (i + 1) & (v->cap - 1);
+	return i;
+}
+
+/* True if the set holds name. */
+static bool
+export_names_has(const struct export_names *v, const char *name)
+{
+	return v->cap > 0 && v->slot[export_names_slot(v, name)] != NULL;
+}
+
+/* Add a copy of name to the set (if it is not there). */
+static void
+export_names_add(struct export_names *v, const char *name)
+{
+	struct export_names bigger;
+	size_t i;
+
+	if (2 * (v->n + 1) > v->cap) {
+		bigger.cap = v->cap == 0 ? 64 : 2 * v->cap;
+		bigger.n = v->n;
+		bigger.slot = xcalloc(bigger.cap, sizeof *bigger.slot);
+		for (i = 0; i < v->cap; i++) {
+			if (v->slot[i] != NULL)
+				bigger.slot[export_names_slot(&bigger,
+				    v->slot[i])] = v->slot[i];
+		}
+		free(v->slot);
+		*v = bigger;
+	}
+	i = export_names_slot(v, name);
+	if (v->slot[i] == NULL) {
+		v->slot[i] = xstrdup(name);
+		v->n++;
+	}
+}
+
+/* Free the set's names and slots. */
+static void
+export_names_free(struct export_names *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->cap; i++)
+		free(v->slot[i]);
+	free(v->slot);
+	memset(v, 0, sizeof *v);
+}
+
+/* The header of a column of result base: base itself, or with --summary
+ * base_STAT for statistic k. */
+static char *
+export_result_header(const struct export_ctx *x, const char *base, size_t k)
+{
+	if (!x->summary)
+		return xstrdup(base);
+	return xasprintf("%s_%s", base, export_summary_stats[k]);
+}
+
+/* Count the columns of one result. */
+static size_t
+export_result_ncols(const struct export_ctx *x)
+{
+	return x->summary ? UTIL_ARRLEN(export_summary_stats) - 1 : 1;
+}
+
+/* Look up (add unset) or add (add set) the headers of the columns of a
+ * parameter or a result named base; true if none was in v. */
+static bool
+export_names_columns(const struct export_ctx *x, struct export_names *v,
+    const char *base, bool result, bool add)
+{
+	size_t k, n = result ? export_result_ncols(x) : 1;
+	bool none = true;
+	char *h;
+
+	for (k = 0; k < n; k++) {
+		h = result ? export_result_header(x, base, k) : xstrdup(base);
+		if (add)
+			export_names_add(v, h);
+		else if (export_names_has(v, h))
+			none = false;
+		free(h);
+	}
+	return none;
+}
+
+/*
+ * Name the columns so that no two headers are the same, whatever the names
+ * of parameters and results.  A column keeps its own name unless one of
+ * higher rank has it: metadata, then parameters, then results (with
+ * --summary, a result's columns NAME_mean ... go together).  The others,
+ * in column order, become param_NAME or result_NAME, or if a column has
+ * that name too, that name followed by _2, _3, ... (the first no column
+ * has).
+ */
+static void
+export_name_columns(struct export_ctx *x)
+{
+	const char *const *meta = x->summary ? export_summary_meta :
+	    export_meta;
+	size_t np = util_strv_len(x->params), nr = util_strv_len(x->results);
+	struct export_names above = { NULL, 0, 0 }, taken = { NULL, 0, 0 };
+	bool *keep = xcalloc(np + nr + 1, sizeof *keep), result;
+	const char *name;
+	char *base, **header;
+	size_t i, k;
+
+	/* Who keeps their name: taken holds the names kept, above those of
+	 * higher rank than the columns looked at. */
+	for (i = 0; meta[i] != NULL; i++) {
+		export_names_add(&above, meta[i]);
+		export_names_add(&taken, meta[i]);
+	}
+	for (i = 0; i < np + nr; i++) {
+		if (i == np) {
+			for (k = 0; k < np; k++)
+				export_names_add(&above, x->params[k]);
+		}
+		result = i >= np;
+		name = result ? x->results[i - np] : x->params[i];
+		keep[i] = export_names_columns(x, &above, name, result, false);
+		if (keep[i])
+			export_names_columns(x, &taken, name, result, true);
+	}
+
+	x->param_headers = xcalloc(np + 1, sizeof *x->param_headers);
+	x->headers = xcalloc(nr + 1, sizeof *x->headers);
+	for (i = 0; i < np + nr; i++) {
+		result = i >= np;
+		name = result ? x->results[i - np] : x->params[i];
+		header = result ? &x->headers[i - np] : &x->param_headers[i];
+		if (keep[i]) {
+			*header = xstrdup(name);
+			continue;
+		}
+		base = xasprintf("%s_%s", result ? "result" : "param", name);
+		for (k = 2; !export_names_columns(x, &taken, base, result,
+		    false); k++) {
+			free(base);
+			base = xasprintf("%s_%s_%zu", result ? "result" :
+			    "param", name, k);
+		}
+		export_names_columns(x, &taken, base, result, true);
+		*header = base;
+	}
+	export_names_free(&above);
+	export_names_free(&taken);
+	free(keep);
+}
+
+/* Write the header row. */
 static void
 export_header(struct export_ctx *x)
 {
+	const char *const *meta;
 	size_t i, k;
 	bool first = true;
+	char *h;
 
 	for (i = 0; x->params[i] != NULL; i++, first = false)
-		export_field(x, first, x->params[i]);
+		export_field(x, first, x->param_headers[i]);
 	for (i = 0; x->results[i] != NULL; i++) {
-		if (!x->summary) {
-			export_field(x, first, x->headers[i]);
-			first = false;
-			continue;
-		}
-		for (k = 0; export_summary_stats[k] != NULL; k++) {
-			char *h = xasprintf("%s_%s", x->headers[i],
-			    export_summary_stats[k]);
-
+		for (k = 0; k < export_result_ncols(x); k++, first = false) {
+			h = export_result_header(x, x->headers[i], k);
 			export_field(x, first, h);
-			first = false;
 			free(h);
 		}
 	}
-	if (x->summary) {
-		export_field(x, first, "tag");
-		export_field(x, false, "point");
-		export_field(x, false, "repetitions");
-	} else {
-		for (i = 0; export_meta[i] != NULL; i++, first = false)
-			export_field(x, first, export_meta[i]);
-	}
+	meta = x->summary ? export_summary_meta : export_meta;
+	for (i = 0; meta[i] != NULL; i++, first = false)
+		export_field(x, first, meta[i]);
 	export_flush(x);
 }
 
@@ -167,7 +373,7 @@ export_param_cells(struct export_ctx *x, const char *params)
 	for (i = 0; x->params[i] != NULL; i++) {
 		if (i > 0)
 			buf_addc(&x->line, ',');
-		export_member_cell(&x->line, json_object_get(&p, x->params[i]));
+		export_member_cell(x, json_object_get(&p, x->params[i]));
 	}
 	json_object_free(&p);
 }
@@ -188,7 +394,7 @@ export_job_row(const struct nb_job *j, void *arg)
 	for (i = 0; x->results[i] != NULL; i++, first = false) {
 		if (!first)
 			buf_addc(&x->line, ',');
-		export_member_cell(&x->line, json_object_get(&r, x->results[i]));
+		export_member_cell(x, json_object_get(&r, x->results[i]));
 	}
 	json_object_free(&r);
 
@@ -315,6 +521,7 @@ export_csv(struct notebook *nb, const struct nb_set *sets, size_t n,
 
 	memset(&x, 0, sizeof x);
 	x.out = out;
+	x.escape = o->escape_formulas;
 	x.summary = o->summary;
 	buf_init(&x.line);
 	x.params = xcalloc(1, sizeof *x.params);
@@ -330,18 +537,8 @@ export_csv(struct notebook *nb, const struct nb_set *sets, size_t n,
 			util_strv_free(names);
 		}
 	}
-	/* A result named like a parameter or a metadata column gets a
-	 * "result_" prefix in the header. */
+	export_name_columns(&x);
 	nres = util_strv_len(x.results);
-	x.headers = xcalloc(nres + 1, sizeof *x.headers);
-	for (i = 0; i < nres; i++) {
-		size_t len = strlen(x.results[i]);
-		bool clash = util_strv_index((const char *const *)x.params,
-		    x.results[i], len) >= 0 ||
-		    util_strv_index(export_meta, x.results[i], len) >= 0;
-		x.headers[i] = clash ? xasprintf("result_%s", x.results[i]) :
-		    xstrdup(x.results[i]);
-	}
 	x.vals = xcalloc(nres + 1, sizeof *x.vals);
 	x.nvals = xcalloc(nres + 1, sizeof *x.nvals);
 	x.capvals = xcalloc(nres + 1, sizeof *x.capvals);
@@ -362,6 +559,7 @@ export_csv(struct notebook *nb, const struct nb_set *sets, size_t n,
 	if (x.err != 0 || fflush(out) != 0 || ferror(out)) {
 		*err = xstrdup("cannot write the CSV output (disk full or "
 		    "pipe closed?)");
+		rc = EXPORT_WRITE_FAILED;
 		goto out;
 	}
 	rc = 0;
@@ -374,6 +572,7 @@ out:
 	free(x.point_params);
 	util_strv_free(x.params);
 	util_strv_free(x.results);
+	util_strv_free(x.param_headers);
 	util_strv_free(x.headers);
 	buf_free(&x.line);
 	return rc;

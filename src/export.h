@@ -18,9 +18,19 @@ struct export_opts {
 	bool all_attempts;   /* include superseded attempts */
 	bool summary;        /* one row per point: statistics of numeric
 	                        results over its ok repetitions */
+	bool escape_formulas; /* a text cell that starts with =, +, -, @, tab
+	                         or CR and is not a number gets a leading '
+	                         so that spreadsheets do not run it */
 };
 
-/* Write the sets (n >= 1) as one CSV table to out.  0 or -1 with *err. */
+/* export_csv's answer when out could not be written (disk full, pipe
+ * closed), as opposed to -1 for a notebook that could not be read. */
+#define EXPORT_WRITE_FAILED 1
+/*
+ * Write the sets (n >= 1) as one CSV table to out.  0, -1 with *err if the
+ * notebook could not be read, or EXPORT_WRITE_FAILED with *err if out
+ * could not be written.
+ */
 int export_csv(struct notebook *nb, const struct nb_set *sets, size_t n,
     const struct export_opts *o, FILE *out, char **err);
 

@@ -6,10 +6,16 @@
  * a result and every other line is ignored.  One pass over the lines, no
  * copy of the output, and repeated names merged by sorting, so megabytes of
  * output cost linear time.
+ *
+ * An output longer than its capture's bound loses bytes in the middle, and
+ * a line cut there is never a result: the capture hands over whole lines
+ * only, and follows the stream with an output_tracker to tell the parser
+ * whether the line that decides between JSON and name=value was cut.
  */
 #include "config.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +41,83 @@ output_is_name_char(unsigned char c)
 {
 	return output_is_name_start(c) || (c >= '0' && c <= '9') ||
 	    c == '.' || c == '-';
+}
+
+/* Start following a stream. */
+void
+output_track_init(struct output_tracker *t)
+{
+	memset(t, 0, sizeof *t);
+	t->line_blank = true;
+}
+
+/* The first byte of [p, end) that is no blank, or NULL. */
+static const char *
+output_skip_blanks(const char *p, const char *end)
+{
+	while (p < end && output_is_blank((unsigned char)*p))
+		p++;
+	return p < end ? p : NULL;
+}
+
+/*
+ * Follow n more bytes.  Of the lines that end in them only the last with
+ * more than blanks matters, so they are looked at from the end: a chunk
+ * costs a few lines, not one step per line (`yes` prints 2-byte lines).
+ */
+void
+output_track_bytes(struct output_tracker *t, const char *data, size_t n)
+{
+	const char *end = data + n, *nl, *e, *start, *p;
+
+	nl = n > 0 ? memrchr(data, '\n', n) : NULL;
+	for (e = nl; e != NULL; e = start - 1) {
+		start = memrchr(data, '\n', e - data);
+		start = start != NULL ? start + 1 : data;
+		p = output_skip_blanks(start, e);
+		if (start > data && p == NULL)
+			continue;	/* a blank line: look further back */
+		if (start > data) {
+			t->last_start = t->total + (start - data);
+			t->last_json = *p == '{';
+		} else if (t->line_blank && p != NULL) {
+			/* The line began before these bytes, blank so far. */
+			t->last_start = t->line;
+			t->last_json = *p == '{';
+		} else if (t->line_blank)
+			break;		/* no line of these bytes counts */
+		/* else it began before and is already the last line. */
+		t->found = true;
+		t->last_end = t->total + (e - data);
+		break;
+	}
+	if (nl != NULL) {
+		t->line = t->total + (nl + 1 - data);
+		t->line_blank = true;
+	}
+	if (t->line_blank &&
+	    (p = output_skip_blanks(nl != NULL ? nl + 1 : data, end)) != NULL) {
+		t->line_blank = false;
+		t->found = true;
+		t->last_start = t->line;
+		t->last_end = UINT64_MAX;
+		t->last_json = *p == '{';
+	}
+	t->total += n;
+}
+
+/* Tell whether the last non-blank line survives keeping [0, head) and
+ * [tail, total) of the stream, whole lines only: a line whose newline is
+ * the first byte lost is whole. */
+enum output_cut
+output_track_cut(const struct output_tracker *t, uint64_t head,
+    uint64_t tail)
+{
+	if (tail <= head)
+		return OUTPUT_WHOLE;
+	if (!t->found || t->last_end <= head || t->last_start >= tail)
+		return OUTPUT_CUT;
+	return t->last_json ? OUTPUT_CUT_JSON : OUTPUT_CUT_LAST;
 }
 
 /*
@@ -171,19 +254,29 @@ output_parse_line(const char *line, size_t len, struct json_object *results,
 
 /* Parse an experiment's standard output into its results. */
 int
-output_parse(const char *out, size_t len, struct json_object *results,
-    char **err)
+output_parse(const char *out, size_t len, enum output_cut cut,
+    struct json_object *results, char **err)
 {
 	const char *nl;
 	size_t start, end, cap = 0, i;
 
 	results->members = NULL;
 	results->n = 0;
+	if (cut == OUTPUT_CUT_JSON) {
+		/* The bounds are those of pool.h; check_output keeps the
+		 * numbers here true. */
+		if (err != NULL)
+			*err = xstrdup("the last line of output, a JSON "
+			    "object, was cut: the output is longer than "
+			    "labrat keeps of it (its first 1 MiB and its last "
+			    "64 KiB); print less before the JSON line, "
+			    "and keep that line under 64 KiB");
+		return -1;
+	}
 	if (out == NULL || len == 0)
 		return 0;
-	if (output_last_line(out, len, &start, &end) != 0)
-		return 0;
-	if (out[start] == '{')
+	if (cut != OUTPUT_CUT_LAST &&
+	    output_last_line(out, len, &start, &end) == 0 && out[start] == '{')
 		return output_parse_json(out, start, end, results, err);
 	for (i = 0; i < len; i = end + 1) {
 		nl = memchr(out + i, '\n', len - i);

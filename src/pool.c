@@ -84,6 +84,7 @@ pool_capture_init(struct pool_capture *c, size_t head_max, size_t ring_size)
 	buf_init(&c->head);
 	c->head_max = head_max;
 	c->ring_size = ring_size;
+	output_track_init(&c->lines);
 }
 
 /* Close the capture's descriptor and free its memory. */
@@ -98,12 +99,17 @@ pool_capture_free(struct pool_capture *c)
 	c->ring = NULL;
 }
 
-/* Keep n more bytes: into the head while it has room, then the ring. */
+/*
+ * Keep n more bytes: into the head while it has room, then the ring, which
+ * holds one byte more than the tail handed over, so that it is known
+ * whether the tail starts a line.
+ */
 static void
 pool_capture_add(struct pool_capture *c, const char *data, size_t n)
 {
-	size_t k;
+	size_t k, size = c->ring_size + 1;
 
+	output_track_bytes(&c->lines, data, n);
 	c->total += n;
 	if (c->head.len < c->head_max) {
 		k = c->head_max - c->head.len;
@@ -123,61 +129,85 @@ pool_capture_add(struct pool_capture *c, const char *data, size_t n)
 			c->head.data[c->head.len] = '\0';
 			c->head.cap = k;
 		}
-		c->ring = xmalloc(c->ring_size);
+		c->ring = xmalloc(size);
+		c->past_head = data[0];
 	}
-	if (n >= c->ring_size) {
-		memcpy(c->ring, data + n - c->ring_size, c->ring_size);
+	if (n >= size) {
+		memcpy(c->ring, data + n - size, size);
 		c->ring_pos = 0;
-		c->ring_len = c->ring_size;
+		c->ring_len = size;
 		return;
 	}
-	k = c->ring_size - c->ring_pos;
+	k = size - c->ring_pos;
 	if (k > n)
 		k = n;
 	memcpy(c->ring + c->ring_pos, data, k);
 	memcpy(c->ring, data + k, n - k);
-	c->ring_pos = (c->ring_pos + n) % c->ring_size;
+	c->ring_pos = (c->ring_pos + n) % size;
 	c->ring_len += n;
-	if (c->ring_len > c->ring_size)
-		c->ring_len = c->ring_size;
+	if (c->ring_len > size)
+		c->ring_len = size;
 }
 
 /*
  * Hand over what was captured.  Nothing lost: the bytes as they came.
- * Otherwise the head, a newline if there is a head, then the ring's bytes,
- * from after their first newline when at_line is set and there is one.
+ * Otherwise, when at_line is set, only the lines wholly inside the head or
+ * the last ring_size bytes (a line cut by a bound is never handed over as
+ * if it were whole; one whose newline was the first byte lost gets it
+ * back), and *cut (if not NULL) says whether the stream's last non-blank
+ * line is among them; else the head, a newline if there is a head, and
+ * those last bytes.
  */
 static char *
 pool_capture_take(struct pool_capture *c, bool at_line, size_t *len,
-    bool *truncated)
+    bool *truncated, enum output_cut *cut)
 {
 	struct buf *b = &c->head;
-	size_t oldest, first, tail;
-	char *nl;
+	size_t size = c->ring_size + 1, keep, oldest, first, tail;
+	char before = '\n', *nl;
 
-	*truncated = c->total > b->len + c->ring_len;
+	*truncated = c->total > (uint64_t)b->len + c->ring_size;
+	if (cut != NULL)
+		*cut = *truncated ? output_track_cut(&c->lines, b->len,
+		    c->total - c->ring_size) : OUTPUT_WHOLE;
+	if (*truncated && at_line) {
+		if (c->past_head == '\n')
+			buf_addc(b, '\n');	/* its last line ended there */
+		else {
+			/* Its last line goes on into lost bytes. */
+			nl = memrchr(b->data, '\n', b->len);
+			b->len = nl == NULL ? 0 : (size_t)(nl + 1 - b->data);
+		}
+	} else if (*truncated && b->len > 0)
+		buf_addc(b, '\n');
 	if (c->ring_len > 0) {
-		if (*truncated && b->len > 0)
-			buf_addc(b, '\n');
+		keep = c->ring_len;
+		oldest = (c->ring_pos + size - c->ring_len) % size;
+		if (*truncated) {
+			/* The byte before the tail says whether the tail's
+			 * first line is whole. */
+			before = c->ring[oldest];
+			oldest = (oldest + 1) % size;
+			keep--;
+		}
+		first = size - oldest;
+		if (first > keep)
+			first = keep;
 		tail = b->len;
-		oldest = (c->ring_pos + c->ring_size - c->ring_len) %
-		    c->ring_size;
-		first = c->ring_size - oldest;
-		if (first > c->ring_len)
-			first = c->ring_len;
 		buf_add(b, c->ring + oldest, first);
-		buf_add(b, c->ring, c->ring_len - first);
-		if (*truncated && at_line) {
+		buf_add(b, c->ring, keep - first);
+		if (*truncated && at_line && before != '\n') {
+			/* Its first line goes back into lost bytes. */
 			nl = memchr(b->data + tail, '\n', b->len - tail);
-			if (nl != NULL) {
-				nl++;
-				memmove(b->data + tail, nl,
-				    b->data + b->len - nl);
-				b->len -= nl - (b->data + tail);
-				b->data[b->len] = '\0';
-			}
+			first = nl == NULL ? b->len :
+			    (size_t)(nl + 1 - b->data);
+			memmove(b->data + tail, b->data + first,
+			    b->len - first);
+			b->len -= first - tail;
 		}
 	}
+	if (b->data != NULL)
+		b->data[b->len] = '\0';
 	*len = b->len;
 	return buf_steal(b);
 }
@@ -453,9 +483,9 @@ pool_job_finish(struct pool *p, struct pool_job *j, struct pool_result *r)
 		r->code = WEXITSTATUS(status);
 	}
 	r->out = pool_capture_take(&j->out, true, &r->out_len,
-	    &r->out_truncated);
+	    &r->out_truncated, &r->out_cut);
 	r->err = pool_capture_take(&j->err, false, &r->err_len,
-	    &r->err_truncated);
+	    &r->err_truncated, NULL);
 	r->start = j->start;
 	r->end_time = util_now();
 	r->maxrss_kb = lost != 0 ? -1 : ru.ru_maxrss;

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "output.h"
+
 /* Capture bounds: the first POOL_OUT_HEAD bytes of stdout are kept; past
  * that, only the last POOL_OUT_TAIL bytes; stderr keeps its last
  * POOL_ERR_TAIL bytes. */
@@ -59,10 +61,11 @@ struct pool_result {
 	int engine;           /* 0 .. slots-1 */
 	enum pool_end end;
 	int code;
-	char *out;            /* stdout; when out_truncated: the head, "\n",
-	                         then the tail starting at a line boundary */
+	char *out;            /* stdout; when out_truncated: the whole lines
+	                         of its head, then those of its tail */
 	size_t out_len;
 	bool out_truncated;
+	enum output_cut out_cut; /* whether the last line is among them */
 	char *err;            /* the tail of stderr */
 	size_t err_len;
 	bool err_truncated;

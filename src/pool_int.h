@@ -19,19 +19,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "output.h"
 #include "pool.h"
 #include "util.h"
 
-/* One captured stream: a head kept whole, then a ring of the last bytes. */
+/* One captured stream: a head kept whole, then a ring of the last bytes,
+ * and where its last non-blank line lies. */
 struct pool_capture {
 	int		 fd;		/* read end, -1 once closed */
 	struct buf	 head;
 	size_t		 head_max;
-	char		*ring;		/* ring_size bytes, made on overflow */
+	char		*ring;		/* ring_size + 1 bytes, made on
+					   overflow: the tail and the byte
+					   before it */
 	size_t		 ring_size;
 	size_t		 ring_pos;	/* where the next byte goes */
 	size_t		 ring_len;
 	uint64_t	 total;
+	char		 past_head;	/* the first byte the head missed */
+	struct output_tracker lines;
 };
 
 enum pool_state {

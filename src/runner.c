@@ -270,7 +270,8 @@ runner_outcome(const struct pool_result *pr, double timeout,
 		o->error = error->data;
 		return;
 	}
-	if (output_parse(pr->out, pr->out_len, &res, &perr) != 0) {
+	if (output_parse(pr->out, pr->out_len, pr->out_cut, &res,
+	    &perr) != 0) {
 		o->state = NB_FAILED;
 		buf_printf(error, "unparsable results: %s", perr);
 		o->error = error->data;

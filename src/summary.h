@@ -17,8 +17,14 @@ struct summary {
 	double max;
 };
 
-/* Summarise x[0..n) (the array is sorted in place).  With n == 0 every
- * field but count is NaN. */
+/*
+ * Summarise x[0..n) (the array is sorted in place).  No sum or square
+ * overflows unless the statistic itself does (the variance of -1e308 and
+ * 1e308 is inf).  Infinities give the mean, median, min and max they imply
+ * (the mean of inf and -inf, and the median of just those two, is NaN)
+ * and a variance of NaN, as numpy.var.  A NaN among the values, or n == 0,
+ * makes every field but count NaN.
+ */
 void summary_compute(double *x, size_t n, struct summary *s);
 
 #endif

@@ -990,7 +990,7 @@ START_TEST(test_migration)
 	/* A missing directory. */
 	file = testutil_path(dir, "no/such/dir.db");
 	err = open_refused(file);
-	ck_assert_msg(strstr(err, "No such file") != NULL, "%s", err);
+	ck_assert_msg(strstr(err, "does not exist") != NULL, "%s", err);
 	ck_assert_int_ne(stat(file, &sb), 0);
 	free(err);
 	free(file);

@@ -2,29 +2,41 @@
  * check_output.c -- the output suite: a JSON last line (after log lines,
  * before blank lines, with CRLF), broken JSON reported with its column,
  * name=value lines (numbers, strings, blanks, repeats, ignored lines),
- * binary and non-UTF-8 bytes, NUL bytes, empty output, and megabytes of
- * output parsed in linear time.  Outputs are handed over in exact-size
- * heap copies so that ASan sees any read past the length.
+ * binary and non-UTF-8 bytes, NUL bytes, empty output, megabytes of output
+ * parsed in linear time, and output cut by its bound: the tracker of the
+ * last line, however the bytes come, and the parse of each kind of cut.
+ * Outputs are handed over in exact-size heap copies so that ASan sees any
+ * read past the length.
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check_suites.h"
 #include "output.h"
+#include "pool.h"
 
-/* Parse out[0..len) from an exact-size copy. */
+/* Parse out[0..len), cut as cut says, from an exact-size copy. */
 static int
-parse_n(const char *out, size_t len, struct json_object *res, char **err)
+parse_cut(const char *out, size_t len, enum output_cut cut,
+    struct json_object *res, char **err)
 {
 	char *copy = xmalloc(len);
 	int rc;
 
 	memcpy(copy, out, len);
-	rc = output_parse(copy, len, res, err);
+	rc = output_parse(copy, len, cut, res, err);
 	free(copy);
 	return rc;
+}
+
+/* Parse the whole output out[0..len) from an exact-size copy. */
+static int
+parse_n(const char *out, size_t len, struct json_object *res, char **err)
+{
+	return parse_cut(out, len, OUTPUT_WHOLE, res, err);
 }
 
 /* Parse out[0..len), which must succeed with n results. */
@@ -256,7 +268,7 @@ START_TEST(test_empty)
 		ck_assert_ptr_null(res.members);
 		json_object_free(&res);
 	}
-	ck_assert_int_eq(output_parse(NULL, 0, &res, &err), 0);
+	ck_assert_int_eq(output_parse(NULL, 0, OUTPUT_WHOLE, &res, &err), 0);
 	ck_assert_uint_eq(res.n, 0);
 	ck_assert_ptr_null(err);
 }
@@ -316,7 +328,7 @@ START_TEST(test_garbage)
 		if (k % 2 == 1)
 			memcpy(out + n - 3, "\n{x", 3);
 		err = NULL;
-		if (output_parse(out, n, &res, &err) != 0) {
+		if (output_parse(out, n, OUTPUT_WHOLE, &res, &err) != 0) {
 			ck_assert_ptr_nonnull(err);
 			free(err);
 			continue;
@@ -351,7 +363,8 @@ START_TEST(test_huge_key_value)
 	}
 	buf_adds(&b, "result=42\n\n");
 	t0 = util_monotonic();
-	ck_assert_int_eq(output_parse(b.data, b.len, &res, NULL), 0);
+	ck_assert_int_eq(output_parse(b.data, b.len, OUTPUT_WHOLE, &res, NULL),
+	    0);
 	t = util_monotonic() - t0;
 	ck_assert_uint_eq(res.n, 200001);
 	check_result(&res, 0, "k0", JSON_NUMBER, "0");
@@ -366,7 +379,8 @@ START_TEST(test_huge_key_value)
 	buf_reset(&b);
 	for (i = 0; i < 100000; i++)
 		buf_printf(&b, "a=%zu\n", i);
-	ck_assert_int_eq(output_parse(b.data, b.len, &res, NULL), 0);
+	ck_assert_int_eq(output_parse(b.data, b.len, OUTPUT_WHOLE, &res, NULL),
+	    0);
 	ck_assert_uint_eq(res.n, 1);
 	check_result(&res, 0, "a", JSON_NUMBER, "99999");
 	json_object_free(&res);
@@ -407,6 +421,140 @@ START_TEST(test_huge_json)
 }
 END_TEST
 
+/* Follow out[0..len) in pieces of step bytes (0: at once). */
+static struct output_tracker
+track(const char *out, size_t len, size_t step)
+{
+	struct output_tracker t;
+	size_t i, n;
+
+	output_track_init(&t);
+	if (step == 0)
+		step = len > 0 ? len : 1;
+	for (i = 0; i < len; i += n) {
+		n = len - i < step ? len - i : step;
+		output_track_bytes(&t, out + i, n);
+	}
+	ck_assert_uint_eq(t.total, len);
+	return t;
+}
+
+/* Assert that out[0..len), however it comes, has its last non-blank line
+ * at [start, end) (end UINT64_MAX: no newline after it), JSON or not. */
+static void
+check_track(const char *out, size_t len, uint64_t start, uint64_t end,
+    bool json)
+{
+	static const size_t steps[] = { 0, 1, 2, 3, 7 };
+	struct output_tracker t;
+	size_t i;
+
+	for (i = 0; i < UTIL_ARRLEN(steps); i++) {
+		t = track(out, len, steps[i]);
+		ck_assert_msg(t.found, "'%s' in steps of %zu: no line", out,
+		    steps[i]);
+		ck_assert_uint_eq(t.last_start, start);
+		ck_assert_uint_eq(t.last_end, end);
+		ck_assert_int_eq(t.last_json, json);
+	}
+}
+
+START_TEST(test_track_last_line)
+{
+	struct output_tracker t;
+
+	check_track("a=1\n{\"x\":1}\n\n  \n", 16, 4, 11, true);
+	check_track("a=1\n  \t{\"x\":1}\r\n \r\n", 19, 4, 15, true);
+	check_track("{\"x\":1}\ny=2\n", 12, 8, 11, false);
+	check_track("x\n  ab", 6, 2, UINT64_MAX, false);
+	check_track("{", 1, 0, UINT64_MAX, true);
+	/* A NUL byte is no blank: it makes a line, not a JSON one. */
+	check_track("a=1\n\0\n\n", 7, 4, 5, false);
+	check_track("\0{", 2, 0, UINT64_MAX, false);
+	t = track(" \n\t\r\n\n", 6, 1);
+	ck_assert(!t.found);
+	t = track("", 0, 0);
+	ck_assert(!t.found);
+}
+END_TEST
+
+START_TEST(test_track_cut)
+{
+	/* "a=1\n{"x":1}\n\n  \n": the JSON line is [4, 11). */
+	static const char out[] = "a=1\n{\"x\":1}\n\n  \n";
+	struct output_tracker t = track(out, sizeof out - 1, 0), blank;
+
+	/* Nothing lost. */
+	ck_assert_int_eq(output_track_cut(&t, 16, 0), OUTPUT_WHOLE);
+	ck_assert_int_eq(output_track_cut(&t, 5, 5), OUTPUT_WHOLE);
+	/* The line whole in the head (its newline kept, or the first byte
+	 * lost), or in the tail. */
+	ck_assert_int_eq(output_track_cut(&t, 12, 14), OUTPUT_CUT);
+	ck_assert_int_eq(output_track_cut(&t, 11, 12), OUTPUT_CUT);
+	ck_assert_int_eq(output_track_cut(&t, 2, 4), OUTPUT_CUT);
+	ck_assert_int_eq(output_track_cut(&t, 0, 3), OUTPUT_CUT);
+	/* Cut at its end, at its start, or lost whole. */
+	ck_assert_int_eq(output_track_cut(&t, 10, 12), OUTPUT_CUT_JSON);
+	ck_assert_int_eq(output_track_cut(&t, 3, 5), OUTPUT_CUT_JSON);
+	ck_assert_int_eq(output_track_cut(&t, 6, 8), OUTPUT_CUT_JSON);
+	ck_assert_int_eq(output_track_cut(&t, 0, 16), OUTPUT_CUT_JSON);
+	t = track("{\"x\":1}\nlog\n\n", 13, 0);
+	ck_assert_int_eq(output_track_cut(&t, 0, 16), OUTPUT_CUT_LAST);
+	ck_assert_int_eq(output_track_cut(&t, 9, 10), OUTPUT_CUT_LAST);
+	/* No line but blanks: nothing decisive to cut. */
+	blank = track("  \n\n\t", 5, 0);
+	ck_assert_int_eq(output_track_cut(&blank, 1, 4), OUTPUT_CUT);
+}
+END_TEST
+
+START_TEST(test_parse_cut)
+{
+	struct json_object res;
+	char *err = NULL, want[160];
+
+	/* Lines were lost, the last one is whole: read as always. */
+	res = parse_ok_n("a=1\n{\"x\":1}\n", 12, 1);
+	json_object_free(&res);
+	ck_assert_int_eq(parse_cut("a=1\n{\"x\":1}\n", 12, OUTPUT_CUT, &res,
+	    &err), 0);
+	ck_assert_uint_eq(res.n, 1);
+	check_result(&res, 0, "x", JSON_NUMBER, "1");
+	json_object_free(&res);
+	ck_assert_int_eq(parse_cut("a=1\nb=2", 7, OUTPUT_CUT, &res, &err), 0);
+	ck_assert_uint_eq(res.n, 2);
+	json_object_free(&res);
+
+	/* The last line, no JSON, was cut: an earlier JSON line in what is
+	 * left does not become the last line. */
+	ck_assert_int_eq(parse_cut("a=1\n{\"x\":1}\n\n", 13, OUTPUT_CUT_LAST,
+	    &res, &err), 0);
+	ck_assert_ptr_null(err);
+	ck_assert_uint_eq(res.n, 1);
+	check_result(&res, 0, "a", JSON_NUMBER, "1");
+	json_object_free(&res);
+	ck_assert_int_eq(parse_cut("", 0, OUTPUT_CUT_LAST, &res, &err), 0);
+	ck_assert_uint_eq(res.n, 0);
+
+	/* The last line, a JSON object, was cut: no results, whatever is
+	 * left, and a message that says so with the bounds of pool.h. */
+	ck_assert_int_eq(parse_cut("a=1\n", 4, OUTPUT_CUT_JSON, &res, &err),
+	    -1);
+	ck_assert_uint_eq(res.n, 0);
+	ck_assert_ptr_null(res.members);
+	ck_assert_ptr_nonnull(err);
+	snprintf(want, sizeof want, "(its first %d MiB and its last %d KiB)",
+	    POOL_OUT_HEAD >> 20, POOL_OUT_TAIL >> 10);
+	ck_assert_msg(strstr(err, "the last line of output, a JSON object, "
+	    "was cut") != NULL && strstr(err, want) != NULL,
+	    "'%s' lacks '%s'", err, want);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(output_parse(NULL, 0, OUTPUT_CUT_JSON, &res, &err),
+	    -1);
+	free(err);
+}
+END_TEST
+
 Suite *
 suite_output(void)
 {
@@ -431,6 +579,12 @@ suite_output(void)
 	tcase_add_test(tc, test_binary);
 	tcase_add_test(tc, test_nul_bytes);
 	tcase_add_test(tc, test_garbage);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("cut");
+	tcase_add_test(tc, test_track_last_line);
+	tcase_add_test(tc, test_track_cut);
+	tcase_add_test(tc, test_parse_cut);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("size");

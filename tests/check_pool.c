@@ -310,11 +310,68 @@ START_TEST(test_capture_exact)
 }
 END_TEST
 
+/*
+ * What the capture must hand over of a stream all[0..len), restated on the
+ * whole stream: everything if nothing is lost; else the lines wholly in
+ * the head (one whose newline was the first byte lost included), then the
+ * lines wholly in the tail.
+ */
+static void
+want_capture(const char *all, size_t len, struct buf *want)
+{
+	size_t h = POOL_OUT_HEAD, s = len - POOL_OUT_TAIL, i;
+
+	buf_reset(want);
+	if (len <= (size_t)POOL_OUT_HEAD + POOL_OUT_TAIL) {
+		buf_add(want, all, len);
+		return;
+	}
+	if (all[h] == '\n')
+		buf_add(want, all, h + 1);
+	else {
+		for (i = h; i > 0 && all[i - 1] != '\n'; i--)
+			;
+		buf_add(want, all, i);
+	}
+	for (i = s; i < len && all[i - 1] != '\n'; i++)
+		;
+	buf_add(want, all + i, len - i);
+}
+
+/* Run a job that prints all[0..len) (written to a file in dir first) and
+ * check its capture against want_capture and its cut against cut. */
+static void
+check_capture(const char *dir, const char *all, size_t len,
+    enum output_cut cut)
+{
+	struct pool_result r;
+	struct buf want;
+	char *path = testutil_path(dir, "out");
+	struct tjob j;
+
+	testutil_write_file(path, all, len);
+	buf_init(&want);
+	want_capture(all, len, &want);
+	run_one(tjob_sh(&j, "cat \"$1\"", path), &r);
+	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_int_eq(r.code, 0);
+	ck_assert_int_eq(r.out_truncated,
+	    len > (size_t)POOL_OUT_HEAD + POOL_OUT_TAIL);
+	ck_assert_msg(r.out_cut == cut, "%zu bytes: cut %d, not %d", len,
+	    (int)r.out_cut, (int)cut);
+	ck_assert_uint_eq(r.out_len, want.len);
+	ck_assert_msg(memcmp(r.out, want.data, want.len) == 0 &&
+	    r.out[r.out_len] == '\0', "the capture of %zu bytes differs", len);
+	pool_result_clear(&r);
+	buf_free(&want);
+	free(path);
+}
+
 START_TEST(test_flood)
 {
 	struct pool_result r;
 	struct rusage ru0, ru1;
-	size_t i, tail;
+	size_t i;
 	char *want;
 
 	getrusage(RUSAGE_SELF, &ru0);
@@ -323,15 +380,12 @@ START_TEST(test_flood)
 	ck_assert_int_eq(r.end, POOL_EXITED);
 	ck_assert_int_eq(r.code, 0);
 	ck_assert(r.out_truncated);
-	/* "y\n" repeated: the tail's first line is cut, one byte short. */
-	tail = POOL_OUT_TAIL - 2;
-	ck_assert_uint_eq(r.out_len, POOL_OUT_HEAD + 1 + tail);
+	ck_assert_int_eq(r.out_cut, OUTPUT_CUT);
+	/* "y\n" repeated: head and tail both end and start lines. */
+	ck_assert_uint_eq(r.out_len, POOL_OUT_HEAD + POOL_OUT_TAIL);
 	want = xmalloc(r.out_len + 1);
-	for (i = 0; i < POOL_OUT_HEAD; i++)
+	for (i = 0; i < r.out_len; i++)
 		want[i] = i % 2 == 0 ? 'y' : '\n';
-	want[POOL_OUT_HEAD] = '\n';
-	for (i = 0; i < tail; i++)
-		want[POOL_OUT_HEAD + 1 + i] = i % 2 == 0 ? 'y' : '\n';
 	want[r.out_len] = '\0';
 	ck_assert(memcmp(r.out, want, r.out_len + 1) == 0);
 	free(want);
@@ -345,24 +399,19 @@ START_TEST(test_truncate_lines)
 {
 	struct pool_result r;
 	struct buf all, want;
-	const char *tail, *nl;
 	char *zeros;
 	int i;
 
-	/* seq's lines are ~2 MB: head, newline, tail from a line start. */
+	/* seq's lines are ~2 MB: the head's whole lines, then the tail's. */
 	buf_init(&all);
 	for (i = 1; i <= 300000; i++)
 		buf_printf(&all, "%d\n", i);
 	buf_init(&want);
-	buf_add(&want, all.data, POOL_OUT_HEAD);
-	buf_addc(&want, '\n');
-	tail = all.data + all.len - POOL_OUT_TAIL;
-	nl = memchr(tail, '\n', POOL_OUT_TAIL);
-	ck_assert_ptr_nonnull(nl);
-	ck_assert_ptr_ne(nl, tail);
-	buf_add(&want, nl + 1, all.data + all.len - (nl + 1));
+	want_capture(all.data, all.len, &want);
+	ck_assert_uint_lt(want.len, POOL_OUT_HEAD + POOL_OUT_TAIL);
 	run_sh("seq 1 300000", &r);
 	ck_assert(r.out_truncated);
+	ck_assert_int_eq(r.out_cut, OUTPUT_CUT);
 	ck_assert_uint_eq(r.out_len, want.len);
 	ck_assert(memcmp(r.out, want.data, want.len) == 0);
 	pool_result_clear(&r);
@@ -373,20 +422,117 @@ START_TEST(test_truncate_lines)
 	run_sh("head -c 1114112 /dev/zero", &r);
 	ck_assert_uint_eq(POOL_OUT_HEAD + POOL_OUT_TAIL, 1114112);
 	ck_assert(!r.out_truncated);
+	ck_assert_int_eq(r.out_cut, OUTPUT_WHOLE);
 	ck_assert_uint_eq(r.out_len, POOL_OUT_HEAD + POOL_OUT_TAIL);
 	zeros = xcalloc(1, r.out_len + 1);
 	ck_assert(memcmp(r.out, zeros, r.out_len + 1) == 0);
 	free(zeros);
 	pool_result_clear(&r);
 
-	/* One more byte, no newline in the tail: the tail is kept whole. */
+	/* One more byte and no newline: one line, cut, so nothing. */
 	run_sh("head -c 1114112 /dev/zero; printf x", &r);
 	ck_assert(r.out_truncated);
-	ck_assert_uint_eq(r.out_len, POOL_OUT_HEAD + 1 + POOL_OUT_TAIL);
-	ck_assert_int_eq(r.out[POOL_OUT_HEAD], '\n');
-	ck_assert_int_eq(r.out[POOL_OUT_HEAD + 1], '\0');
-	ck_assert_int_eq(r.out[r.out_len - 1], 'x');
+	ck_assert_int_eq(r.out_cut, OUTPUT_CUT_LAST);
+	ck_assert_uint_eq(r.out_len, 0);
+	ck_assert_str_eq(r.out, "");
 	pool_result_clear(&r);
+}
+END_TEST
+
+/* Append n copies of c to b. */
+static void
+add_bytes(struct buf *b, char c, size_t n)
+{
+	buf_grow(b, n);
+	memset(b->data + b->len, c, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+START_TEST(test_truncate_cut_lines)
+{
+	size_t h = POOL_OUT_HEAD, t = POOL_OUT_TAIL, i;
+	char *dir = testutil_tempdir();
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	struct buf b;
+
+	buf_init(&b);
+	/* The head's bound inside y=123456789, bytes lost after it. */
+	add_bytes(&b, 'a', h - 6);
+	buf_adds(&b, "\ny=123456789\n");
+	for (i = 0; i < 40000; i++)
+		buf_adds(&b, "b\n");
+	buf_adds(&b, "z=1\n");
+	check_capture(dir, b.data, b.len, OUTPUT_CUT);
+	/* A line ending at the bound: its newline, the first byte lost,
+	 * comes back. */
+	buf_reset(&b);
+	add_bytes(&b, 'a', h - 4);
+	buf_adds(&b, "y=1\n");
+	add_bytes(&b, '\n', 2 * t);
+	buf_adds(&b, "z=1\n");
+	check_capture(dir, b.data, b.len, OUTPUT_CUT);
+	/* The tail starting right after a newline: its first line is whole;
+	 * and one byte later, cut. */
+	buf_reset(&b);
+	add_bytes(&b, 'a', h + 98);
+	buf_adds(&b, "\nk=1\n");
+	add_bytes(&b, 'c', t - 4);
+	check_capture(dir, b.data, b.len, OUTPUT_CUT);
+	ck_assert_ptr_nonnull(strstr(b.data + b.len - t, "k=1"));
+	buf_adds(&b, "\n");
+	check_capture(dir, b.data, b.len, OUTPUT_CUT);
+	/* A last JSON line longer than the tail, starting in lost bytes; one
+	 * of 2 MB starting in the head; one lost just before the tail; one
+	 * whose newline is the tail's first byte. */
+	buf_reset(&b);
+	for (i = 0; i < 300000; i++)
+		buf_adds(&b, "log\n");
+	buf_adds(&b, "{\"a\": \"");
+	add_bytes(&b, 'x', t + 10);
+	buf_adds(&b, "\"}\n\n \r\n");
+	check_capture(dir, b.data, b.len, OUTPUT_CUT_JSON);
+	buf_reset(&b);
+	buf_adds(&b, "k=1\n  {\"a\": \"");
+	add_bytes(&b, 'x', 2 * h);
+	buf_adds(&b, "\"}");
+	check_capture(dir, b.data, b.len, OUTPUT_CUT_JSON);
+	buf_reset(&b);
+	add_bytes(&b, '\n', h + 10);
+	buf_adds(&b, "{\"a\": 1}\n");
+	add_bytes(&b, ' ', t - 1);
+	check_capture(dir, b.data, b.len, OUTPUT_CUT_JSON);
+	buf_reset(&b);
+	add_bytes(&b, '\n', h + 10);
+	buf_adds(&b, "{\"a\": 1}");
+	add_bytes(&b, '\n', t);
+	check_capture(dir, b.data, b.len, OUTPUT_CUT_JSON);
+	/* A JSON line whole in the head, then only blank lines. */
+	buf_reset(&b);
+	buf_adds(&b, "{\"a\": 1}\n");
+	add_bytes(&b, '\n', 2 * h);
+	check_capture(dir, b.data, b.len, OUTPUT_CUT);
+	/* No newline at all, NUL bytes. */
+	buf_reset(&b);
+	add_bytes(&b, '\0', 2 * h);
+	check_capture(dir, b.data, b.len, OUTPUT_CUT_LAST);
+	/* Random bytes and newlines around every size of loss. */
+	for (i = 0; i < 6; i++) {
+		size_t n = h + t + (i < 3 ? i : i * 40000), k;
+
+		buf_reset(&b);
+		for (k = 0; k < n; k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			buf_addc(&b, x % 5 == 0 ? '\n' : (char)(x >> 32));
+		}
+		buf_adds(&b, "\nend=1\n");
+		check_capture(dir, b.data, b.len, OUTPUT_CUT);
+	}
+	buf_free(&b);
+	testutil_rmtree(dir);
+	free(dir);
 }
 END_TEST
 
@@ -1101,12 +1247,15 @@ START_TEST(test_sigchld_ignored)
 	ck_assert_int_eq(r.end, POOL_EXITED);
 	ck_assert_int_eq(r.code, 3);
 	pool_result_clear(&r);
-	/* Ignored behind the pool's back: the status is lost, never 0. */
+	/* Ignored behind the pool's back: the status is lost (or, if the
+	 * job was reaped before its pidfd was opened, it never properly
+	 * started): a failure either way, never an exit status of 0. */
 	signal(SIGCHLD, SIG_IGN);
 	ck_assert_int_eq(pool_start(p, tjob_sh(&j, "exit 0", NULL)), 0);
 	wait_result(p, &r);
-	ck_assert_int_eq(r.end, POOL_LOST);
-	ck_assert_int_eq(r.code, ECHILD);
+	ck_assert_msg(r.end == POOL_LOST || r.end == POOL_SPAWN_FAILED,
+	    "end %d", (int)r.end);
+	ck_assert_int_eq(r.code, r.end == POOL_LOST ? ECHILD : ESRCH);
 	pool_result_clear(&r);
 	signal(SIGCHLD, SIG_DFL);
 	pool_free(p);
@@ -1204,6 +1353,7 @@ suite_pool(void)
 	tcase_add_test(tc, test_capture_exact);
 	tcase_add_test(tc, test_flood);
 	tcase_add_test(tc, test_truncate_lines);
+	tcase_add_test(tc, test_truncate_cut_lines);
 	tcase_add_test(tc, test_stderr_tail);
 	tcase_add_test(tc, test_stdin);
 	tcase_add_test(tc, test_env);

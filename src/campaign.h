@@ -29,14 +29,17 @@ const char *campaign_state_name(enum campaign_state s);
 enum campaign_state campaign_state(const char *notebook_path,
     const struct nb_set *s, const struct nb_counts *c);
 
-/* The runners' log file: NOTEBOOK.log (owned by the caller). */
+/* The runners' log file: NOTEBOOK.log beside the notebook's real path, as
+ * the lock file (owned by the caller). */
 char *campaign_log_path(const char *notebook_path);
 
 /*
  * Start a detached runner for the set tagged tag: its own session, SIGHUP
  * ignored, no terminal, standard output and error appended to the log
  * file, in the campaign's recorded working directory.  It is `labrat
- * resume --wait --log TAG` run from this binary.  0 or -1 with *err.
+ * resume --wait --log TAG` run from this binary.  The log is opened and
+ * the lock file checked before anything starts, so a link or a FIFO at
+ * either is refused here.  0 or -1 with *err.
  */
 int campaign_detach(const char *notebook_path, const char *tag, char **err);
 

@@ -209,7 +209,7 @@ cmd_start_detached(struct notebook *nb, const char *tag)
 	if (campaign_detach(notebook_path(nb), tag, &err) != 0) {
 		cmd_error("%s", err);
 		free(err);
-		rc = CMD_EXIT_INTERNAL;
+		rc = CMD_EXIT_NOTEBOOK;
 		goto out;
 	}
 	/* Wait until the runner holds its lock, or has already ended. */

@@ -1,0 +1,90 @@
+#!/bin/sh
+# Files labrat creates or writes never follow a planted symbolic link and
+# never hang on a FIFO: a link (to a file, or dangling) or a FIFO at the
+# runners' log, the runner lock, the export's output, the demo's CSV and
+# the console's history is refused with a message that names the path,
+# and nothing outside is created or written.  Every command is bounded by
+# `timeout 20`, so a hang fails the test instead of stalling the suite.
+. "$LABRAT_SRCDIR/tests/e2e/lib.sh"
+
+command -v mkfifo >/dev/null 2>&1 || skip "mkfifo is not installed"
+command -v timeout >/dev/null 2>&1 || skip "timeout is not installed"
+
+# Messages name files by their real path (the notebook's directory with
+# its links resolved).
+R=$(pwd -P)
+LOG="$R/test.db.log"
+LOCK="$R/test.db.lock"
+mkdir outside
+printf 'precious\n' >outside/victim
+
+# untouched: nothing outside was written or created.
+untouched() {
+	[ "$(cat outside/victim)" = precious ] ||
+		fail "$1: a file outside was written through a link"
+	[ ! -e outside/new ] ||
+		fail "$1: a file outside was created through a dangling link"
+}
+
+# refused CODE PATH CMD...: CMD exits with CODE (not hanging) and names
+# PATH on stderr.
+refused() {
+	_code=$1 _path=$2
+	shift 2
+	timeout 20 "$@" >out 2>err
+	_got=$?
+	[ "$_got" -eq 124 ] && fail "'$*' hung (killed after 20 s)"
+	if [ "$_got" -ne "$_code" ]; then
+		echo "--- stdout" >&2; cat out >&2
+		echo "--- stderr" >&2; cat err >&2
+		fail "'$*' exited $_got, expected $_code"
+	fi
+	contains err "$_path"
+}
+
+# plant PATH KIND: a link to outside/victim, a dangling link to
+# outside/new, or a FIFO at PATH.
+plant() {
+	rm -f "$1"
+	case $2 in
+	link) ln -s "$R/outside/victim" "$1" ;;
+	dangling) ln -s "$R/outside/new" "$1" ;;
+	fifo) mkfifo "$1" ;;
+	esac
+}
+
+expect_exit 0 timeout 20 "$LABRAT" run --wait -t base -p 'x=1..3' -- true
+rm -f "$LOG"
+
+# The runners' log: `labrat run` opens it before starting the runner and
+# refuses it with the notebook's exit status; the campaign stays recorded.
+n=0
+for kind in link dangling fifo; do
+	n=$((n + 1))
+	plant "$LOG" $kind
+	refused 3 "$LOG" "$LABRAT" run -t log$n -p 'x=1..3' -- true
+	untouched "log $kind"
+	contains err "labrat resume log$n"
+	case $kind in
+	fifo) contains err "FIFO" ;;
+	*) contains err "symbolic link" ;;
+	esac
+	[ -L "$LOG" ] || [ -p "$LOG" ] || fail "the planted log was replaced"
+done
+rm -f "$LOG"
+
+# The runner lock: status never hangs on it, and no runner (detached or
+# in the foreground) starts on it.
+n=0
+for kind in link dangling fifo; do
+	n=$((n + 1))
+	plant "$LOCK" $kind
+	expect_exit 0 timeout 20 "$LABRAT" status base
+	contains out "finished"
+	refused 3 "$LOCK" "$LABRAT" run -t lock$n -p 'x=1..3' -- true
+	refused 3 "$LOCK" "$LABRAT" resume --wait lock$n
+	untouched "lock $kind"
+done
+rm -f "$LOCK"
+
+exit 0

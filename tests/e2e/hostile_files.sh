@@ -87,4 +87,30 @@ for kind in link dangling fifo; do
 done
 rm -f "$LOCK"
 
+# The export's output, given with -o: a link is refused (give the real
+# path), and so is a FIFO or a directory; nothing half-written remains.
+for kind in link dangling fifo; do
+	plant out.csv $kind
+	refused 1 out.csv "$LABRAT" export -t base -o out.csv
+	untouched "export $kind"
+	[ -L out.csv ] || [ -p out.csv ] || fail "export replaced out.csv"
+done
+contains err "real path"
+rm -f out.csv
+mkdir dir.csv
+refused 1 dir.csv "$LABRAT" export -t base -o dir.csv
+[ "$(ls -A)" = "$(ls -A | grep -v '\.tmp\.')" ] || fail "a temporary file was left behind"
+# Its temporary file has a name nobody can plant in advance: before, it
+# was FILE.tmp.PID, and a link there was written through.
+expect_exit 0 timeout 20 sh -c \
+	'ln -s "$1/outside/victim" out.csv.tmp.$$ && exec "$2" export -t base -o out.csv' \
+	sh "$R" "$LABRAT"
+untouched "export temporary"
+[ -f out.csv ] && [ ! -L out.csv ] || fail "export did not write out.csv"
+[ "$(wc -l <out.csv)" -eq 4 ] || fail "out.csv: expected 3 rows and a header"
+rm -f out.csv out.csv.tmp.*
+expect_exit 0 timeout 20 "$LABRAT" export -t base -o "$R/outside/victim"
+[ "$(wc -l <outside/victim)" -eq 4 ] || fail "export to a plain file failed"
+printf 'precious\n' >outside/victim
+
 exit 0

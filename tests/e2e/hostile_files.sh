@@ -113,4 +113,9 @@ expect_exit 0 timeout 20 "$LABRAT" export -t base -o "$R/outside/victim"
 [ "$(wc -l <outside/victim)" -eq 4 ] || fail "export to a plain file failed"
 printf 'precious\n' >outside/victim
 
+# The demo's CSV, TAG.csv in the current directory.
+plant demo.csv link
+refused 1 demo.csv "$LABRAT" demo
+untouched "demo.csv link"
+
 exit 0

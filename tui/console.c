@@ -423,8 +423,18 @@ console_main(const char *notebook_path, const char *select_tag,
 	const char *cs;
 	size_t i;
 	int64_t v;
+	int rc = 0;
 	nfds_t n;
 
+	/* Before the terminal is taken: a link or a FIFO at the history is
+	 * refused, so that it is never followed nor waited on. */
+	history = cmdline_history_path();
+	if (history != NULL && cmdline_history_check(history, &err) != 0) {
+		fprintf(stderr, "labrat: %s\n", err);
+		free(err);
+		free(history);
+		return 1;
+	}
 	memset(&c, 0, sizeof c);
 	c.sigpipe[0] = c.sigpipe[1] = -1;
 	c.commands = commands;
@@ -434,6 +444,7 @@ console_main(const char *notebook_path, const char *select_tag,
 	if (notebook_open(notebook_path, &c.nb, &err) != 0) {
 		fprintf(stderr, "labrat: %s\n", err);
 		free(err);
+		free(history);
 		return 3;
 	}
 	c.nb_path = xstrdup(notebook_path);
@@ -453,6 +464,7 @@ console_main(const char *notebook_path, const char *select_tag,
 	console_signals(&c);
 	if (initscr() == NULL) {
 		console_free(&c);
+		free(history);
 		return 1;
 	}
 	console_curses_on = true;
@@ -465,7 +477,6 @@ console_main(const char *notebook_path, const char *select_tag,
 	set_escdelay(25);
 	console_colors(&c);
 	console_layout(&c);
-	history = cmdline_history_path();
 	c.cl = cmdline_open(c.cmdwin, history, console_on_accept,
 	    console_on_complete, &c);
 	free(history);
@@ -516,10 +527,16 @@ console_main(const char *notebook_path, const char *select_tag,
 		}
 	}
 
+	if (cmdline_history_save(c.cl, &err) != 0)
+		rc = 1;
 	cmdline_close(c.cl);
 	console_restore_terminal();
 	console_free(&c);
+	if (err != NULL) {
+		fprintf(stderr, "labrat: %s\n", err);
+		free(err);
+	}
 	if (console_signal != 0 && console_signal != SIGINT)
 		return 128 + console_signal;
-	return 0;
+	return rc;
 }

@@ -31,9 +31,10 @@ untouched() {
 refused() {
 	_code=$1 _path=$2
 	shift 2
-	timeout 20 "$@" >out 2>err
+	timeout -k 5 20 "$@" >out 2>err
 	_got=$?
-	[ "$_got" -eq 124 ] && fail "'$*' hung (killed after 20 s)"
+	[ "$_got" -eq 124 ] || [ "$_got" -eq 137 ] &&
+		fail "'$*' hung (killed after 20 s)"
 	if [ "$_got" -ne "$_code" ]; then
 		echo "--- stdout" >&2; cat out >&2
 		echo "--- stderr" >&2; cat err >&2
@@ -53,7 +54,7 @@ plant() {
 	esac
 }
 
-expect_exit 0 timeout 20 "$LABRAT" run --wait -t base -p 'x=1..3' -- true
+expect_exit 0 timeout -k 5 20 "$LABRAT" run --wait -t base -p 'x=1..3' -- true
 rm -f "$LOG"
 
 # The runners' log: `labrat run` opens it before starting the runner and
@@ -79,7 +80,7 @@ n=0
 for kind in link dangling fifo; do
 	n=$((n + 1))
 	plant "$LOCK" $kind
-	expect_exit 0 timeout 20 "$LABRAT" status base
+	expect_exit 0 timeout -k 5 20 "$LABRAT" status base
 	contains out "finished"
 	refused 3 "$LOCK" "$LABRAT" run -t lock$n -p 'x=1..3' -- true
 	refused 3 "$LOCK" "$LABRAT" resume --wait lock$n
@@ -102,14 +103,14 @@ refused 1 dir.csv "$LABRAT" export -t base -o dir.csv
 [ "$(ls -A)" = "$(ls -A | grep -v '\.tmp\.')" ] || fail "a temporary file was left behind"
 # Its temporary file has a name nobody can plant in advance: before, it
 # was FILE.tmp.PID, and a link there was written through.
-expect_exit 0 timeout 20 sh -c \
+expect_exit 0 timeout -k 5 20 sh -c \
 	'ln -s "$1/outside/victim" out.csv.tmp.$$ && exec "$2" export -t base -o out.csv' \
 	sh "$R" "$LABRAT"
 untouched "export temporary"
 [ -f out.csv ] && [ ! -L out.csv ] || fail "export did not write out.csv"
 [ "$(wc -l <out.csv)" -eq 4 ] || fail "out.csv: expected 3 rows and a header"
 rm -f out.csv out.csv.tmp.*
-expect_exit 0 timeout 20 "$LABRAT" export -t base -o "$R/outside/victim"
+expect_exit 0 timeout -k 5 20 "$LABRAT" export -t base -o "$R/outside/victim"
 [ "$(wc -l <outside/victim)" -eq 4 ] || fail "export to a plain file failed"
 printf 'precious\n' >outside/victim
 
@@ -117,5 +118,25 @@ printf 'precious\n' >outside/victim
 plant demo.csv link
 refused 1 demo.csv "$LABRAT" demo
 untouched "demo.csv link"
+
+# The console's command history, in a terminal (tmux): refused before the
+# console takes the terminal, naming the file (it used to read and write
+# through a link, and hang on a FIFO).
+command -v tmux >/dev/null 2>&1 || exit 0
+. "$LABRAT_SRCDIR/tests/e2e/screen.sh"
+mkdir -p "$T/state/labrat"
+H="$T/state/labrat/history"
+for kind in link dangling fifo; do
+	plant "$H" $kind
+	screen_start 200 30 timeout -k 5 20 "$LABRAT" console
+	wait_screen "CONSOLE-EXITED-"
+	screen >s
+	grep -qx "CONSOLE-EXITED-1" s || { cat s >&2; fail "console on a history $kind: expected exit status 1"; }
+	contains s "cannot use the command history: $H is"
+	contains s "remove it"
+	screen_stop
+	untouched "history $kind"
+done
+rm -f "$H"
 
 exit 0

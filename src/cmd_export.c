@@ -55,7 +55,7 @@ cmd_export_open(const char *out, FILE **f, char **tmp)
 	else {
 		e = errno;
 		if (e != ENOENT) {
-			cmd_error("cannot export: %s", err);
+			cmd_error("%s", err);
 			free(err);
 			return CMD_EXIT_FAILED;
 		}
@@ -63,7 +63,7 @@ cmd_export_open(const char *out, FILE **f, char **tmp)
 		err = NULL;
 	}
 	if (util_file_create_temp(out, 0666, &fd, tmp, &err) != 0) {
-		cmd_error("cannot export: %s", err);
+		cmd_error("%s", err);
 		free(err);
 		return CMD_EXIT_FAILED;
 	}

@@ -596,12 +596,14 @@ util_file_create_temp(const char *path, mode_t mode, int *fd, char **tmp,
 		free(*err);
 		*err = NULL;
 		if (e != EEXIST) {
-			*err = xasprintf("cannot create a file beside %s: %s",
-			    path, strerror(e));
+			*err = xasprintf("cannot write %s: %s", path,
+			    strerror(e));
+			errno = e;
 			return -1;
 		}
 	}
-	*err = xasprintf("cannot create a file beside %s: 100 random names "
-	    "were all taken", path);
+	*err = xasprintf("cannot write %s: 100 random names for a file "
+	    "beside it were all taken", path);
+	errno = EEXIST;
 	return -1;
 }

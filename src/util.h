@@ -100,8 +100,8 @@ int util_file_open(const char *path, int flags, mode_t mode, const char *fix,
     int *fd, char **err);
 /* Create a new file beside path, PATH.tmp.RANDOM, exclusively (O_EXCL:
  * never an existing file or link) and write-only, with mode: 0 with *fd
- * and *tmp (its name, owned), or -1 with *err.  Rename it over path once
- * written. */
+ * and *tmp (its name, owned), or -1 with *err ("cannot write PATH: ...")
+ * and errno.  Rename it over path once written. */
 int util_file_create_temp(const char *path, mode_t mode, int *fd, char **tmp,
     char **err);
 

@@ -100,7 +100,7 @@ contains err "real path"
 rm -f out.csv
 mkdir dir.csv
 refused 1 dir.csv "$LABRAT" export -t base -o dir.csv
-[ "$(ls -A)" = "$(ls -A | grep -v '\.tmp\.')" ] || fail "a temporary file was left behind"
+ls -A | grep -q '\.tmp\.' && fail "a temporary file was left behind"
 # Its temporary file has a name nobody can plant in advance: before, it
 # was FILE.tmp.PID, and a link there was written through.
 expect_exit 0 timeout -k 5 20 sh -c \
@@ -114,10 +114,16 @@ expect_exit 0 timeout -k 5 20 "$LABRAT" export -t base -o "$R/outside/victim"
 [ "$(wc -l <outside/victim)" -eq 4 ] || fail "export to a plain file failed"
 printf 'precious\n' >outside/victim
 
-# The demo's CSV, TAG.csv in the current directory.
-plant demo.csv link
-refused 1 demo.csv "$LABRAT" demo
-untouched "demo.csv link"
+# The demo's CSV, TAG.csv in the current directory (its tags are demo,
+# demo-2, demo-3).
+csv=demo.csv n=1
+for kind in link dangling fifo; do
+	plant $csv $kind
+	refused 1 $csv "$LABRAT" demo
+	untouched "demo's CSV $kind"
+	n=$((n + 1)) csv=demo-$n.csv
+done
+rm -f demo*.csv
 
 # The console's command history, in a terminal (tmux): refused before the
 # console takes the terminal, naming the file (it used to read and write

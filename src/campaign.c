@@ -77,43 +77,68 @@ campaign_state(const char *notebook_path, const struct nb_set *s,
 char *
 campaign_log_path(const char *notebook_path)
 {
-	return xasprintf("%s.log", notebook_path);
+	char *real = realpath(notebook_path, NULL), *path;
+
+	/* The runner's own, however the notebook is named (as lock_path). */
+	path = xasprintf("%s.log", real != NULL ? real : notebook_path);
+	free(real);
+	return path;
 }
 
-/* In the grandchild: become the detached runner, or say why not. */
+/* Open the runners' log at path to append to: 0 with *fd, or -1 with
+ * *err. */
+static int
+campaign_open_log(const char *path, int *fd, char **err)
+{
+	char *why = NULL;
+
+	if (util_file_open(path, O_WRONLY | O_APPEND | O_CREAT, 0644,
+	    "remove it (labrat makes a new one)", fd, &why) == 0)
+		return 0;
+	*err = xasprintf("cannot use the runners' log: %s", why);
+	free(why);
+	return -1;
+}
+
+/* In the grandchild: become the detached runner writing to log, or say
+ * why not there. */
 static void __attribute__((noreturn))
-campaign_exec_runner(const char *self, const char *abs, const char *log,
+campaign_exec_runner(const char *self, const char *abs, int log, int ready,
     const char *tag)
 {
 	int fd;
 
 	signal(SIGHUP, SIG_IGN);
+	/* Well above 0-3 first, should the parent have had some of them
+	 * closed: 1 and 2 become the log, 3 the ready pipe. */
+	if ((log = fcntl(log, F_DUPFD_CLOEXEC, 10)) == -1 ||
+	    (ready = fcntl(ready, F_DUPFD_CLOEXEC, 10)) == -1)
+		_exit(127);
 	if ((fd = open("/dev/null", O_RDONLY)) != -1 && fd != 0) {
 		dup2(fd, 0);
 		close(fd);
 	}
-	if ((fd = open(log, O_WRONLY | O_APPEND | O_CREAT, 0644)) != -1) {
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (fd > 2)
-			close(fd);
-	}
-	close_range(3, ~0U, 0);
-	execl(self, "labrat", "-n", abs, "resume", "--wait", "--log", "--",
-	    tag, (char *)NULL);
+	dup2(log, 1);
+	dup2(log, 2);
+	dup2(ready, 3);
+	close_range(4, ~0U, 0);
+	execl(self, "labrat", "-n", abs, "resume", "--wait", "--log",
+	    "--ready-fd", "3", "--", tag, (char *)NULL);
 	fprintf(stderr, "labrat: cannot start the runner %s: %s\n", self,
 	    strerror(errno));
 	_exit(127);
 }
 
 int
-campaign_detach(const char *notebook_path, const char *tag, char **err)
+campaign_detach(const char *notebook_path, const char *tag, int *ready,
+    char **err)
 {
-	char self[PATH_MAX], *abs, *log;
+	char self[PATH_MAX], *abs, *log, *why = NULL;
 	ssize_t n;
-	pid_t pid;
-	int status;
+	pid_t pid, got;
+	int status = 0, fd, pipefd[2];
 
+	*ready = -1;
 	n = readlink("/proc/self/exe", self, sizeof self - 1);
 	if (n <= 0) {
 		*err = xasprintf("cannot find the labrat binary: %s",
@@ -126,14 +151,35 @@ campaign_detach(const char *notebook_path, const char *tag, char **err)
 		    strerror(errno));
 		return -1;
 	}
+	/* The log and the lock are opened here, not in the runner, so that
+	 * a refused one is reported to the user instead of lost. */
 	log = campaign_log_path(abs);
+	if (lock_create(abs, &why) != 0 ||
+	    campaign_open_log(log, &fd, &why) != 0) {
+		*err = xasprintf("cannot start the runner of '%s': %s; then "
+		    "run 'labrat resume %s'", tag, why, tag);
+		free(why);
+		free(abs);
+		free(log);
+		return CAMPAIGN_REFUSED;
+	}
+	free(log);
+	if (pipe2(pipefd, O_CLOEXEC) != 0) {
+		*err = xasprintf("cannot start the runner: %s",
+		    strerror(errno));
+		close(fd);
+		free(abs);
+		return -1;
+	}
 	fflush(NULL);
 	pid = fork();
 	if (pid == -1) {
 		*err = xasprintf("cannot start the runner: %s",
 		    strerror(errno));
+		close(fd);
+		close(pipefd[0]);
+		close(pipefd[1]);
 		free(abs);
-		free(log);
 		return -1;
 	}
 	if (pid == 0) {
@@ -143,16 +189,20 @@ campaign_detach(const char *notebook_path, const char *tag, char **err)
 			_exit(1);
 		if (pid > 0)
 			_exit(0);
-		campaign_exec_runner(self, abs, log, tag);
+		campaign_exec_runner(self, abs, fd, pipefd[1], tag);
 	}
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
+	close(fd);
+	close(pipefd[1]);
 	free(abs);
-	free(log);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		*err = xstrdup("cannot start the runner: fork failed");
+	while ((got = waitpid(pid, &status, 0)) == -1 && errno == EINTR)
+		;
+	if (got == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		*err = xasprintf("cannot start the runner: %s", got == -1 ?
+		    strerror(errno) : "its fork failed");
+		close(pipefd[0]);
 		return -1;
 	}
+	*ready = pipefd[0];
 	return 0;
 }
 
@@ -167,7 +217,7 @@ campaign_nudge(const char *notebook_path, const struct nb_set *s)
 }
 
 /* The last line of the log written by the runner of tag, or NULL. */
-static char *
+char *
 campaign_log_last(const char *notebook_path, const char *tag)
 {
 	char *path = campaign_log_path(notebook_path), *buf, *line = NULL;

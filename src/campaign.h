@@ -36,7 +36,8 @@ bool campaign_live(enum campaign_state s);
 enum campaign_state campaign_state(const char *notebook_path,
     const struct nb_set *s, const struct nb_counts *c);
 
-/* The runners' log file: NOTEBOOK.log (owned by the caller). */
+/* The runners' log file: NOTEBOOK.log beside the notebook's real path, as
+ * the lock file (owned by the caller). */
 char *campaign_log_path(const char *notebook_path);
 
 /*
@@ -52,9 +53,19 @@ char *campaign_reason(const char *notebook_path, const struct nb_set *s,
  * Start a detached runner for the set tagged tag: its own session, SIGHUP
  * ignored, no terminal, standard output and error appended to the log
  * file, in the campaign's recorded working directory.  It is `labrat
- * resume --wait --log TAG` run from this binary.  0 or -1 with *err.
+ * resume --wait --log --ready-fd 3 TAG` run from this binary.  The log is
+ * opened and the lock file checked before anything starts, so a link or a
+ * FIFO at either is refused here (CAMPAIGN_REFUSED, with *err).  0 with
+ * *ready, a descriptor that reaches its end once the runner has recorded
+ * its start (or has ended: it failed if it holds no lock); close it.  -1
+ * with *err if no runner could be started.
  */
-int campaign_detach(const char *notebook_path, const char *tag, char **err);
+#define CAMPAIGN_REFUSED 1
+int campaign_detach(const char *notebook_path, const char *tag, int *ready,
+    char **err);
+
+/* The last line of the runners' log about tag, or NULL (owned). */
+char *campaign_log_last(const char *notebook_path, const char *tag);
 
 /* Wake the set's runner (SIGUSR1) so it reads a control request now:
  * true if a live runner was signalled.  Only the process recorded as the

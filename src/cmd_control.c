@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
@@ -75,6 +76,7 @@ struct control_args {
 	double older_than;
 	double timeout;
 	bool has_timeout;
+	int ready_fd;
 };
 
 static int
@@ -82,7 +84,7 @@ cmd_control_options(const char *name, const char *help, int argc,
     char **argv, struct control_args *a)
 {
 	enum { OPT_WAIT = 256, OPT_LOG, OPT_FAILED, OPT_CANCELLED, OPT_OLDER,
-	    OPT_TIMEOUT };
+	    OPT_TIMEOUT, OPT_READY };
 	static const struct option longopts[] = {
 		{ "notebook", required_argument, NULL, 'n' },
 		{ "wait", no_argument, NULL, OPT_WAIT },
@@ -91,6 +93,9 @@ cmd_control_options(const char *name, const char *help, int argc,
 		{ "cancelled", no_argument, NULL, OPT_CANCELLED },
 		{ "older-than", required_argument, NULL, OPT_OLDER },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		/* Internal: the pipe a detached runner closes once it has
+		 * recorded its start (campaign_detach). */
+		{ "ready-fd", required_argument, NULL, OPT_READY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -98,6 +103,7 @@ cmd_control_options(const char *name, const char *help, int argc,
 	int c;
 
 	memset(a, 0, sizeof *a);
+	a->ready_fd = -1;
 	while ((c = getopt_long(argc, argv, "n:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
@@ -120,6 +126,9 @@ cmd_control_options(const char *name, const char *help, int argc,
 				return cmd_usage(name, "--older-than needs a "
 				    "duration such as 30, 5m or 2h, not '%s'",
 				    optarg);
+			break;
+		case OPT_READY:
+			a->ready_fd = atoi(optarg);
 			break;
 		case OPT_TIMEOUT:
 			if (util_parse_duration(optarg, &a->timeout) != 0)
@@ -273,14 +282,16 @@ cmd_control_await(struct notebook *nb, struct nb_set *s, int64_t seq,
 	}
 }
 
-/* The last line of the runner log about tag, for a failed start. */
+/* Say that the runner of s did not start, with what its log says. */
 static void
 cmd_control_no_start(struct notebook *nb, const struct nb_set *s)
 {
 	char *log = campaign_log_path(notebook_path(nb));
+	char *last = campaign_log_last(notebook_path(nb), s->tag);
 
-	cmd_error("the runner of '%s' did not start; its log is %s", s->tag,
-	    log);
+	cmd_error("the runner of '%s' did not start%s%s; its log is %s",
+	    s->tag, last != NULL ? ": " : "", last != NULL ? last : "", log);
+	free(last);
 	free(log);
 }
 
@@ -288,34 +299,45 @@ int
 cmd_start_detached(struct notebook *nb, const char *tag)
 {
 	struct nb_set s;
+	struct pollfd pfd;
 	enum campaign_state st;
 	char *err = NULL, *log;
 	double until;
 	int64_t seq = 0;
-	int rc;
+	int rc, ready = -1;
 
 	if ((rc = cmd_find_set(nb, tag, &s)) != 0)
 		return rc;
 	if ((rc = cmd_control_request(nb, &s, "run", &seq)) != 0)
 		goto out;
-	if (campaign_detach(notebook_path(nb), tag, &err) != 0) {
+	if ((rc = campaign_detach(notebook_path(nb), tag, &ready, &err)) != 0) {
 		cmd_error("%s", err);
 		free(err);
-		rc = CMD_EXIT_RUNNER;
+		rc = rc == CAMPAIGN_REFUSED ? CMD_EXIT_NOTEBOOK : CMD_EXIT_RUNNER;
 		goto out;
 	}
 	/*
 	 * Wait until a runner has taken the request: it then holds the
-	 * lock and has recorded its pid, or it has ended already.  With
+	 * lock and has recorded its pid, or it has ended already.  The
+	 * ready pipe reaches its end as soon as either happens.  With
 	 * several starts at once, one runner wins and answers them all.
 	 */
 	until = util_monotonic() + CMD_CONTROL_START_TIMEOUT;
+	pfd.fd = ready;
+	pfd.events = POLLIN;
+	while (poll(&pfd, 1, (int)(CMD_CONTROL_START_TIMEOUT * 1000)) == -1 &&
+	    errno == EINTR)
+		;
+	close(ready);
 	for (;;) {
 		if ((rc = cmd_control_state(nb, &s, &st, NULL)) != 0)
 			goto out;
 		if (s.control_ack >= seq)
 			break;
-		if (util_monotonic() > until) {
+		/* The runner ended without a word: it failed to start (a
+		 * live one would hold the lock). */
+		if (util_monotonic() > until || lock_held(notebook_path(nb),
+		    s.id) == 0) {
 			cmd_control_no_start(nb, &s);
 			rc = CMD_EXIT_RUNNER;
 			goto out;
@@ -392,7 +414,7 @@ cmd_control_wake_or_start(struct notebook *nb, struct nb_set *s,
 	if (a->wait) {
 		if ((rc = cmd_control_request(nb, s, "run", &seq)) != 0)
 			return rc;
-		return cmd_run_campaign(nb, s->tag, a->log);
+		return cmd_run_campaign(nb, s->tag, a->log, a->ready_fd);
 	}
 	return cmd_start_detached(nb, s->tag);
 }

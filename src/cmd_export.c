@@ -1,12 +1,14 @@
 /*
  * cmd_export.c -- `labrat export`: the notebook's jobs as RFC 4180 CSV, by
  * tag and state, to a file or standard output.  A file is written under a
- * temporary name and renamed at the end, so a failed export never leaves
- * half a file behind.
+ * new temporary name (random, created exclusively) and renamed at the
+ * end, so a failed export never leaves half a file behind and nothing
+ * planted beside it is written through.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,10 +43,48 @@ const char cmd_export_help[] =
 "                      put a ' before each text cell that starts with =, +,\n"
 "                      -, @, a tab or a CR, which spreadsheets would run as\n"
 "                      a formula; numbers (-1.5) stay as they are\n"
-"  -o, --output FILE   write to FILE (default, or '-': standard output)\n"
+"  -o, --output FILE   write to FILE (default, or '-': standard output);\n"
+"                      FILE is replaced at the end, and must be a regular\n"
+"                      file or missing: not a link, FIFO or device\n"
 "\n"
 "Exit status 1 if the CSV could not be written, 3 if the notebook could\n"
 "not be read.\n";
+
+/* Start writing to out: a new temporary file beside it (*tmp), renamed
+ * over out at the end; 0 or an exit code. */
+static int
+cmd_export_open(const char *out, FILE **f, char **tmp)
+{
+	char *err = NULL;
+	int fd, e;
+
+	/* rename() would replace a link or a FIFO at out without following
+	 * it, but whoever named one meant something else: say so. */
+	if (util_file_open(out, O_PATH, 0, "give the real path of a regular "
+	    "file instead (or - for standard output)", &fd, &err) == 0)
+		close(fd);
+	else {
+		e = errno;
+		if (e != ENOENT) {
+			cmd_error("%s", err);
+			free(err);
+			return CMD_EXIT_FAILED;
+		}
+		free(err);
+		err = NULL;
+	}
+	if (util_file_create_temp(out, 0666, &fd, tmp, &err) != 0) {
+		cmd_error("%s", err);
+		free(err);
+		return CMD_EXIT_FAILED;
+	}
+	if ((*f = fdopen(fd, "w")) == NULL) {
+		cmd_error("cannot write %s: %s", *tmp, strerror(errno));
+		close(fd);
+		return CMD_EXIT_FAILED;
+	}
+	return 0;
+}
 
 /* Parse "ok,failed" into a mask of states. */
 static int
@@ -203,14 +243,8 @@ cmd_export(int argc, char **argv)
 		goto done;
 	if (strcmp(out, "-") == 0)
 		f = stdout;
-	else {
-		tmp = xasprintf("%s.tmp.%d", out, (int)getpid());
-		if ((f = fopen(tmp, "w")) == NULL) {
-			cmd_error("cannot write %s: %s", out, strerror(errno));
-			rc = CMD_EXIT_FAILED;
-			goto done;
-		}
-	}
+	else if ((rc = cmd_export_open(out, &f, &tmp)) != 0)
+		goto done;
 	if ((rc = export_csv(nb, sets, n, &eo, f, &err)) != 0) {
 		rc = rc == EXPORT_WRITE_FAILED ? CMD_EXIT_FAILED :
 		    CMD_EXIT_NOTEBOOK;

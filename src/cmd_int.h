@@ -54,9 +54,11 @@ int cmd_find_set(struct notebook *nb, const char *tag, struct nb_set *s);
 void cmd_print_usage(FILE *f);
 
 /* Run the campaign tag in the foreground and print its summary (with
- * log, the runner's events go to stderr); returns the exit code
+ * log, the runner's events go to stderr; ready_fd, if not -1, is closed
+ * once the runner has recorded its start); returns the exit code
  * (cmd_run.c, shared with resume and demo). */
-int cmd_run_campaign(struct notebook *nb, const char *tag, bool log);
+int cmd_run_campaign(struct notebook *nb, const char *tag, bool log,
+    int ready_fd);
 /* Open the console on the notebook, on set tag (or the newest). */
 int cmd_open_console(const char *tag);
 /* Start a detached runner for tag and report it (cmd_control.c). */

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <libgen.h>
@@ -446,7 +447,7 @@ cmd_run_dry(struct run_args *a)
 }
 
 int
-cmd_run_campaign(struct notebook *nb, const char *tag, bool log)
+cmd_run_campaign(struct notebook *nb, const char *tag, bool log, int ready_fd)
 {
 	struct runner_opts o;
 	struct runner_report r;
@@ -457,6 +458,7 @@ cmd_run_campaign(struct notebook *nb, const char *tag, bool log)
 	memset(&o, 0, sizeof o);
 	o.progress = !log && isatty(STDERR_FILENO) ? stderr : NULL;
 	o.log = log ? stderr : NULL;
+	o.ready_fd = ready_fd;
 	if (runner_run(nb, tag, &o, &r, &err) != 0) {
 		cmd_error("%s", err);
 		free(err);
@@ -587,7 +589,7 @@ cmd_run(int argc, char **argv)
 	    "in %s\n", tag, space_size(a.space), a.repeat,
 	    space_size(a.space) * (uint64_t)a.repeat, notebook_path(nb));
 	fflush(stdout);
-	rc = a.wait ? cmd_run_campaign(nb, tag, false) :
+	rc = a.wait ? cmd_run_campaign(nb, tag, false, -1) :
 	    cmd_start_detached(nb, tag);
 out:
 	free(tag);
@@ -620,17 +622,42 @@ cmd_demo_experiment(void)
 	return xstrdup(LABRAT_PKGLIBEXECDIR "/logistic");
 }
 
+/* Export set s to csv, the demo's TAG.csv in the current directory: 0,
+ * or -1 with *err. */
+static int
+cmd_demo_export(struct notebook *nb, struct nb_set *s, const char *csv,
+    char **err)
+{
+	struct export_opts eo;
+	FILE *f;
+	int fd, rc;
+
+	if (util_file_open(csv, O_WRONLY | O_CREAT | O_TRUNC, 0666, "remove "
+	    "it, or run the demo in another directory", &fd, err) != 0)
+		return -1;
+	if ((f = fdopen(fd, "w")) == NULL) {
+		*err = xasprintf("cannot write %s: %s", csv, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	memset(&eo, 0, sizeof eo);
+	rc = export_csv(nb, s, 1, &eo, f, err);
+	if (fclose(f) != 0 && rc == 0) {
+		*err = xasprintf("cannot write %s: %s", csv, strerror(errno));
+		rc = -1;
+	}
+	return rc;
+}
+
 int
 cmd_demo(int argc, char **argv)
 {
 	struct run_args a;
 	struct notebook *nb = NULL;
 	struct nb_set s;
-	struct export_opts eo;
 	struct space_error se = { NULL, 0, false };
 	char *tag = NULL, *exe = NULL, *err = NULL, *csv = NULL;
 	char *words[3];
-	FILE *f;
 	int c, rc, n;
 
 	while ((c = getopt(argc, argv, "+n:h")) != -1) {
@@ -694,18 +721,15 @@ cmd_demo(int argc, char **argv)
 		}
 		goto out;
 	}
-	if ((rc = cmd_run_campaign(nb, tag, false)) != 0)
+	if ((rc = cmd_run_campaign(nb, tag, false, -1)) != 0)
 		goto out;
 	if ((rc = cmd_find_set(nb, tag, &s)) != 0)
 		goto out;
 	printf("\n");
 	cmd_print_status(nb, &s, 1, false);
 	csv = xasprintf("%s.csv", tag);
-	memset(&eo, 0, sizeof eo);
-	if ((f = fopen(csv, "w")) == NULL ||
-	    export_csv(nb, &s, 1, &eo, f, &err) != 0) {
-		cmd_error("cannot export to %s: %s", csv,
-		    err != NULL ? err : "cannot create the file");
+	if (cmd_demo_export(nb, &s, csv, &err) != 0) {
+		cmd_error("cannot export the demo to %s: %s", csv, err);
 		rc = CMD_EXIT_FAILED;
 	} else
 		printf("\nexported every job to %s; next:\n"
@@ -714,8 +738,6 @@ cmd_demo(int argc, char **argv)
 		    "  sqlite3 %s \"select json_extract(params,'$.r') r, "
 		    "json_extract(results,'$.lyapunov') l from job limit 5\"\n",
 		    csv, tag, notebook_path(nb));
-	if (f != NULL)
-		fclose(f);
 	notebook_set_clear(&s);
 out:
 	free(err);

@@ -3,7 +3,8 @@
  * lock file beside the notebook.  OFD locks belong to the open file
  * description, not to the process, so closing some other descriptor of
  * the file never drops them (unlike POSIX record locks), and they vanish
- * with the runner however it ends.
+ * with the runner however it ends.  The file is opened through
+ * util_file_open, so a link or a FIFO planted there is refused.
  */
 #include "config.h"
 
@@ -37,6 +38,21 @@ lock_range(struct flock *fl, short type, int64_t set_id)
 	fl->l_len = 1;
 }
 
+/* Open (creating) the lock file at path for locking: 0 with *fd, or -1
+ * with *err. */
+static int
+lock_open(const char *path, int *fd, char **err)
+{
+	char *why = NULL;
+
+	if (util_file_open(path, O_RDWR | O_CREAT, 0644, "remove it (labrat "
+	    "makes a new one)", fd, &why) == 0)
+		return 0;
+	*err = xasprintf("cannot use the runner lock: %s", why);
+	free(why);
+	return -1;
+}
+
 int
 lock_acquire(const char *notebook_path, int64_t set_id, int *fd, char **err)
 {
@@ -44,10 +60,7 @@ lock_acquire(const char *notebook_path, int64_t set_id, int *fd, char **err)
 	struct flock fl;
 	int f;
 
-	f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (f == -1) {
-		*err = xasprintf("cannot open the lock file %s: %s", path,
-		    strerror(errno));
+	if (lock_open(path, &f, err) != 0) {
 		free(path);
 		return -1;
 	}
@@ -77,16 +90,30 @@ lock_release(int fd)
 }
 
 int
-lock_held(const char *notebook_path, int64_t set_id)
+lock_create(const char *notebook_path, char **err)
 {
 	char *path = lock_path(notebook_path);
-	struct flock fl;
 	int f, rc;
 
-	f = open(path, O_RDONLY | O_CLOEXEC);
+	if ((rc = lock_open(path, &f, err)) == 0)
+		close(f);
 	free(path);
-	if (f == -1)
-		return errno == ENOENT ? 0 : -1;
+	return rc;
+}
+
+int
+lock_held(const char *notebook_path, int64_t set_id)
+{
+	char *path = lock_path(notebook_path), *err = NULL;
+	struct flock fl;
+	int f, rc, e;
+
+	rc = util_file_open(path, O_RDONLY, 0, NULL, &f, &err);
+	e = errno;
+	free(path);
+	free(err);
+	if (rc != 0)
+		return e == ENOENT ? 0 : -1;
 	lock_range(&fl, F_WRLCK, set_id);
 	rc = fcntl(f, F_OFD_GETLK, &fl);
 	close(f);

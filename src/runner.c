@@ -113,6 +113,7 @@ struct runner {
 	bool gone;              /* the result set was deleted */
 	uint64_t self_start;    /* this process's start time */
 	int lock_fd;
+	int ready_fd;           /* closed once the start is recorded */
 	double last_heartbeat;
 	double last_progress;
 	double t0;
@@ -970,6 +971,17 @@ runner_start_pool(struct runner *rn)
 	pool_set_wakeup_fd(rn->pool, runner_sigpipe[0]);
 }
 
+/* Tell whoever started the runner that its start is recorded (the pipe
+ * reaches its end), once. */
+static void
+runner_ready(struct runner *rn)
+{
+	if (rn->ready_fd != -1 && rn->nevents == 0) {
+		close(rn->ready_fd);
+		rn->ready_fd = -1;
+	}
+}
+
 /* Milliseconds to sleep before the next turn of the loop. */
 static int
 runner_wait_ms(struct runner *rn)
@@ -1004,6 +1016,7 @@ runner_run(struct notebook *nb, const char *tag, const struct runner_opts *o,
 	rn.opts = o;
 	rn.report = r;
 	rn.lock_fd = -1;
+	rn.ready_fd = o->ready_fd;
 	rn.t0 = util_monotonic();
 	proc_start_time(getpid(), &rn.self_start);
 	if (runner_signals_install(old, err) != 0)
@@ -1016,6 +1029,9 @@ runner_run(struct notebook *nb, const char *tag, const struct runner_opts *o,
 	rn.paused = strcmp(rn.set.control, "pause") == 0;
 	runner_say_status(&rn, rn.paused ? "paused" : "running");
 	runner_journal_add(&rn, EV_ACK)->seq = rn.acked;
+	if (runner_commit(&rn, err) != 0)
+		goto stop;
+	runner_ready(&rn);
 	rn.last_heartbeat = util_monotonic();
 	runner_log(&rn, "runner started with %d engine(s), %" PRIu64 " of %"
 	    PRIu64 " jobs handed out", pool_slots(rn.pool), rn.cursor,
@@ -1067,6 +1083,7 @@ runner_run(struct notebook *nb, const char *tag, const struct runner_opts *o,
 			if (runner_commit(&rn, err) != 0)
 				goto stop;
 		}
+		runner_ready(&rn);
 		runner_progress(&rn, false);
 		if (done)
 			break;
@@ -1113,6 +1130,8 @@ out:
 	if (rc != 0 && err != NULL && *err != NULL)
 		runner_log(&rn, "error: %s", *err);
 	lock_release(rn.lock_fd);
+	if (rn.ready_fd != -1)
+		close(rn.ready_fd);
 	r->elapsed = util_monotonic() - rn.t0;
 	runner_journal_clear(&rn);
 	free(rn.events);

@@ -21,6 +21,9 @@ struct runner_opts {
 	FILE *progress;
 	/* Write events (start, failures, end) here, or NULL. */
 	FILE *log;
+	/* Close this descriptor once the runner's start is recorded (its
+	 * pid and the control requests it took), or -1. */
+	int ready_fd;
 };
 
 /* What a run did, for the final summary. */

@@ -1,17 +1,23 @@
 /*
  * util.c -- allocation that never fails, growable buffers, clocks, UTF-8
- * validation and a few number parsers shared by the core, the CLI and the
- * console.
+ * validation, a few number parsers, and safe opening of the files labrat
+ * writes, shared by the core, the CLI and the console.
  */
 #include "config.h"
 
+#include <sys/random.h>
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -466,4 +472,138 @@ util_parse_size(const char *s, uint64_t *bytes)
 		return -1;
 	*bytes = (uint64_t)(v * mul);
 	return 0;
+}
+
+/* What a file of mode m is, for a message: "a FIFO", or NULL. */
+static const char *
+util_file_kind(mode_t m)
+{
+	if (S_ISLNK(m))
+		return "a symbolic link";
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISSOCK(m))
+		return "a socket";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	return NULL;
+}
+
+/* The message refusing path, which st describes; fix ends it. */
+static char *
+util_file_refusal(const char *path, const struct stat *st, const char *fix)
+{
+	const char *kind = util_file_kind(st->st_mode), *sep = ": ";
+
+	if (fix == NULL)
+		sep = fix = "";
+	if (S_ISLNK(st->st_mode))
+		return xasprintf("%s is a symbolic link, and labrat does not "
+		    "follow links to the files it writes%s%s", path, sep, fix);
+	if (S_ISREG(st->st_mode))
+		return xasprintf("%s has %ju hard links, and labrat does not "
+		    "write to a file that has other names%s%s", path,
+		    (uintmax_t)st->st_nlink, sep, fix);
+	if (kind == NULL)
+		return xasprintf("%s is not a regular file%s%s", path, sep,
+		    fix);
+	return xasprintf("%s is %s, not a regular file%s%s", path, kind, sep,
+	    fix);
+}
+
+int
+util_file_open(const char *path, int flags, mode_t mode, const char *fix,
+    int *fd, char **err)
+{
+	bool look = (flags & O_PATH) != 0;
+	bool writing = !look && (flags & O_ACCMODE) != O_RDONLY;
+	struct stat st;
+	int f, fl, e;
+
+	/* O_NONBLOCK: opening a FIFO returns at once (or fails with ENXIO)
+	 * instead of waiting for the other end; it is cleared below. */
+	f = open(path, (flags & ~O_TRUNC) | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
+	    O_CLOEXEC, mode);
+	if (f == -1) {
+		e = errno;
+		/* A link (ELOOP), a directory opened to write (EISDIR), a
+		 * FIFO with no reader or a socket (ENXIO): say which. */
+		if ((e == ELOOP || e == EISDIR || e == ENXIO) &&
+		    lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+			*err = util_file_refusal(path, &st, fix);
+		else
+			*err = xasprintf("cannot open %s: %s", path,
+			    strerror(e));
+		errno = e;
+		return -1;
+	}
+	if (fstat(f, &st) == -1) {
+		e = errno;
+		*err = xasprintf("cannot open %s: %s", path, strerror(e));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode) || (writing && st.st_nlink > 1)) {
+		e = S_ISLNK(st.st_mode) ? ELOOP : EINVAL;
+		*err = util_file_refusal(path, &st, fix);
+		goto fail;
+	}
+	if (!look && ((fl = fcntl(f, F_GETFL)) == -1 ||
+	    fcntl(f, F_SETFL, fl & ~O_NONBLOCK) == -1)) {
+		e = errno;
+		*err = xasprintf("cannot open %s: %s", path, strerror(e));
+		goto fail;
+	}
+	if (writing && (flags & O_TRUNC) && ftruncate(f, 0) == -1) {
+		e = errno;
+		*err = xasprintf("cannot truncate %s: %s", path, strerror(e));
+		goto fail;
+	}
+	*fd = f;
+	return 0;
+fail:
+	close(f);
+	errno = e;
+	return -1;
+}
+
+int
+util_file_create_temp(const char *path, mode_t mode, int *fd, char **tmp,
+    char **err)
+{
+	uint64_t r;
+	char *name;
+	int i, e;
+
+	/* A name nobody can guess, created with O_EXCL: a file or link
+	 * planted there in advance makes this try fail, never write. */
+	for (i = 0; i < 100; i++) {
+		if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r)
+			r = ((uint64_t)getpid() << 32) ^
+			    (uint64_t)(util_monotonic() * 1e9) ^ (uint64_t)i;
+		name = xasprintf("%s.tmp.%012" PRIx64, path,
+		    r & UINT64_C(0xffffffffffff));
+		if (util_file_open(name, O_WRONLY | O_CREAT | O_EXCL, mode,
+		    NULL, fd, err) == 0) {
+			*tmp = name;
+			return 0;
+		}
+		e = errno;
+		free(name);
+		free(*err);
+		*err = NULL;
+		if (e != EEXIST) {
+			*err = xasprintf("cannot write %s: %s", path,
+			    strerror(e));
+			errno = e;
+			return -1;
+		}
+	}
+	*err = xasprintf("cannot write %s: 100 random names for a file "
+	    "beside it were all taken", path);
+	errno = EEXIST;
+	return -1;
 }

@@ -1,6 +1,7 @@
 /*
  * util.h -- the few helpers every labrat module uses: allocation that never
- * returns NULL, a growable byte buffer, clocks, and UTF-8 checks.
+ * returns NULL, a growable byte buffer, clocks, UTF-8 checks, and the one
+ * safe way to open the files labrat creates or writes.
  */
 #ifndef LABRAT_UTIL_H
 #define LABRAT_UTIL_H
@@ -9,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <sys/types.h>
 
 #define UTIL_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define UTIL_NORETURN __attribute__((noreturn))
@@ -75,5 +78,31 @@ void util_format_double(struct buf *b, double d);
 int util_parse_uint(const char *s, uint64_t *out);
 int util_parse_duration(const char *s, double *seconds);
 int util_parse_size(const char *s, uint64_t *bytes);
+
+/*
+ * Every file labrat creates or writes (the runners' log and lock beside
+ * the notebook, an export, the demo's CSV, the console's history) is
+ * opened here, never with open() or fopen() at the call site: a symbolic
+ * link at path is never followed (not even a dangling one), a FIFO never
+ * blocks, and anything but a regular file is refused, as is a file with
+ * other hard links when it is opened for writing.  The descriptor is
+ * checked after opening (fstat), so nothing can be swapped in between.
+ *
+ * flags are open(2)'s (O_RDONLY, O_WRONLY | O_APPEND | O_CREAT, ...; O_PATH
+ * only looks at what is there); O_CLOEXEC is always added and O_TRUNC
+ * truncates only once the file passed.  mode is that of a created file
+ * (less the umask).  fix says what to do about a refused file ("remove
+ * it"): it ends the message.  0 with *fd, or -1 with *err naming path;
+ * errno is then ENOENT if the file does not exist (flags without
+ * O_CREAT).
+ */
+int util_file_open(const char *path, int flags, mode_t mode, const char *fix,
+    int *fd, char **err);
+/* Create a new file beside path, PATH.tmp.RANDOM, exclusively (O_EXCL:
+ * never an existing file or link) and write-only, with mode: 0 with *fd
+ * and *tmp (its name, owned), or -1 with *err ("cannot write PATH: ...")
+ * and errno.  Rename it over path once written. */
+int util_file_create_temp(const char *path, mode_t mode, int *fd, char **tmp,
+    char **err);
 
 #endif

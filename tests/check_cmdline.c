@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include <curses.h>
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -635,6 +636,144 @@ START_TEST(test_history_path)
 }
 END_TEST
 
+/* One session on the history file path: read it, enter line, close. */
+static void
+t_session(const char *path, const char *line)
+{
+	if (t_cl != NULL)
+		cmdline_close(t_cl);
+	t_open(path);
+	cmdline_start(t_cl, ":", "");
+	t_enter(line, line);
+	cmdline_close(t_cl);
+	t_cl = NULL;
+}
+
+START_TEST(test_history_hostile)
+{
+	char *path = cmdline_history_path(), *text;
+	char *victim = testutil_path(t_dir, "victim");
+	char *missing = testutil_path(t_dir, "missing");
+
+	/* A link to a file: neither read into the history nor written. */
+	testutil_write_file(victim, "secret\n", 7);
+	ck_assert_int_eq(symlink(victim, path), 0);
+	cmdline_close(t_cl);
+	t_open(path);
+	cmdline_start(t_cl, ":", "");
+	cmdline_key(t_cl, KEY_UP);
+	ck_assert_str_eq(t_screen_text(), ":");
+	cmdline_cancel(t_cl);
+	t_session(path, "alpha");
+	text = testutil_read_file(victim, NULL);
+	ck_assert_str_eq(text, "secret\n");
+	free(text);
+
+	/* A dangling link: its target is not created. */
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(symlink(missing, path), 0);
+	t_session(path, "beta");
+	ck_assert_int_eq(access(missing, F_OK), -1);
+
+	/* A FIFO: nothing waits for a writer (this hung in read_history). */
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	t_session(path, "gamma");
+	ck_assert_int_eq(unlink(path), 0);
+
+	t_open(NULL);
+	free(missing);
+	free(victim);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_history_refused)
+{
+	char *path = cmdline_history_path(), *err = NULL, *text, *p;
+	char *victim = testutil_path(t_dir, "victim");
+	struct buf want;
+	struct stat st;
+	int i;
+
+	/* Missing, then a regular file: fine. */
+	testutil_ok(cmdline_history_check(path, &err), err, "missing");
+	testutil_write_file(path, "one\n", 4);
+	err = NULL;
+	testutil_ok(cmdline_history_check(path, &err), err, "regular");
+
+	/* A link planted while the console runs: the save is refused and
+	 * says so, naming the file. */
+	cmdline_close(t_cl);
+	t_open(path);
+	cmdline_start(t_cl, ":", "");
+	t_enter("two", "two");
+	testutil_write_file(victim, "secret\n", 7);
+	ck_assert_int_eq(rename(path, victim), 0);
+	ck_assert_int_eq(symlink(victim, path), 0);
+	ck_assert_int_eq(cmdline_history_check(path, &err), -1);
+	ck_assert_msg(strstr(err, path) != NULL && strstr(err,
+	    "is a symbolic link") != NULL && strstr(err, "remove it") != NULL,
+	    "%s", err);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(cmdline_history_save(t_cl, &err), -1);
+	ck_assert_msg(strstr(err, path) != NULL, "%s", err);
+	free(err);
+	err = NULL;
+	text = testutil_read_file(victim, NULL);
+	ck_assert_str_eq(text, "one\n");
+	free(text);
+
+	/* A FIFO: refused at once. */
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(cmdline_history_check(path, &err), -1);
+	ck_assert_msg(strstr(err, "is a FIFO") != NULL, "%s", err);
+	free(err);
+	err = NULL;
+	cmdline_start(t_cl, ":", "");
+	t_enter("three", "three");
+	ck_assert_int_eq(cmdline_history_save(t_cl, &err), -1);
+	free(err);
+	err = NULL;
+
+	/* A regular file again, appended to by another console meanwhile:
+	 * its lines are kept, ours follow, in a file only we can read. */
+	ck_assert_int_eq(unlink(path), 0);
+	testutil_write_file(path, "one\nother\n", 10);
+	cmdline_start(t_cl, ":", "");
+	t_enter("four", "four");
+	testutil_ok(cmdline_history_save(t_cl, &err), err, "save");
+	text = testutil_read_file(path, NULL);
+	ck_assert_str_eq(text, "one\nother\nfour\n");
+	free(text);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 077, 0);
+
+	/* At most 1000 lines, the newest. */
+	buf_init(&want);
+	for (i = 0; i < 1000; i++)
+		buf_printf(&want, "line %d\n", i);
+	testutil_write_file(path, want.data, want.len);
+	cmdline_start(t_cl, ":", "");
+	t_enter("five", "five");
+	cmdline_close(t_cl);
+	t_cl = NULL;
+	text = testutil_read_file(path, NULL);
+	for (i = 0, p = text; (p = strchr(p, '\n')) != NULL; p++)
+		i++;
+	ck_assert_int_eq(i, 1000);
+	ck_assert_int_eq(strncmp(text, "line 1\n", 7), 0);
+	ck_assert_str_eq(text + strlen(text) - 5, "five\n");
+	free(text);
+	buf_free(&want);
+	t_open(NULL);
+	free(victim);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_accept_restarts)
 {
 	cmdline_start(t_cl, ":", "");
@@ -666,6 +805,8 @@ suite_cmdline(void)
 	tcase_add_test(tc, test_scroll);
 	tcase_add_test(tc, test_history_file);
 	tcase_add_test(tc, test_history_path);
+	tcase_add_test(tc, test_history_hostile);
+	tcase_add_test(tc, test_history_refused);
 	tcase_add_test(tc, test_accept_restarts);
 	suite_add_tcase(s, tc);
 	return s;

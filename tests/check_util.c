@@ -1,11 +1,20 @@
-/* check_util.c -- buffers, UTF-8 checks, number formatting and parsing. */
+/* check_util.c -- buffers, UTF-8 checks, number formatting and parsing,
+ * and the safe opening of files labrat writes, against planted links,
+ * FIFOs, directories and devices. */
 #include "config.h"
 
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check_suites.h"
+#include "testutil.h"
 #include "util.h"
 
 START_TEST(test_buf)
@@ -121,6 +130,222 @@ START_TEST(test_parsers)
 }
 END_TEST
 
+static char *t_dir;
+
+static void
+t_file_setup(void)
+{
+	t_dir = testutil_tempdir();
+}
+
+static void
+t_file_teardown(void)
+{
+	testutil_rmtree(t_dir);
+	free(t_dir);
+}
+
+/* util_file_open(name in t_dir, ...) must refuse with a message that
+ * names the file and says want and "remove it"; errno is not ENOENT. */
+static void
+t_refused(const char *name, int flags, const char *want)
+{
+	char *path = testutil_path(t_dir, name), *err = NULL;
+	int fd = -1;
+
+	ck_assert_int_eq(util_file_open(path, flags, 0644, "remove it", &fd,
+	    &err), -1);
+	ck_assert_int_ne(errno, ENOENT);
+	ck_assert_int_eq(fd, -1);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_msg(strstr(err, path) != NULL, "'%s' names no path", err);
+	ck_assert_msg(strstr(err, want) != NULL, "'%s' lacks '%s'", err, want);
+	ck_assert_msg(strstr(err, ": remove it") != NULL, "'%s': no fix", err);
+	free(err);
+	free(path);
+}
+
+/* The content of the file name in t_dir, or NULL if there is none. */
+static char *
+t_read(const char *name)
+{
+	char *path = testutil_path(t_dir, name), *text;
+
+	text = testutil_read_file(path, NULL);
+	free(path);
+	return text;
+}
+
+START_TEST(test_file_regular)
+{
+	char *path = testutil_path(t_dir, "f"), *err = NULL, *text;
+	struct stat st;
+	mode_t old;
+	int fd;
+
+	/* O_CREAT makes a new file with mode less the umask. */
+	old = umask(022);
+	testutil_ok(util_file_open(path, O_WRONLY | O_APPEND | O_CREAT, 0666,
+	    NULL, &fd, &err), err, "create");
+	umask(old);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0644);
+	ck_assert_int_eq(fcntl(fd, F_GETFL) & O_NONBLOCK, 0);
+	ck_assert_int_ne(fcntl(fd, F_GETFD) & FD_CLOEXEC, 0);
+	ck_assert_int_eq(write(fd, "ab\n", 3), 3);
+	close(fd);
+
+	/* An existing file: appended to, read, truncated. */
+	testutil_ok(util_file_open(path, O_WRONLY | O_APPEND | O_CREAT, 0666,
+	    NULL, &fd, &err), err, "append");
+	ck_assert_int_eq(write(fd, "cd\n", 3), 3);
+	close(fd);
+	testutil_ok(util_file_open(path, O_RDONLY, 0, NULL, &fd, &err), err,
+	    "read");
+	close(fd);
+	text = t_read("f");
+	ck_assert_str_eq(text, "ab\ncd\n");
+	free(text);
+	testutil_ok(util_file_open(path, O_WRONLY | O_TRUNC, 0, NULL, &fd,
+	    &err), err, "truncate");
+	close(fd);
+	text = t_read("f");
+	ck_assert_str_eq(text, "");
+	free(text);
+	testutil_ok(util_file_open(path, O_PATH, 0, NULL, &fd, &err), err,
+	    "look");
+	close(fd);
+
+	/* A missing file without O_CREAT: ENOENT, with a message. */
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(util_file_open(path, O_RDONLY, 0, NULL, &fd, &err),
+	    -1);
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_ptr_nonnull(strstr(err, path));
+	free(err);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_file_links)
+{
+	char *target = testutil_path(t_dir, "target");
+	char *missing = testutil_path(t_dir, "missing");
+	char *lnk = testutil_path(t_dir, "link");
+	char *dangling = testutil_path(t_dir, "dangling");
+	char *hard = testutil_path(t_dir, "hard"), *text, *err = NULL;
+	int fd;
+
+	testutil_write_file(target, "precious\n", 9);
+	ck_assert_int_eq(symlink(target, lnk), 0);
+	ck_assert_int_eq(symlink(missing, dangling), 0);
+
+	/* A link to an existing file is never followed, in any mode. */
+	t_refused("link", O_RDONLY, "is a symbolic link");
+	t_refused("link", O_WRONLY | O_APPEND | O_CREAT, "is a symbolic link");
+	t_refused("link", O_RDWR | O_CREAT | O_TRUNC, "is a symbolic link");
+	t_refused("link", O_PATH, "is a symbolic link");
+	text = t_read("target");
+	ck_assert_str_eq(text, "precious\n");
+	free(text);
+
+	/* A dangling link does not create its target. */
+	t_refused("dangling", O_WRONLY | O_CREAT, "is a symbolic link");
+	t_refused("dangling", O_RDWR | O_CREAT, "is a symbolic link");
+	t_refused("dangling", O_PATH, "is a symbolic link");
+	ck_assert_int_eq(access(missing, F_OK), -1);
+
+	/* A hard link is read but not written, nor truncated. */
+	ck_assert_int_eq(link(target, hard), 0);
+	testutil_ok(util_file_open(hard, O_RDONLY, 0, NULL, &fd, &err), err,
+	    "read a hard link");
+	close(fd);
+	t_refused("hard", O_WRONLY | O_APPEND, "has 2 hard links");
+	t_refused("hard", O_WRONLY | O_TRUNC, "has 2 hard links");
+	text = t_read("target");
+	ck_assert_str_eq(text, "precious\n");
+	free(text);
+
+	free(hard);
+	free(dangling);
+	free(lnk);
+	free(missing);
+	free(target);
+}
+END_TEST
+
+START_TEST(test_file_special)
+{
+	char *fifo = testutil_path(t_dir, "fifo");
+	char *dir = testutil_path(t_dir, "dir"), *err = NULL;
+	int fd;
+
+	/* A FIFO never blocks, whether opened to read or to write (no
+	 * reader: the test would hang before the fix). */
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	t_refused("fifo", O_RDONLY, "is a FIFO, not a regular file");
+	t_refused("fifo", O_WRONLY | O_APPEND | O_CREAT, "is a FIFO");
+	t_refused("fifo", O_RDWR | O_CREAT, "is a FIFO");
+	t_refused("fifo", O_PATH, "is a FIFO");
+
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	t_refused("dir", O_RDONLY, "is a directory, not a regular file");
+	t_refused("dir", O_WRONLY | O_CREAT, "is a directory");
+	t_refused("dir", O_PATH, "is a directory");
+
+	ck_assert_int_eq(util_file_open("/dev/null", O_WRONLY | O_APPEND,
+	    0644, NULL, &fd, &err), -1);
+	ck_assert_str_eq(err, "/dev/null is a character device, not a "
+	    "regular file");
+	free(err);
+
+	free(dir);
+	free(fifo);
+}
+END_TEST
+
+START_TEST(test_file_temp)
+{
+	char *path = testutil_path(t_dir, "out.csv"), *tmp1, *tmp2, *err = NULL;
+	char *prefix = testutil_path(t_dir, "out.csv.tmp."), *bad;
+	struct stat st;
+	mode_t old;
+	int fd1, fd2;
+
+	old = umask(077);
+	testutil_ok(util_file_create_temp(path, 0666, &fd1, &tmp1, &err), err,
+	    "temp 1");
+	umask(old);
+	testutil_ok(util_file_create_temp(path, 0666, &fd2, &tmp2, &err), err,
+	    "temp 2");
+	ck_assert_str_ne(tmp1, tmp2);
+	ck_assert_int_eq(strncmp(tmp1, prefix, strlen(prefix)), 0);
+	ck_assert_uint_ge(strlen(tmp1), strlen(prefix) + 12);
+	ck_assert_int_eq(fstat(fd1, &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	ck_assert_int_eq(st.st_size, 0);
+	ck_assert_int_eq(write(fd1, "x", 1), 1);
+	ck_assert_int_eq(rename(tmp1, path), 0);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	close(fd1);
+	close(fd2);
+	free(tmp1);
+	free(tmp2);
+
+	/* A directory that does not exist: the message names path. */
+	bad = testutil_path(t_dir, "nodir/out.csv");
+	ck_assert_int_eq(util_file_create_temp(bad, 0666, &fd1, &tmp1, &err),
+	    -1);
+	ck_assert_msg(strstr(err, bad) != NULL && strstr(err, "No such") !=
+	    NULL, "%s", err);
+	free(err);
+	free(bad);
+	free(prefix);
+	free(path);
+}
+END_TEST
+
 Suite *
 suite_util(void)
 {
@@ -131,6 +356,13 @@ suite_util(void)
 	tcase_add_test(tc, test_utf8);
 	tcase_add_test(tc, test_format_double);
 	tcase_add_test(tc, test_parsers);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("file");
+	tcase_add_checked_fixture(tc, t_file_setup, t_file_teardown);
+	tcase_add_test(tc, test_file_regular);
+	tcase_add_test(tc, test_file_links);
+	tcase_add_test(tc, test_file_special);
+	tcase_add_test(tc, test_file_temp);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -17,12 +17,18 @@
  * The line handler only records the line and removes itself; the accept
  * callback runs after rl_callback_read_char has returned, so it may start
  * the next prompt.  Readline is global state: one command line at a time.
+ *
+ * The history file is read and written here, not by readline's
+ * read_history and write_history, which follow links, block on a FIFO
+ * and write through a temporary of a guessable name: it is opened with
+ * util_file_open and rewritten through util_file_create_temp.
  */
 #include "config.h"
 
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +42,7 @@
 #include "util.h"
 
 #define CMDLINE_HISTORY_MAX 1000
+#define CMDLINE_HISTORY_FIX "remove it (labrat makes a new one)"
 #define CMDLINE_QUEUE_MAX 16
 #define CMDLINE_CTRL(c) ((c) & 0x1f)
 #define CMDLINE_ESC 0x1b
@@ -259,6 +266,88 @@ cmdline_bind_keys(void)
 	}
 }
 
+/* Say which file *err is about: the command history. */
+static void
+cmdline_history_error(char **err)
+{
+	char *why = *err;
+
+	*err = xasprintf("cannot use the command history: %s", why);
+	free(why);
+}
+
+/* Append the history file at path to b: 0 (a missing file is no
+ * history), or -1 with *err (a link, a FIFO, unreadable). */
+static int
+cmdline_history_load(const char *path, struct buf *b, char **err)
+{
+	char tmp[4096];
+	ssize_t n;
+	int fd;
+
+	if (util_file_open(path, O_RDONLY, 0, CMDLINE_HISTORY_FIX, &fd,
+	    err) != 0) {
+		if (errno != ENOENT) {
+			cmdline_history_error(err);
+			return -1;
+		}
+		free(*err);
+		*err = NULL;
+		return 0;
+	}
+	while ((n = read(fd, tmp, sizeof tmp)) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			*err = xasprintf("cannot read the command history %s: "
+			    "%s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		buf_add(b, tmp, (size_t)n);
+	}
+	close(fd);
+	return 0;
+}
+
+/* Split text into its non-empty lines (in place), appended to *v. */
+static void
+cmdline_history_lines(char *text, char ***v, size_t *nv)
+{
+	char *p, *next;
+	size_t len;
+
+	for (p = text; p != NULL && *p != '\0'; p = next) {
+		len = strcspn(p, "\n");
+		next = p + len + (p[len] == '\n');
+		p[len] = '\0';
+		if (len > 0) {
+			*v = xreallocarray(*v, *nv + 1, sizeof **v);
+			(*v)[(*nv)++] = p;
+		}
+	}
+}
+
+/* Read the history file at path into readline's list, an entry a line
+ * (stifled to the last CMDLINE_HISTORY_MAX); a file that cannot be read
+ * is no history (the console checked it before it started). */
+static void
+cmdline_history_read(const char *path)
+{
+	struct buf b;
+	char *err = NULL, **v = NULL;
+	size_t nv = 0, i;
+
+	buf_init(&b);
+	if (cmdline_history_load(path, &b, &err) != 0)
+		free(err);
+	cmdline_history_lines(b.data, &v, &nv);
+	for (i = 0; i < nv; i++)
+		add_history(v[i]);
+	free(v);
+	buf_free(&b);
+}
+
 struct cmdline *
 cmdline_open(WINDOW *win, const char *history_path,
     cmdline_accept_fn accept, cmdline_complete_fn complete, void *arg)
@@ -301,35 +390,106 @@ cmdline_open(WINDOW *win, const char *history_path,
 	stifle_history(CMDLINE_HISTORY_MAX);
 	if (history_path != NULL) {
 		cl->history_path = xstrdup(history_path);
-		read_history(history_path); /* a missing file is no history */
+		cmdline_history_read(history_path);
 	}
 	return cl;
 }
 
-/* Save the history: append this session's lines to the file so that
- * consoles closing one after the other all keep theirs. */
-static void
-cmdline_save_history(struct cmdline *cl)
+int
+cmdline_history_check(const char *path, char **err)
 {
-	int n = cl->history_added;
+	struct buf b;
+	int rc;
 
-	if (cl->history_path == NULL)
-		return;
+	buf_init(&b);
+	rc = cmdline_history_load(path, &b, err);
+	buf_free(&b);
+	return rc;
+}
+
+/* Write text to the new file tmp (fd, closed) and rename it over path:
+ * 0, or -1 with *err. */
+static int
+cmdline_history_replace(const char *path, const char *tmp, int fd,
+    const struct buf *text, char **err)
+{
+	size_t off = 0;
+	ssize_t n;
+	int e = 0;
+
+	while (off < text->len && e == 0) {
+		if ((n = write(fd, text->data + off, text->len - off)) >= 0)
+			off += (size_t)n;
+		else if (errno != EINTR)
+			e = errno;
+	}
+	if (close(fd) != 0 && e == 0)
+		e = errno;
+	if (e == 0 && rename(tmp, path) != 0)
+		e = errno;
+	if (e != 0) {
+		*err = xasprintf("cannot write the command history %s: %s",
+		    path, strerror(e));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cmdline_history_save(struct cmdline *cl, char **err)
+{
+	HIST_ENTRY **list = history_list();
+	struct buf old, text;
+	char **v = NULL, *tmp;
+	size_t nv = 0, i;
+	int n = cl->history_added, fd, rc = -1;
+
 	if (n > history_length)
 		n = history_length;
-	if (access(cl->history_path, F_OK) != 0)
-		write_history(cl->history_path);
-	else if (n > 0 && append_history(n, cl->history_path) == 0)
-		history_truncate_file(cl->history_path, CMDLINE_HISTORY_MAX);
+	cl->history_added = 0;
+	if (cl->history_path == NULL || n <= 0 || list == NULL)
+		return 0;
+	/* The file's lines as they are now (other consoles may have added
+	 * theirs since), then this session's: the last
+	 * CMDLINE_HISTORY_MAX of them. */
+	buf_init(&old);
+	buf_init(&text);
+	if (cmdline_history_load(cl->history_path, &old, err) != 0)
+		goto out;
+	cmdline_history_lines(old.data, &v, &nv);
+	v = xreallocarray(v, nv + (size_t)n, sizeof *v);
+	for (i = 0; i < (size_t)n; i++)
+		v[nv++] = list[history_length - n + (int)i]->line;
+	for (i = nv > CMDLINE_HISTORY_MAX ? nv - CMDLINE_HISTORY_MAX : 0;
+	    i < nv; i++) {
+		buf_adds(&text, v[i]);
+		buf_addc(&text, '\n');
+	}
+	if (util_file_create_temp(cl->history_path, 0600, &fd, &tmp,
+	    err) != 0) {
+		cmdline_history_error(err);
+		goto out;
+	}
+	rc = cmdline_history_replace(cl->history_path, tmp, fd, &text, err);
+	free(tmp);
+out:
+	free(v);
+	buf_free(&old);
+	buf_free(&text);
+	return rc;
 }
 
 void
 cmdline_close(struct cmdline *cl)
 {
+	char *err = NULL;
+
 	if (cl == NULL)
 		return;
 	cmdline_cancel(cl);
-	cmdline_save_history(cl);
+	if (cmdline_history_save(cl, &err) != 0)
+		free(err);
 	rl_clear_history();
 	cmdline_clear_matches(cl);
 	free(cl->history_path);

@@ -30,11 +30,21 @@ struct cmdline;
 
 /* Open the command line drawing in win (one line high).  history_path is
  * the history file (read now, written by cmdline_close; NULL: no
- * history).  Set the locale (setlocale(LC_CTYPE, "")) first: readline
- * decides at its first use whether input is UTF-8. */
+ * history; one that cannot be read is no history: check it first with
+ * cmdline_history_check).  Set the locale (setlocale(LC_CTYPE, ""))
+ * first: readline decides at its first use whether input is UTF-8. */
 struct cmdline *cmdline_open(WINDOW *win, const char *history_path,
     cmdline_accept_fn accept, cmdline_complete_fn complete, void *arg);
 void cmdline_close(struct cmdline *cl);
+
+/* 0 if the history file at path can be used: missing, or a regular file
+ * (not a link, FIFO, directory or device) that can be read; -1 with *err
+ * naming it otherwise. */
+int cmdline_history_check(const char *path, char **err);
+/* Save this session's lines now (cmdline_close does it otherwise): the
+ * file's lines, then these, the last 1000, written to a new file (mode
+ * 0600) renamed over it.  0, or -1 with *err (a link or a FIFO there). */
+int cmdline_history_save(struct cmdline *cl, char **err);
 
 /* Start editing with this prompt (e.g. ":") and an initial text. */
 void cmdline_start(struct cmdline *cl, const char *prompt,

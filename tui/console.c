@@ -418,12 +418,21 @@ console_main(const char *notebook_path, const char *select_tag,
 {
 	struct console c;
 	struct pollfd pfd[2 + CONSOLE_MAX_CHILDREN];
-	char *err = NULL, *history;
+	char *err = NULL, *history, *history_err = NULL;
 	const char *cs;
 	size_t i;
 	int64_t v;
+	int rc = 0;
 	nfds_t n;
 
+	/* A link or a FIFO at the history is refused: never followed nor
+	 * waited on.  The console goes on without a history, and says so. */
+	history = cmdline_history_path();
+	if (history != NULL &&
+	    cmdline_history_check(history, &history_err) != 0) {
+		free(history);
+		history = NULL;
+	}
 	memset(&c, 0, sizeof c);
 	c.sigpipe[0] = c.sigpipe[1] = -1;
 	c.commands = commands;
@@ -433,6 +442,8 @@ console_main(const char *notebook_path, const char *select_tag,
 	if (notebook_open(notebook_path, NOTEBOOK_READ, &c.nb, &err) != 0) {
 		fprintf(stderr, "labrat: %s\n", err);
 		free(err);
+		free(history);
+		free(history_err);
 		return 3;
 	}
 	c.nb_path = xstrdup(notebook_path);
@@ -452,6 +463,8 @@ console_main(const char *notebook_path, const char *select_tag,
 	console_signals(&c);
 	if (initscr() == NULL) {
 		console_free(&c);
+		free(history);
+		free(history_err);
 		return 1;
 	}
 	console_curses_on = true;
@@ -464,10 +477,15 @@ console_main(const char *notebook_path, const char *select_tag,
 	set_escdelay(25);
 	console_colors(&c);
 	console_layout(&c);
-	history = cmdline_history_path();
 	c.cl = cmdline_open(c.cmdwin, history, console_on_accept,
 	    console_on_complete, &c);
 	free(history);
+	if (history_err != NULL) {
+		console_log(&c, "%s -- going on without a command history",
+		    history_err);
+		free(history_err);
+		history_err = NULL;
+	}
 	console_update_views(&c);
 	console_log(&c, "console opened on %s (%zu result set%s)",
 	    notebook_path, c.nsets, c.nsets == 1 ? "" : "s");
@@ -515,10 +533,16 @@ console_main(const char *notebook_path, const char *select_tag,
 		}
 	}
 
+	if (cmdline_history_save(c.cl, &err) != 0)
+		rc = 1;
 	cmdline_close(c.cl);
 	console_restore_terminal();
 	console_free(&c);
+	if (err != NULL) {
+		fprintf(stderr, "labrat: %s\n", err);
+		free(err);
+	}
 	if (console_signal != 0 && console_signal != SIGINT)
 		return 128 + console_signal;
-	return 0;
+	return rc;
 }

@@ -53,7 +53,7 @@ lacks() {
 
 # sql QUERY: run a query on the test notebook.
 sql() {
-	sqlite3 -batch "$LABRAT_NOTEBOOK" "$@"
+	sqlite3 -batch -cmd ".timeout 20000" "$LABRAT_NOTEBOOK" "$@"
 }
 
 # status_field TAG FIELD: a number from `labrat status --json`.

@@ -370,10 +370,12 @@ cmd_run_dry(struct run_args *a)
 	struct pool_result pr;
 	struct pool *pool;
 	struct nb_outcome o;
-	struct buf line, results, error, tail;
+	struct buf line, results, error, tail, clean;
 	uint64_t point;
 	size_t i;
 	int cores = pool_cores_rule(a->cores, pool_cores_available());
+	/* What the job and the user wrote reaches the terminal cleaned. */
+	int text = util_is_utf8_locale() ? 0 : UTIL_TEXT_ASCII;
 	double took;
 
 	perm_init(&perm, n, a->seed, a->sequential);
@@ -386,19 +388,24 @@ cmd_run_dry(struct run_args *a)
 	buf_init(&results);
 	buf_init(&error);
 	buf_init(&tail);
+	buf_init(&clean);
 	for (i = 0; i < space_nparams(a->space); i++) {
 		buf_printf(&line, "%s%s=", i ? ", " : "",
 		    space_name(a->space, i));
 		value_format(&vals[i], &line);
 	}
-	printf("dry run of point %" PRIu64 " (%s)\n", point, line.data);
+	util_clean_text(&clean, line.data, line.len, text);
+	printf("dry run of point %" PRIu64 " (%s)\n", point, clean.data);
 	buf_reset(&line);
+	buf_reset(&clean);
 	for (i = 0; ej.argv[i] != NULL; i++) {
 		if (i > 0)
 			buf_addc(&line, ' ');
 		experiment_shell_quote(&line, ej.argv[i], strlen(ej.argv[i]));
 	}
-	printf("  command:  %s\n", line.data);
+	util_clean_text(&clean, line.data, line.len, text);
+	printf("  command:  %s\n", clean.data);
+	buf_reset(&clean);
 
 	memset(&req, 0, sizeof req);
 	req.argv = ej.argv;
@@ -420,7 +427,9 @@ cmd_run_dry(struct run_args *a)
 		printf("  ok in %s, peak memory %.1f MiB, cpu %.3f s\n",
 		    line.data, (double)pr.maxrss_kb / 1024,
 		    pr.cpu_user + pr.cpu_sys);
-		printf("  results:  %s\n", o.results_json);
+		util_clean_text(&clean, o.results_json,
+		    strlen(o.results_json), text);
+		printf("  results:  %s\n", clean.data);
 		buf_reset(&line);
 		cmd_run_duration(&line, took * (double)njobs / cores);
 		printf("campaign: %" PRIu64 " job(s) on %d engine(s): about "
@@ -429,9 +438,14 @@ cmd_run_dry(struct run_args *a)
 		printf("nothing was recorded: run again without --dry-run to "
 		    "start it\n");
 	} else {
-		printf("  FAILED after %s: %s\n", line.data, o.error);
-		if (o.stderr_tail != NULL)
-			printf("  standard error (end):\n%s\n", o.stderr_tail);
+		util_clean_text(&clean, o.error, strlen(o.error), text);
+		printf("  FAILED after %s: %s\n", line.data, clean.data);
+		buf_reset(&clean);
+		if (o.stderr_tail != NULL) {
+			util_clean_text(&clean, o.stderr_tail,
+			    strlen(o.stderr_tail), text | UTIL_TEXT_LINES);
+			printf("  standard error (end):\n%s\n", clean.data);
+		}
 		printf("nothing was recorded: fix the experiment, then try "
 		    "--dry-run again\n");
 	}
@@ -442,6 +456,7 @@ cmd_run_dry(struct run_args *a)
 	buf_free(&results);
 	buf_free(&error);
 	buf_free(&tail);
+	buf_free(&clean);
 	return o.state == NB_OK ? CMD_EXIT_OK : CMD_EXIT_FAILED;
 }
 

@@ -86,9 +86,9 @@ space_char_len(const char *s, size_t len)
 }
 
 /*
- * Append s[0..len) to b for a human: control characters escaped, cut after
- * max bytes (on a character boundary) with "...".  The text is valid UTF-8
- * up to len.
+ * Append s[0..len) to b for a human: control characters escaped (C0 and
+ * DEL as \xNN, C1 as \u00NN), cut after max bytes (on a character
+ * boundary) with "...".  The text is valid UTF-8 up to len.
  */
 void
 space_escape(struct buf *b, const char *s, size_t len, size_t max)
@@ -112,7 +112,12 @@ space_escape(struct buf *b, const char *s, size_t len, size_t max)
 			buf_printf(b, "\\x%02x", c);
 		else if (c < 0x80)
 			buf_addc(b, (char)c);
-		else {
+		else if (c == 0xc2 && i + 1 < len &&
+		    (unsigned char)s[i + 1] < 0xa0) {
+			buf_printf(b, "\\u%04x", (unsigned char)s[i + 1]);
+			i += 2;
+			continue;
+		} else {
 			n = space_char_len(s + i, len - i);
 			buf_add(b, s + i, n);
 			i += n;

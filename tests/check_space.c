@@ -890,6 +890,17 @@ START_TEST(test_describe)
 	    "  zip t,n,u  (3 values, paired element-wise; broadcast: n)\n");
 	buf_free(&b);
 	space_free(s);
+
+	/* Control characters are escaped, C0 and DEL as bytes, C1 (here
+	 * U+009B, the one-character CSI) as code points. */
+	s = make_one("x={\"a\x1b[2J\x7f\", b\xc2\x9b""c}");
+	buf_init(&b);
+	space_describe(s, &b);
+	ck_assert_str_eq(b.data,
+	    "  x = {\"a\\x1b[2J\\x7f\", b\\u009bc}  "
+	    "(2 values: \"a\\x1b[2J\\x7f\", b\\u009bc)\n");
+	buf_free(&b);
+	space_free(s);
 }
 END_TEST
 

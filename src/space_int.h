@@ -99,6 +99,9 @@ double space_normalise(double d);
 /* The raw k-th value of a real range, halving start and step where
  * k * step alone would overflow. */
 double space_range_at(const struct space_param *p, uint64_t k);
+/* Compute the k-th value of parameter p (what space_value gives). */
+void space_param_value(const struct space_param *p, uint64_t k,
+    struct value *out);
 /* Free a parameter's memory. */
 void space_param_free(struct space_param *p);
 

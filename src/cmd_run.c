@@ -340,22 +340,42 @@ cmd_run_default_tag(struct notebook *nb, const char *argv0)
 	return tag;
 }
 
-/* Append a duration for people: 850 ms, 12 s, 3 min 20 s, 2 h 5 min. */
+/* Seconds in a day and in a year of 365 days, for durations. */
+#define CMD_RUN_DAY 86400.0
+#define CMD_RUN_YEAR (365 * CMD_RUN_DAY)
+
+/* Append a duration for people, for any double: 850 ms, 12.0 s, 3 min
+ * 20 s, 2 h 5 min, 3 d 4 h, 2 y 40 d, more than 1000 years.  A negative
+ * one (a clock that stepped back) is 0 ms. */
 static void
 cmd_run_duration(struct buf *b, double s)
 {
-	if (s < 1)
-		buf_printf(b, "%.0f ms", s * 1000);
+	double years;
+	int e;
+
+	if (isnan(s))
+		buf_adds(b, "an unknown time");
+	else if (s < 1)
+		buf_printf(b, "%.0f ms", fmax(s, 0) * 1000);
 	else if (s < 60)
 		buf_printf(b, "%.1f s", s);
 	else if (s < 3600)
 		buf_printf(b, "%d min %d s", (int)(s / 60), (int)fmod(s, 60));
-	else if (s < 86400)
+	else if (s < CMD_RUN_DAY)
 		buf_printf(b, "%d h %d min", (int)(s / 3600),
 		    (int)fmod(s / 60, 60));
-	else
-		buf_printf(b, "%d d %d h", (int)(s / 86400),
+	else if (s < CMD_RUN_YEAR)
+		buf_printf(b, "%d d %d h", (int)(s / CMD_RUN_DAY),
 		    (int)fmod(s / 3600, 24));
+	else if ((years = s / CMD_RUN_YEAR) < 1000)
+		buf_printf(b, "%d y %d d", (int)years,
+		    (int)(fmod(s, CMD_RUN_YEAR) / CMD_RUN_DAY));
+	else if (years < 1e15) {
+		/* The power of ten below: more than 10000 years. */
+		e = (int)floor(log10(years));
+		buf_printf(b, "more than %.0f years", pow(10, e));
+	} else
+		buf_adds(b, "more than 10^15 years");
 }
 
 /* Run one random point without recording it; estimate the campaign. */

@@ -107,6 +107,8 @@ console_colors(struct console *c)
 		init_pair((short)i, fg[i], bg[i] != 0 ? bg[i] : -1);
 }
 
+/* Format an ETA compactly for any double: 42s, 3m41s, 2h05m, 3d04h,
+ * 2y040d (years of 365 days), >1000y; "-" when unknown. */
 static void
 console_duration(char *out, size_t len, double s)
 {
@@ -119,9 +121,14 @@ console_duration(char *out, size_t len, double s)
 	else if (s < 86400)
 		snprintf(out, len, "%dh%02dm", (int)(s / 3600),
 		    (int)fmod(s / 60, 60));
-	else
+	else if (s < 365 * 86400.0)
 		snprintf(out, len, "%dd%02dh", (int)(s / 86400),
 		    (int)fmod(s / 3600, 24));
+	else if (s < 1000 * 365 * 86400.0)
+		snprintf(out, len, "%dy%03dd", (int)(s / (365 * 86400.0)),
+		    (int)(fmod(s, 365 * 86400.0) / 86400));
+	else
+		snprintf(out, len, ">1000y");
 }
 
 /* Header line 1: where we are; line 2: progress of the current set. */

@@ -89,3 +89,25 @@ count_at_least() {
 	_v=$(status_field "$1" "$2")
 	[ "${_v:-0}" -ge "$3" ]
 }
+
+# A gate the test opens, for jobs that must keep a campaign running until
+# the test is done with it (never a sleep: a loaded machine can outrun
+# any).  In a job, "$GATE" NAME blocks until the test runs gate_open NAME,
+# then exits 0; it gives up (exit 1) after 120 s or once the test's
+# directory is gone, so no job outlives a failed test for long.
+GATE="$T/gate.sh"
+cat >"$GATE" <<GATE_EOF
+#!/bin/sh
+_i=0
+until [ -e "$T/gate.\$1" ]; do
+	[ -d "$T" ] && [ \$_i -lt 6000 ] || exit 1
+	_i=\$((_i + 1))
+	sleep 0.02
+done
+GATE_EOF
+chmod +x "$GATE"
+
+# gate_open NAME: let every job waiting at gate NAME through.
+gate_open() {
+	: >"$T/gate.$1"
+}

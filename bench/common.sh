@@ -19,6 +19,12 @@ timeit() {
 	eval "$_var=\$(echo \"\$_t1 - \$_t0\" | bc -l)"
 }
 
+# status_field TAG FIELD: a number from `labrat status --json TAG`.
+status_field() {
+	"$LABRAT" status --json "$1" 2>/dev/null |
+		sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"
+}
+
 # ratio A B: A / B with 2 decimals.
 ratio() { printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
 rate() { printf '%.0f' "$(echo "$1 / $2" | bc -l)"; }

@@ -17,7 +17,8 @@ const char cmd_console_help[] =
 "jobs by state, a sortable results table, a live plot and an event log,\n"
 "with a command line (':') that runs every labrat command.  It shows the\n"
 "notebook as it is -- running, finished or empty -- and needs no runner;\n"
-"quitting it never stops a campaign.  '?' lists every key.\n"
+"quitting it never stops a campaign.  '?' lists every key.  It needs a\n"
+"TERM that can move the cursor (not dumb), e.g. TERM=xterm-256color.\n"
 "  -t, --tag TAG   start on this result set (default: the newest)\n";
 
 int

@@ -47,7 +47,8 @@ const char cmd_show_help[] =
 "Describe the result set TAG: description and attributes, the parameter\n"
 "space, the experiment command, limits, progress by state, a summary\n"
 "(count, mean, min, max) of every numeric result, and the latest failures\n"
-"with their reasons and the end of their standard error.\n";
+"with their reasons and the end of their standard error.  Control\n"
+"characters in what jobs and users wrote (escape sequences) show as '?'.\n";
 
 const char cmd_lock_help[] =
 "Lock the result set TAG (epyc's finish()): its results become final and\n"
@@ -83,6 +84,23 @@ cmd_info_options(const char *name, const char *help, int argc, char **argv,
 	return 0;
 }
 
+/*
+ * Text from a job or a user (tags, descriptions, commands, names, standard
+ * error) cleaned into b for the terminal, the way the console draws it:
+ * control characters as '?' so no escape sequence gets through, and
+ * non-ASCII characters too unless the locale is UTF-8.  Returns b->data.
+ */
+static const char *
+cmd_info_clean(struct buf *b, const char *s, int flags)
+{
+	buf_reset(b);
+	if (!util_is_utf8_locale())
+		flags |= UTIL_TEXT_ASCII;
+	util_clean_text(b, s, strlen(s), flags);
+	return b->data;
+}
+
+/* Format time t (seconds since the epoch) as local date and minutes. */
 static void
 cmd_info_time(char *out, size_t len, double t)
 {
@@ -105,15 +123,15 @@ cmd_print_status(struct notebook *nb, struct nb_set *sets, size_t n,
 	size_t i;
 	int w = 3;
 
-	for (i = 0; i < n; i++) {
-		if ((int)strlen(sets[i].tag) > w)
-			w = (int)strlen(sets[i].tag);
+	buf_init(&b);
+	for (i = 0; i < n && !json; i++) {
+		if ((int)strlen(cmd_info_clean(&b, sets[i].tag, 0)) > w)
+			w = (int)b.len;
 	}
 	if (!json && n > 0)
 		printf("%-*s  %-9s %6s %9s %9s %7s %7s %9s %9s\n", w, "TAG",
 		    "STATUS", "READY", "JOBS", "OK", "FAILED", "RUNNING",
 		    "PENDING", "CANCELLED");
-	buf_init(&b);
 	for (i = 0; i < n; i++) {
 		if (notebook_counts(nb, &sets[i], &c, &err) != 0) {
 			cmd_error("%s", err);
@@ -150,7 +168,7 @@ cmd_print_status(struct notebook *nb, struct nb_set *sets, size_t n,
 		}
 		printf("%-*s  %-9s %5.1f%% %9" PRIu64 " %9" PRIu64 " %7"
 		    PRIu64 " %7" PRIu64 " %9" PRIu64 " %9" PRIu64 "\n", w,
-		    sets[i].tag, sets[i].locked && st == CAMPAIGN_FINISHED ?
+		    cmd_info_clean(&b, sets[i].tag, 0), sets[i].locked && st == CAMPAIGN_FINISHED ?
 		    "locked" : state, floor(c.ready * 1000) / 10, c.total,
 		    c.n[NB_OK],
 		    c.n[NB_FAILED], c.n[NB_RUNNING], c.pending,
@@ -235,6 +253,7 @@ cmd_sets(int argc, char **argv)
 {
 	struct notebook *nb;
 	struct nb_set *sets = NULL;
+	struct buf tag, desc;
 	size_t n = 0, i;
 	char when[64];
 	int rc, w = 3;
@@ -251,10 +270,13 @@ cmd_sets(int argc, char **argv)
 	}
 	if ((rc = cmd_open_notebook(&nb, NOTEBOOK_READ)) != 0)
 		return rc;
+	buf_init(&tag);
+	buf_init(&desc);
 	if ((rc = cmd_info_sets(nb, 0, NULL, &sets, &n)) == 0) {
 		for (i = 0; i < n; i++) {
-			if ((int)strlen(sets[i].tag) > w)
-				w = (int)strlen(sets[i].tag);
+			if ((int)strlen(cmd_info_clean(&tag, sets[i].tag, 0)) >
+			    w)
+				w = (int)tag.len;
 		}
 		if (n > 0)
 			printf("%-*s  %10s  %-9s %-16s  %s\n", w, "TAG", "JOBS",
@@ -271,10 +293,13 @@ cmd_sets(int argc, char **argv)
 			free(err);
 			cmd_info_time(when, sizeof when, sets[i].created);
 			printf("%-*s  %10" PRIu64 "  %-9s %-16s  %s\n", w,
-			    sets[i].tag, sets[i].njobs, state, when,
-			    sets[i].description);
+			    cmd_info_clean(&tag, sets[i].tag, 0),
+			    sets[i].njobs, state, when,
+			    cmd_info_clean(&desc, sets[i].description, 0));
 		}
 	}
+	buf_free(&tag);
+	buf_free(&desc);
 	cmd_info_free_sets(sets, n);
 	notebook_close(nb);
 	return rc;
@@ -317,16 +342,20 @@ cmd_show_collect(const struct nb_job *j, void *arg)
 	return 0;
 }
 
+/* Print one failed job: its reason, parameters and end of stderr. */
 static int
 cmd_show_failure(const struct nb_job *j, void *arg)
 {
 	int *left = arg;
+	struct buf b;
 
 	if ((*left)-- <= 0)
 		return 1;
+	buf_init(&b);
 	printf("  point %" PRIu64 " rep %d attempt %d: %s\n", j->point, j->rep,
-	    j->attempt, j->error != NULL ? j->error : "failed");
-	printf("    params %s\n", j->params);
+	    j->attempt, cmd_info_clean(&b, j->error != NULL ? j->error :
+	    "failed", 0));
+	printf("    params %s\n", cmd_info_clean(&b, j->params, 0));
 	if (j->stderr_tail != NULL && *j->stderr_tail != '\0') {
 		const char *p = j->stderr_tail, *nl;
 		size_t len = strlen(p);
@@ -336,6 +365,7 @@ cmd_show_failure(const struct nb_job *j, void *arg)
 			p += len - 400;
 		if (p != j->stderr_tail && (nl = strchr(p, '\n')) != NULL)
 			p = nl + 1;
+		p = cmd_info_clean(&b, p, UTIL_TEXT_LINES);
 		while (*p != '\0') {
 			nl = strchr(p, '\n');
 			printf("    | %.*s\n", nl ? (int)(nl - p) :
@@ -343,9 +373,11 @@ cmd_show_failure(const struct nb_job *j, void *arg)
 			p = nl ? nl + 1 : p + strlen(p);
 		}
 	}
+	buf_free(&b);
 	return 0;
 }
 
+/* Print everything about set s: the body of `labrat show`. */
 static int
 cmd_show_set(struct notebook *nb, struct nb_set *s)
 {
@@ -353,21 +385,26 @@ cmd_show_set(struct notebook *nb, struct nb_set *s)
 	struct experiment e;
 	struct show_stats st;
 	struct summary sum;
-	struct buf b;
+	struct buf b, t;
 	char when[64], *err = NULL;
 	size_t i;
 	int left = 5;
 
 	buf_init(&b);
+	buf_init(&t);
 	cmd_info_time(when, sizeof when, s->created);
-	printf("result set  %s%s\n", s->tag, s->locked ? "  (locked)" : "");
+	printf("result set  %s%s\n", cmd_info_clean(&t, s->tag, 0),
+	    s->locked ? "  (locked)" : "");
 	if (*s->description != '\0')
-		printf("description %s\n", s->description);
+		printf("description %s\n", cmd_info_clean(&t, s->description,
+		    0));
 	if (strcmp(s->attributes, "{}") != 0)
-		printf("attributes  %s\n", s->attributes);
+		printf("attributes  %s\n", cmd_info_clean(&t, s->attributes,
+		    0));
 	printf("created     %s\n", when);
-	printf("notebook    %s\n", notebook_path(nb));
-	printf("backend     %s, cores %d", s->backend, s->cores);
+	printf("notebook    %s\n", cmd_info_clean(&t, notebook_path(nb), 0));
+	printf("backend     %s, cores %d", cmd_info_clean(&t, s->backend, 0),
+	    s->cores);
 	if (s->timeout > 0)
 		printf(", timeout %g s", s->timeout);
 	if (s->mem_limit > 0)
@@ -379,20 +416,25 @@ cmd_show_set(struct notebook *nb, struct nb_set *s)
 	printf("\n\nspace       %" PRIu64 " point(s)\n", s->npoints);
 	if ((sp = space_from_json(s->space, &err)) != NULL) {
 		space_describe(sp, &b);
-		fputs(b.data != NULL ? b.data : "", stdout);
+		fputs(cmd_info_clean(&t, b.data != NULL ? b.data : "",
+		    UTIL_TEXT_LINES), stdout);
 		buf_reset(&b);
 		space_free(sp);
 	} else {
-		printf("  (cannot read the stored space: %s)\n", err);
+		printf("  (cannot read the stored space: %s)\n",
+		    cmd_info_clean(&t, err, 0));
 		free(err);
 		err = NULL;
 	}
 	if (experiment_from_json(&e, s->experiment, &err) == 0) {
 		experiment_describe(&e, &b);
-		printf("\nexperiment  %s\n", b.data);
+		printf("\nexperiment  %s\n", cmd_info_clean(&t,
+		    b.data != NULL ? b.data : "", 0));
+		buf_reset(&b);
 		experiment_free(&e);
 	} else {
-		printf("\nexperiment  (cannot read it: %s)\n", err);
+		printf("\nexperiment  (cannot read it: %s)\n",
+		    cmd_info_clean(&t, err, 0));
 		free(err);
 		err = NULL;
 	}
@@ -414,12 +456,12 @@ cmd_show_set(struct notebook *nb, struct nb_set *s)
 		    "MEAN", "MEDIAN", "MIN", "MAX");
 	for (i = 0; i < st.nnames; i++) {
 		summary_compute(st.vals[i], st.n[i], &sum);
+		cmd_info_clean(&t, st.names[i], 0);
 		if (sum.count == 0)
-			printf("%-20s %10s  (not a number)\n", st.names[i],
-			    "-");
+			printf("%-20s %10s  (not a number)\n", t.data, "-");
 		else
 			printf("%-20s %10" PRIu64 " %14.6g %14.6g %14.6g "
-			    "%14.6g\n", st.names[i], sum.count, sum.mean,
+			    "%14.6g\n", t.data, sum.count, sum.mean,
 			    sum.median, sum.min, sum.max);
 	}
 	if (notebook_jobs_each(nb, s->id, NB_STATE_BIT(NB_FAILED), true,
@@ -433,6 +475,7 @@ fail:
 	free(st.cap);
 	util_strv_free(st.names);
 	buf_free(&b);
+	buf_free(&t);
 	if (err != NULL) {
 		cmd_error("%s", err);
 		free(err);
@@ -484,8 +527,14 @@ cmd_lock(int argc, char **argv)
 			cmd_error("%s", err);
 			free(err);
 			rc = CMD_EXIT_NOTEBOOK;
-		} else
-			printf("%s: locked; its results are final\n", s.tag);
+		} else {
+			struct buf t;
+
+			buf_init(&t);
+			printf("%s: locked; its results are final\n",
+			    cmd_info_clean(&t, s.tag, 0));
+			buf_free(&t);
+		}
 		notebook_set_clear(&s);
 	}
 	notebook_close(nb);

@@ -341,22 +341,42 @@ cmd_run_default_tag(struct notebook *nb, const char *argv0)
 	return tag;
 }
 
-/* Append a duration for people: 850 ms, 12 s, 3 min 20 s, 2 h 5 min. */
+/* Seconds in a day and in a year of 365 days, for durations. */
+#define CMD_RUN_DAY 86400.0
+#define CMD_RUN_YEAR (365 * CMD_RUN_DAY)
+
+/* Append a duration for people, for any double: 850 ms, 12.0 s, 3 min
+ * 20 s, 2 h 5 min, 3 d 4 h, 2 y 40 d, more than 1000 years.  A negative
+ * one (a clock that stepped back) is 0 ms. */
 static void
 cmd_run_duration(struct buf *b, double s)
 {
-	if (s < 1)
-		buf_printf(b, "%.0f ms", s * 1000);
+	double years;
+	int e;
+
+	if (isnan(s))
+		buf_adds(b, "an unknown time");
+	else if (s < 1)
+		buf_printf(b, "%.0f ms", fmax(s, 0) * 1000);
 	else if (s < 60)
 		buf_printf(b, "%.1f s", s);
 	else if (s < 3600)
 		buf_printf(b, "%d min %d s", (int)(s / 60), (int)fmod(s, 60));
-	else if (s < 86400)
+	else if (s < CMD_RUN_DAY)
 		buf_printf(b, "%d h %d min", (int)(s / 3600),
 		    (int)fmod(s / 60, 60));
-	else
-		buf_printf(b, "%d d %d h", (int)(s / 86400),
+	else if (s < CMD_RUN_YEAR)
+		buf_printf(b, "%d d %d h", (int)(s / CMD_RUN_DAY),
 		    (int)fmod(s / 3600, 24));
+	else if ((years = s / CMD_RUN_YEAR) < 1000)
+		buf_printf(b, "%d y %d d", (int)years,
+		    (int)(fmod(s, CMD_RUN_YEAR) / CMD_RUN_DAY));
+	else if (years < 1e15) {
+		/* The power of ten below: more than 10000 years. */
+		e = (int)floor(log10(years));
+		buf_printf(b, "more than %.0f years", pow(10, e));
+	} else
+		buf_adds(b, "more than 10^15 years");
 }
 
 /* Run one random point without recording it; estimate the campaign. */
@@ -371,10 +391,12 @@ cmd_run_dry(struct run_args *a)
 	struct pool_result pr;
 	struct pool *pool;
 	struct nb_outcome o;
-	struct buf line, results, error, tail;
+	struct buf line, results, error, tail, clean;
 	uint64_t point;
 	size_t i;
 	int cores = pool_cores_rule(a->cores, pool_cores_available());
+	/* What the job and the user wrote reaches the terminal cleaned. */
+	int text = util_is_utf8_locale() ? 0 : UTIL_TEXT_ASCII;
 	double took;
 
 	perm_init(&perm, n, a->seed, a->sequential);
@@ -387,19 +409,24 @@ cmd_run_dry(struct run_args *a)
 	buf_init(&results);
 	buf_init(&error);
 	buf_init(&tail);
+	buf_init(&clean);
 	for (i = 0; i < space_nparams(a->space); i++) {
 		buf_printf(&line, "%s%s=", i ? ", " : "",
 		    space_name(a->space, i));
 		value_format(&vals[i], &line);
 	}
-	printf("dry run of point %" PRIu64 " (%s)\n", point, line.data);
+	util_clean_text(&clean, line.data, line.len, text);
+	printf("dry run of point %" PRIu64 " (%s)\n", point, clean.data);
 	buf_reset(&line);
+	buf_reset(&clean);
 	for (i = 0; ej.argv[i] != NULL; i++) {
 		if (i > 0)
 			buf_addc(&line, ' ');
 		experiment_shell_quote(&line, ej.argv[i], strlen(ej.argv[i]));
 	}
-	printf("  command:  %s\n", line.data);
+	util_clean_text(&clean, line.data, line.len, text);
+	printf("  command:  %s\n", clean.data);
+	buf_reset(&clean);
 
 	memset(&req, 0, sizeof req);
 	req.argv = ej.argv;
@@ -421,7 +448,9 @@ cmd_run_dry(struct run_args *a)
 		printf("  ok in %s, peak memory %.1f MiB, cpu %.3f s\n",
 		    line.data, (double)pr.maxrss_kb / 1024,
 		    pr.cpu_user + pr.cpu_sys);
-		printf("  results:  %s\n", o.results_json);
+		util_clean_text(&clean, o.results_json,
+		    strlen(o.results_json), text);
+		printf("  results:  %s\n", clean.data);
 		buf_reset(&line);
 		cmd_run_duration(&line, took * (double)njobs / cores);
 		printf("campaign: %" PRIu64 " job(s) on %d engine(s): about "
@@ -430,9 +459,14 @@ cmd_run_dry(struct run_args *a)
 		printf("nothing was recorded: run again without --dry-run to "
 		    "start it\n");
 	} else {
-		printf("  FAILED after %s: %s\n", line.data, o.error);
-		if (o.stderr_tail != NULL)
-			printf("  standard error (end):\n%s\n", o.stderr_tail);
+		util_clean_text(&clean, o.error, strlen(o.error), text);
+		printf("  FAILED after %s: %s\n", line.data, clean.data);
+		buf_reset(&clean);
+		if (o.stderr_tail != NULL) {
+			util_clean_text(&clean, o.stderr_tail,
+			    strlen(o.stderr_tail), text | UTIL_TEXT_LINES);
+			printf("  standard error (end):\n%s\n", clean.data);
+		}
 		printf("nothing was recorded: fix the experiment, then try "
 		    "--dry-run again\n");
 	}
@@ -443,6 +477,7 @@ cmd_run_dry(struct run_args *a)
 	buf_free(&results);
 	buf_free(&error);
 	buf_free(&tail);
+	buf_free(&clean);
 	return o.state == NB_OK ? CMD_EXIT_OK : CMD_EXIT_FAILED;
 }
 

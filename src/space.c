@@ -275,7 +275,14 @@ void
 space_value(const struct space *s, size_t i, uint64_t k,
     struct value *out)
 {
-	const struct space_param *p = &s->params[i];
+	space_param_value(&s->params[i], k, out);
+}
+
+/* Compute the k-th value of parameter p. */
+void
+space_param_value(const struct space_param *p, uint64_t k,
+    struct value *out)
+{
 	const struct space_item *it;
 	double t, d;
 

@@ -83,9 +83,9 @@ int space_fail(struct space_error *e, const char *text, const char *at,
     const char *fmt, ...) UTIL_PRINTF(4, 5);
 /* True for the blanks allowed around names, values, items and arguments. */
 bool space_is_blank(char c);
-/* Append s[0..len) to b for a human: control characters escaped, cut after
- * max bytes (on a character boundary) with "...".  The text is valid UTF-8
- * up to len. */
+/* Append s[0..len) to b for a human: control characters escaped (C0 and
+ * DEL as \xNN, C1 as \u00NN), cut after max bytes (on a character
+ * boundary) with "...".  The text is valid UTF-8 up to len. */
 void space_escape(struct buf *b, const char *s, size_t len, size_t max);
 /* True if s[0..len) is exactly one JSON-like number; *integer says whether
  * it has neither fraction nor exponent. */
@@ -99,6 +99,9 @@ double space_normalise(double d);
 /* The raw k-th value of a real range, halving start and step where
  * k * step alone would overflow. */
 double space_range_at(const struct space_param *p, uint64_t k);
+/* Compute the k-th value of parameter p (what space_value gives). */
+void space_param_value(const struct space_param *p, uint64_t k,
+    struct value *out);
 /* Free a parameter's memory. */
 void space_param_free(struct space_param *p);
 

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <float.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -86,9 +87,9 @@ space_char_len(const char *s, size_t len)
 }
 
 /*
- * Append s[0..len) to b for a human: control characters escaped, cut after
- * max bytes (on a character boundary) with "...".  The text is valid UTF-8
- * up to len.
+ * Append s[0..len) to b for a human: control characters escaped (C0 and
+ * DEL as \xNN, C1 as \u00NN), cut after max bytes (on a character
+ * boundary) with "...".  The text is valid UTF-8 up to len.
  */
 void
 space_escape(struct buf *b, const char *s, size_t len, size_t max)
@@ -112,7 +113,12 @@ space_escape(struct buf *b, const char *s, size_t len, size_t max)
 			buf_printf(b, "\\x%02x", c);
 		else if (c < 0x80)
 			buf_addc(b, (char)c);
-		else {
+		else if (c == 0xc2 && i + 1 < len &&
+		    (unsigned char)s[i + 1] < 0xa0) {
+			buf_printf(b, "\\u%04x", (unsigned char)s[i + 1]);
+			i += 2;
+			continue;
+		} else {
 			n = space_char_len(s + i, len - i);
 			buf_add(b, s + i, n);
 			i += n;
@@ -493,35 +499,104 @@ space_parse_single(struct space_parse *ps, const char *s, const char *end)
 	return 0;
 }
 
-/* Check a real range's values: the last is finite and the step does not
- * vanish in 15 significant digits. */
+/* The decimal exponent of |d| rounded to 15 significant digits, so that
+ * one unit of its 15th digit is 10^(exponent - 14). */
 static int
-space_check_reals(struct space_parse *ps, const char *s)
+space_digit_exp(double d)
+{
+	char tmp[48], *e;
+
+	snprintf(tmp, sizeof tmp, "%.14e", fabs(d));
+	e = strchr(tmp, 'e');
+	return e != NULL ? atoi(e + 1) : 0;
+}
+
+/* True if gap is at least one unit of the 15th significant digit of a
+ * value of magnitude v: two values that far apart, the larger of
+ * magnitude v, stay distinct once rounded to 15 digits (space_normalise
+ * rounds each to its own digits, so an end exactly at a power of ten is
+ * the only place where the unit grows, and v covers it). */
+static bool
+space_gap_ok(double gap, double v)
+{
+	return gap > 0 && gap >= pow(10, space_digit_exp(v) - 14);
+}
+
+/*
+ * Refuse a real range, linspace or logspace whose values are not finite
+ * or would repeat once rounded to the 15 significant digits a value keeps
+ * (space_normalise).  The values are monotonic.  The two pairs at the ends
+ * are compared as computed, and must be in order.  Every other pair lies between the magnitudes
+ * of the second and the next-to-last value, and its gap -- constant, or a
+ * constant ratio for logspace -- less what computing each value in
+ * doubles may be off by, must be one unit of the 15th digit there.  at is
+ * where a refusal points: the range, or the count.
+ */
+static int
+space_check_reals(struct space_parse *ps, const char *at)
 {
 	struct space_param *p = ps->p;
-	double a, b, last;
-	uint64_t n = p->count;
+	uint64_t n = p->count, k[4];
+	double v[4], lo, hi, gap, off;
+	struct value val;
+	bool ok = true;
+	size_t i;
 
-	last = space_range_at(p, n - 1);
-	if (!isfinite(last))
-		return space_fail(ps->e, ps->text, s,
-		    "range %s overflows: its values must stay finite",
-		    space_quote(ps, 0, p->spec, strlen(p->spec)));
+	k[0] = 0;
+	k[1] = n > 1 ? 1 : 0;
+	k[2] = n > 1 ? n - 2 : 0;
+	k[3] = n - 1;
+	for (i = 0; i < 4; i++) {
+		space_param_value(p, k[i], &val);
+		v[i] = space_normalise(val.r);
+		if (!isfinite(v[i]))
+			return space_fail(ps->e, ps->text, at,
+			    "range %s overflows: its values must stay finite",
+			    space_quote(ps, 0, p->spec, strlen(p->spec)));
+	}
 	if (n < 2)
 		return 0;
-	a = space_normalise(p->start);
-	b = space_normalise(space_range_at(p, 1));
-	if (a != b) {
-		a = space_normalise(space_range_at(p, n - 2));
-		b = space_normalise(last);
+	/* The end pairs, in order (a logspace computed near the limit can
+	 * even step outside its ends). */
+	if (!(v[3] > v[0] ? v[1] > v[0] && v[3] > v[2] :
+	    v[1] < v[0] && v[3] < v[2]))
+		ok = false;
+	else if (n > 3) {
+		lo = fmin(fabs(v[1]), fabs(v[2]));
+		hi = fmax(fabs(v[1]), fabs(v[2]));
+		if (p->form == SPACE_LOGSPACE) {
+			/* 1 - 1/ratio: the gap over the larger value, less
+			 * the relative error of pow(10, log10 a + ...). */
+			gap = -expm1(-fabs(p->lstop - p->lstart) /
+			    (double)(n - 1) * M_LN10);
+			off = DBL_EPSILON * (24 * fmax(fmax(fabs(p->lstart),
+			    fabs(p->lstop)), 1) + 2);
+			gap -= 2 * off;
+			ok = space_digit_exp(lo) == space_digit_exp(hi) ?
+			    space_gap_ok(gap * lo, lo) : space_gap_ok(gap, 1);
+		} else {
+			/* The step, less the error of start + k * step (or
+			 * of start + (stop - start) * k / (n - 1)). */
+			gap = p->form == SPACE_REALS ? fabs(p->step) :
+			    fabs(p->stop / (double)(n - 1) -
+			    p->start / (double)(n - 1));
+			off = 4 * DBL_EPSILON * fmax(fabs(v[0]), fabs(v[3]));
+			ok = space_gap_ok(gap - 2 * off, hi);
+		}
 	}
-	if (a == b)
-		return space_fail(ps->e, ps->text, s,
+	if (ok)
+		return 0;
+	if (p->form == SPACE_REALS)
+		return space_fail(ps->e, ps->text, at,
 		    "range %s: the step is too small for its values "
 		    "(15 significant digits), so values would repeat: use a "
 		    "larger step", space_quote(ps, 0, p->spec,
 		    strlen(p->spec)));
-	return 0;
+	return space_fail(ps->e, ps->text, at,
+	    "%s: its %" PRIu64 " values are too close together for 15 "
+	    "significant digits, so values would repeat: use a smaller count, "
+	    "or ends further apart", space_quote(ps, 0, p->spec,
+	    strlen(p->spec)), n);
 }
 
 /* Check the step of an integer or real range goes from start to end. */
@@ -744,7 +819,7 @@ space_parse_function(struct space_parse *ps, const char *s, const char *end,
 	p->count = (uint64_t)n;
 	if (!is_log) {
 		p->form = SPACE_LINSPACE;
-		return 0;
+		return space_check_reals(ps, arg[2]);
 	}
 	if (!((v[0] > 0 && v[1] > 0) || (v[0] < 0 && v[1] < 0)))
 		return space_fail(ps->e, ps->text, arg[0],
@@ -757,7 +832,7 @@ space_parse_function(struct space_parse *ps, const char *s, const char *end,
 	p->negative = v[0] < 0;
 	p->lstart = log10(fabs(v[0]));
 	p->lstop = log10(fabs(v[1]));
-	return 0;
+	return space_check_reals(ps, arg[2]);
 }
 
 /* True if [s, end) starts with fn, blanks and '('; *open is the '('. */

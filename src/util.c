@@ -304,6 +304,59 @@ util_utf8_sanitize(struct buf *b, const char *s, size_t len)
 	buf_add(b, s + start, len - start);
 }
 
+void
+util_clean_text(struct buf *b, const char *s, size_t len, int flags)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, start = 0, n;
+	unsigned char c;
+	char sub;
+
+	buf_grow(b, len);
+	while (i < len) {
+		c = u[i];
+		if (c >= 0x20 && c < 0x7f) {
+			i++;
+			continue;
+		}
+		n = c < 0x80 ? 1 : utf8_seq(u + i, len - i);
+		/* U+0080..U+009F, the C1 controls, are 0xc2 0x80..0x9f. */
+		if (n == 2 && c == 0xc2 && u[i + 1] < 0xa0)
+			sub = '?';
+		else if (n > 1 && !(flags & UTIL_TEXT_ASCII)) {
+			i += n;
+			continue;
+		} else if ((c == '\n' || c == '\t') &&
+		    (flags & UTIL_TEXT_LINES)) {
+			i++;
+			continue;
+		} else if (c == '\n' || c == '\t' || c == '\r')
+			sub = ' ';
+		else
+			sub = '?';
+		buf_add(b, s + start, i - start);
+		buf_addc(b, sub);
+		i += n == 0 ? 1 : n;
+		start = i;
+	}
+	buf_add(b, s + start, len - start);
+}
+
+bool
+util_is_utf8_locale(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
+	const char *v = NULL;
+	size_t i;
+
+	for (i = 0; i < UTIL_ARRLEN(vars); i++) {
+		if ((v = getenv(vars[i])) != NULL && *v != '\0')
+			break;
+	}
+	return v != NULL && (strcasestr(v, "UTF-8") != NULL ||
+	    strcasestr(v, "UTF8") != NULL);
+}
+
 bool
 util_is_ident(const char *s, size_t len)
 {

@@ -60,6 +60,19 @@ bool util_utf8_valid(const char *s, size_t len, size_t *bad);
  * byte with U+FFFD. */
 void util_utf8_sanitize(struct buf *b, const char *s, size_t len);
 
+/* Flags of util_clean_text. */
+#define UTIL_TEXT_LINES 0x1 /* keep newlines and tabs: text of many lines */
+#define UTIL_TEXT_ASCII 0x2 /* show every non-ASCII character as '?' too */
+/* Append s[0..len) to b as text safe to print on a terminal, the way the
+ * console draws it: each control character (C0, DEL, C1) and each invalid
+ * UTF-8 byte becomes '?', so no escape sequence gets through; tab, newline
+ * and carriage return become a space, but with UTIL_TEXT_LINES newline and
+ * tab are kept. */
+void util_clean_text(struct buf *b, const char *s, size_t len, int flags);
+/* True if the user's locale (LC_ALL, else LC_CTYPE, else LANG) is UTF-8,
+ * read from the environment as tmux does, without calling setlocale. */
+bool util_is_utf8_locale(void);
+
 /* True if s is a name: [A-Za-z_][A-Za-z0-9_]*. */
 bool util_is_ident(const char *s, size_t len);
 

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,6 +310,106 @@ START_TEST(test_linspace_logspace)
 }
 END_TEST
 
+/* Check the real parameter text has every one of its values distinct
+ * and in order, as a job gets them. */
+static void
+check_distinct(const char *text)
+{
+	struct space *s = make_one(text);
+	uint64_t k, n = space_count(s, 0);
+	struct value a, b, last;
+
+	space_value(s, 0, 0, &a);
+	space_value(s, 0, n - 1, &last);
+	for (k = 1; k < n; k++) {
+		space_value(s, 0, k, &b);
+		ck_assert_msg(last.r > a.r ? b.r > a.r : b.r < a.r,
+		    "%s: value %llu is %.17g after %.17g", text,
+		    (unsigned long long)k, b.r, a.r);
+		a = b;
+	}
+	space_free(s);
+}
+
+START_TEST(test_distinct_reals)
+{
+	struct space *s;
+
+	/* Values that 15 significant digits still tell apart. */
+	check_distinct("x=linspace(1,1.0000000000001,5)");
+	check_distinct("x=logspace(1,1.0000000000001,5)");
+	check_distinct("x=1..1.0000000001:2e-14");
+	check_distinct("x=1.0000000001..1:-2e-14");
+	check_distinct("x=-1.00000000001..-0.99999999999:2e-14");
+	check_distinct("x=linspace(9.9999999999,10.0000000001,1001)");
+	check_distinct("x=logspace(1e-3,1e3,100001)");
+	check_distinct("x=linspace(-1.7976931348623157e308,"
+	    "1.7976931348623157e308,101)");
+	/* Too many to list, but the step is three units of the 15th digit
+	 * of every value but the end (checked alone), more than what
+	 * computing them in doubles may be off by. */
+	s = make_one("x=0..1:3e-15");
+	ck_assert_uint_ge(space_count(s, 0), 333333333333333ULL);
+	space_free(s);
+	s = make_one("x=-1..1:3e-15");
+	space_free(s);
+}
+END_TEST
+
+/* Ranges, linspaces and logspaces near the limit of 15 digits, at random
+ * magnitudes: whatever is accepted has distinct values. */
+START_TEST(test_distinct_random)
+{
+	struct space_error e = { NULL, 0, false };
+	struct space *s;
+	char text[160];
+	unsigned seed = 12345, accepted = 0, refused = 0;
+	int i, n, form;
+	double a, span, r;
+
+	for (i = 0; i < 3000; i++) {
+		seed = seed * 1103515245u + 12345u;
+		form = (int)(seed >> 16) % 3;
+		seed = seed * 1103515245u + 12345u;
+		n = 2 + (int)((seed >> 16) % 300);
+		seed = seed * 1103515245u + 12345u;
+		r = 0.3 + 2.7 * (double)((seed >> 16) & 0x7fff) / 32768.0;
+		seed = seed * 1103515245u + 12345u;
+		a = pow(10, (double)((int)((seed >> 16) % 600) - 300)) *
+		    (1 + (double)((seed >> 8) & 0xff) / 25.6);
+		/* About n units of the 15th digit of a, times r. */
+		span = fabs(a) * 1e-14 * n * r;
+		if (((seed >> 5) & 3) == 0) {
+			/* Across a power of ten. */
+			a = pow(10, (double)((int)((seed >> 16) % 40) - 20));
+			span = a * 1e-14 * n * r;
+			a -= span * (double)((seed >> 8) & 0xff) / 256.0;
+		}
+		if ((seed >> 4) & 1)
+			a = -a - span;
+		if (form == 0)
+			snprintf(text, sizeof text, "x=%.17g..%.17g:%.17g", a,
+			    a + span, span / n);
+		else
+			snprintf(text, sizeof text, "x=%s(%.17g,%.17g,%d)",
+			    form == 1 ? "linspace" : "logspace", a, a + span,
+			    n);
+		s = space_new();
+		if (space_add(s, text, &e) != 0) {
+			refused++;
+			space_error_clear(&e);
+			space_free(s);
+			continue;
+		}
+		space_free(s);
+		accepted++;
+		check_distinct(text);
+	}
+	ck_assert_msg(accepted > 500 && refused > 500, "accepted %u, refused "
+	    "%u: not near the limit", accepted, refused);
+}
+END_TEST
+
 START_TEST(test_lists_and_kinds)
 {
 	struct space *s;
@@ -526,6 +627,28 @@ START_TEST(test_refusals)
 		{ "x=0..1:1e-20", "more than 9223372036854775807 values", 2 },
 		{ "x=0..1:1e-18", "step is too small", 2 },
 		{ "x=1e9..2e9:1e-7", "step is too small", 2 },
+		/* Ends that differ, but values inside that repeat: 1 + 6e-15
+		 * and 1 + 1.2e-14 are both 1.00000000000001. */
+		{ "x=1..2:6e-15", "step is too small", 2 },
+		{ "x=2..1:-6e-15", "step is too small", 2 },
+		{ "x=9.99999999999..10.0001:5e-14", "step is too small", 2 },
+		/* linspace and logspace: the same limit, on the count. */
+		{ "x=linspace(1,1.0000000000001,50)", "'linspace("
+		    "1,1.0000000000001,50)': its 50 values are too close "
+		    "together for 15 significant digits, so values would "
+		    "repeat: use a smaller count, or ends further apart",
+		    29 },
+		{ "x=logspace(1,1.0000000000001,50)", "'logspace(1,"
+		    "1.0000000000001,50)': its 50 values are too close", 29 },
+		{ "x=linspace(5,5,3)", "values would repeat", 15 },
+		{ "x=logspace(-2,-2,2)", "values would repeat", 17 },
+		{ "x=linspace(0,1,9223372036854775807)", "too close", 15 },
+		{ "x=linspace(-1e308,1e308,1000000000000000000)", "too close",
+		    24 },
+		{ "x=logspace(1e-300,1e300,9223372036854775807)", "too close",
+		    24 },
+		{ "x=logspace(1,10,10000000000000000)", "too close", 16 },
+		{ "x=logspace(1e-3,1e3,10000000000000000)", "too close", 20 },
 		{ "x=99999999999999999999..1", "range start "
 		    "'99999999999999999999' does not fit in a 64-bit", 2 },
 		{ "x=1..99999999999999999999", "range end", 5 },
@@ -890,6 +1013,17 @@ START_TEST(test_describe)
 	    "  zip t,n,u  (3 values, paired element-wise; broadcast: n)\n");
 	buf_free(&b);
 	space_free(s);
+
+	/* Control characters are escaped, C0 and DEL as bytes, C1 (here
+	 * U+009B, the one-character CSI) as code points. */
+	s = make_one("x={\"a\x1b[2J\x7f\", b\xc2\x9b""c}");
+	buf_init(&b);
+	space_describe(s, &b);
+	ck_assert_str_eq(b.data,
+	    "  x = {\"a\\x1b[2J\\x7f\", b\\u009bc}  "
+	    "(2 values: \"a\\x1b[2J\\x7f\", b\\u009bc)\n");
+	buf_free(&b);
+	space_free(s);
 }
 END_TEST
 
@@ -993,6 +1127,8 @@ suite_space(void)
 	tcase_add_test(tc, test_integer_ranges);
 	tcase_add_test(tc, test_real_ranges);
 	tcase_add_test(tc, test_linspace_logspace);
+	tcase_add_test(tc, test_distinct_reals);
+	tcase_add_test(tc, test_distinct_random);
 	tcase_add_test(tc, test_lists_and_kinds);
 	tcase_add_test(tc, test_quoting);
 	tcase_add_test(tc, test_names);

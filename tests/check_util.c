@@ -346,6 +346,76 @@ START_TEST(test_file_temp)
 }
 END_TEST
 
+/* Clean s (of len bytes) with flags and compare with want. */
+static void
+check_clean(const char *s, size_t len, int flags, const char *want)
+{
+	struct buf b;
+
+	buf_init(&b);
+	util_clean_text(&b, s, len, flags);
+	ck_assert_msg(strcmp(b.data, want) == 0, "cleaned '%s', want '%s'",
+	    b.data, want);
+	buf_free(&b);
+}
+#define CHECK_CLEAN(s, flags, want) check_clean(s, sizeof(s) - 1, flags, want)
+
+START_TEST(test_clean_text)
+{
+	/* CSI, OSC 52 ending in BEL and in ST, backspace, CR, DEL, NUL. */
+	CHECK_CLEAN("a\033[2Jb", 0, "a?[2Jb");
+	CHECK_CLEAN("\033]52;c;aGk=\007x", 0, "?]52;c;aGk=?x");
+	CHECK_CLEAN("\033]0;t\033\\", 0, "?]0;t?\\");
+	CHECK_CLEAN("ab\b\bc\rd\177e", 0, "ab??c d?e");
+	CHECK_CLEAN("a\0b", 0, "a?b");
+	/* C1 controls: U+0080..U+009F in UTF-8, and raw bytes (invalid). */
+	CHECK_CLEAN("x\302\233y\302\200z\302\237", 0, "x?y?z?");
+	CHECK_CLEAN("x\233y\377", 0, "x?y?");
+	/* Other UTF-8 stays, or becomes one '?' per character in ASCII. */
+	CHECK_CLEAN("caf\303\251 \302\240\360\237\230\200", 0,
+	    "caf\303\251 \302\240\360\237\230\200");
+	CHECK_CLEAN("caf\303\251 \360\237\230\200!", UTIL_TEXT_ASCII,
+	    "caf? ?!");
+	/* A cut sequence is one '?' per byte. */
+	CHECK_CLEAN("\342\202", 0, "??");
+	/* Lines: newline and tab kept only with UTIL_TEXT_LINES. */
+	CHECK_CLEAN("a\tb\nc\r\n", 0, "a b c  ");
+	CHECK_CLEAN("a\tb\nc\r\n", UTIL_TEXT_LINES, "a\tb\nc \n");
+	CHECK_CLEAN("", 0, "");
+}
+END_TEST
+
+START_TEST(test_utf8_locale)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
+	char *saved[3];
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		const char *v = getenv(vars[i]);
+
+		saved[i] = v != NULL ? xstrdup(v) : NULL;
+		unsetenv(vars[i]);
+	}
+	ck_assert(!util_is_utf8_locale());
+	setenv("LANG", "en_US.UTF-8", 1);
+	ck_assert(util_is_utf8_locale());
+	setenv("LC_CTYPE", "C", 1);
+	ck_assert(!util_is_utf8_locale());
+	setenv("LC_ALL", "C.utf8", 1);
+	ck_assert(util_is_utf8_locale());
+	setenv("LC_ALL", "", 1);
+	ck_assert(!util_is_utf8_locale());
+	for (i = 0; i < 3; i++) {
+		if (saved[i] != NULL)
+			setenv(vars[i], saved[i], 1);
+		else
+			unsetenv(vars[i]);
+		free(saved[i]);
+	}
+}
+END_TEST
+
 Suite *
 suite_util(void)
 {
@@ -356,6 +426,8 @@ suite_util(void)
 	tcase_add_test(tc, test_utf8);
 	tcase_add_test(tc, test_format_double);
 	tcase_add_test(tc, test_parsers);
+	tcase_add_test(tc, test_clean_text);
+	tcase_add_test(tc, test_utf8_locale);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("file");
 	tcase_add_checked_fixture(tc, t_file_setup, t_file_teardown);

@@ -27,6 +27,8 @@
 #include "pool.h"
 #include "console.h"
 #include "console_int.h"
+/* Last: it defines a macro for every terminfo capability name. */
+#include <term.h>
 
 /* The smallest screen the console draws on. */
 #define CONSOLE_MIN_COLS 80
@@ -105,6 +107,8 @@ console_colors(struct console *c)
 		init_pair((short)i, fg[i], bg[i] != 0 ? bg[i] : -1);
 }
 
+/* Format an ETA compactly for any double: 42s, 3m41s, 2h05m, 3d04h,
+ * 2y040d (years of 365 days), >1000y; "-" when unknown. */
 static void
 console_duration(char *out, size_t len, double s)
 {
@@ -117,9 +121,14 @@ console_duration(char *out, size_t len, double s)
 	else if (s < 86400)
 		snprintf(out, len, "%dh%02dm", (int)(s / 3600),
 		    (int)fmod(s / 60, 60));
-	else
+	else if (s < 365 * 86400.0)
 		snprintf(out, len, "%dd%02dh", (int)(s / 86400),
 		    (int)fmod(s / 3600, 24));
+	else if (s < 1000 * 365 * 86400.0)
+		snprintf(out, len, "%dy%03dd", (int)(s / (365 * 86400.0)),
+		    (int)(fmod(s, 365 * 86400.0) / 86400));
+	else
+		snprintf(out, len, ">1000y");
 }
 
 /* Header line 1: where we are; line 2: progress of the current set. */
@@ -412,6 +421,60 @@ console_free(struct console *c)
 	console_wake_fd = -1;
 }
 
+/* Exit status when the terminal cannot show the console (as cmd.h's
+ * CMD_EXIT_USAGE: the user's setup, not a bug). */
+#define CONSOLE_EXIT_TERM 2
+
+/*
+ * Refuse a terminal the console cannot draw on, without writing to it:
+ * TERM unset or empty, a TERM with no terminfo entry (initscr would exit),
+ * or one that cannot address the cursor such as dumb (initscr would leave
+ * a blank screen).  On refusal *err says which TERM and what to do.
+ */
+static int
+console_check_term(char **err)
+{
+	static const char use[] = "or use the commands 'labrat status', "
+	    "'labrat show TAG' and 'labrat export'";
+	const char *term = getenv("TERM");
+	struct buf shown;
+	char *cup;
+	int found = 0, rc = -1;
+
+	if (term == NULL || *term == '\0') {
+		*err = xasprintf("TERM is not set, so the console cannot know "
+		    "how to draw on this terminal: set it, e.g. "
+		    "TERM=xterm-256color, %s", use);
+		return -1;
+	}
+	buf_init(&shown);
+	util_clean_text(&shown, term, strlen(term), UTIL_TEXT_ASCII);
+	if (setupterm(term, STDOUT_FILENO, &found) != OK) {
+		if (found == -1)
+			*err = xasprintf("no terminfo database found for "
+			    "TERM=%s: install ncurses-base, %s", shown.data,
+			    use);
+		else
+			*err = xasprintf("TERM=%s has no terminfo entry on this "
+			    "machine: set TERM=xterm-256color (or install the "
+			    "entry, e.g. from ncurses-term), %s", shown.data,
+			    use);
+		buf_free(&shown);
+		return -1;
+	}
+	cup = tigetstr("cup");
+	if (cup == NULL || cup == (char *)-1 || tigetflag("hc") > 0 ||
+	    tigetflag("gn") > 0)
+		*err = xasprintf("TERM=%s cannot move the cursor, which the "
+		    "console needs: set TERM=xterm-256color (or your "
+		    "terminal's name), %s", shown.data, use);
+	else
+		rc = 0;
+	del_curterm(cur_term);
+	buf_free(&shown);
+	return rc;
+}
+
 int
 console_main(const char *notebook_path, const char *select_tag,
     const struct cmd_entry *commands)
@@ -436,6 +499,11 @@ console_main(const char *notebook_path, const char *select_tag,
 	memset(&c, 0, sizeof c);
 	c.sigpipe[0] = c.sigpipe[1] = -1;
 	c.commands = commands;
+	if (console_check_term(&err) != 0) {
+		fprintf(stderr, "labrat: %s\n", err);
+		free(err);
+		return CONSOLE_EXIT_TERM;
+	}
 	setlocale(LC_CTYPE, "");
 	cs = nl_langinfo(CODESET);
 	c.utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;

@@ -97,29 +97,35 @@ console_width(const char *s)
 	return w;
 }
 
+/* Draw text at (y, x) in at most width columns, cleaned by
+ * util_clean_text; a character this locale cannot show is a '?'. */
 void
 console_text(WINDOW *w, int y, int x, int width, const char *text,
     bool pad)
 {
 	mbstate_t st;
 	wchar_t wc;
-	size_t n, len = strlen(text);
+	struct buf clean;
+	const char *p;
+	size_t n, len;
 	int col = 0, cw;
 	char ch;
 
 	if (width <= 0)
 		return;
+	buf_init(&clean);
+	util_clean_text(&clean, text, strlen(text), 0);
+	p = clean.data;
+	len = clean.len;
 	wmove(w, y, x);
 	memset(&st, 0, sizeof st);
 	while (len > 0) {
-		n = mbrtowc(&wc, text, len, &st);
+		n = mbrtowc(&wc, p, len, &st);
 		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
 			memset(&st, 0, sizeof st);
 			n = 1;
 			wc = L'?';
 		}
-		if (wc == L'\t' || wc == L'\n' || wc == L'\r')
-			wc = L' ';
 		cw = wcwidth(wc);
 		if (cw < 0) {
 			wc = L'?';
@@ -133,11 +139,12 @@ console_text(WINDOW *w, int y, int x, int width, const char *text,
 		} else
 			waddnwstr(w, &wc, 1);
 		col += cw;
-		text += n;
+		p += n;
 		len -= n;
 	}
 	while (pad && col++ < width)
 		waddch(w, ' ');
+	buf_free(&clean);
 }
 
 attr_t

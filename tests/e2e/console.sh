@@ -7,16 +7,18 @@
 . "$LABRAT_SRCDIR/tests/e2e/lib.sh"
 . "$LABRAT_SRCDIR/tests/e2e/screen.sh"
 
-# A live campaign: slow enough to watch, with failures to show.
+# A live campaign with failures to show; the points above r = 3 wait at a
+# gate (lib.sh) until the test has watched and steered it while running.
 cat >exp.sh <<'EXP'
 #!/bin/sh
 sleep 0.05
+if awk -v r="$1" 'BEGIN { exit !(r > 3) }'; then "$3" live || exit 9; fi
 if [ "$2" = 7 ]; then echo "boom at r=$1" >&2; exit 3; fi
 awk -v r="$1" -v x="$2" 'BEGIN { printf "{\"lyapunov\": %.4f, \"x\": %s}\n", r * 2 - 5, x }'
 EXP
 chmod +x exp.sh
 expect_exit 0 "$LABRAT" run -t live --cores 2 --order sequential \
-	-p 'r=2.5..4:0.01' -p 'x0={1, 7}' -- ./exp.sh {r} {x0}
+	-p 'r=2.5..4:0.01' -p 'x0={1, 7}' -- ./exp.sh {r} {x0} "$GATE"
 
 screen_start 80 24 "$LABRAT" console
 wait_screen "set live"
@@ -77,6 +79,7 @@ wait_screen "$ labrat status live"
 wait_screen "done: status live"
 
 # Wait for the end, as the header tells it.
+gate_open live
 wait_screen "runner finished"
 wait_screen "100.0%"
 keys 4

@@ -6,12 +6,10 @@
 # status; a dead campaign says why.
 . "$LABRAT_SRCDIR/tests/e2e/lib.sh"
 
-# Jobs that block until the test lets them go: the campaign outlives
-# every step below by construction, not by timing.
-make_gate
-
+# Jobs wait at the gate (lib.sh) until the test lets them go: the
+# campaign outlives every step below by construction, not by timing.
 # 1. pause then resume at once: the campaign runs on and finishes.
-expect_exit 0 "$LABRAT" run -t pr --cores 2 -p 'x=1..20' -- ./gate.sh {x}
+expect_exit 0 "$LABRAT" run -t pr --cores 2 -p 'x=1..20' -- "$GATED" {x}
 expect_exit 0 "$LABRAT" pause pr
 contains out "pr: paused"
 [ "$(status_word pr)" = paused ] || fail "pause returned before the runner paused"
@@ -24,7 +22,7 @@ for i in 1 2 3; do
 	"$LABRAT" resume pr >/dev/null 2>&1 || fail "resume $i"
 done
 [ "$(status_word pr)" = running ] || fail "after pause/resume x3: $(status_word pr)"
-touch "$GATE"
+gate_open main
 expect_exit 0 "$LABRAT" wait pr --timeout 60
 [ "$(status_field pr ok)" = 20 ] || fail "pr: 20 ok expected"
 
@@ -44,8 +42,8 @@ contains out "nothing to cancel"
 
 # 4. Concurrent resumes of a dead campaign: one runner, and each command
 # names it (never the dead runner's pid, never pid 0).
-rm -f "$GATE"
-expect_exit 0 "$LABRAT" run -t dead --cores 1 -p 'x=1..5' -- ./gate.sh {x}
+gate_close main
+expect_exit 0 "$LABRAT" run -t dead --cores 1 -p 'x=1..5' -- "$GATED" {x}
 old=$(status_field dead runner_pid)
 kill -9 "$old"
 wait_until "the runner of dead is gone" state_is dead dead
@@ -66,29 +64,29 @@ for f in r1 r2; do
 	lacks $f "pid $old"
 	lacks $f "pid 0)"
 done
-touch "$GATE"
+gate_open main
 expect_exit 0 "$LABRAT" wait dead --timeout 60
 [ "$(status_field dead ok)" = 5 ] || fail "dead: 5 ok expected"
 
 # 5. A stale pid is never signalled: a process that has the dead
 # runner's pid now (here: the recorded pid points at a live sleep, as if
 # it had been recycled) gets no SIGUSR1, whose default action kills it.
-rm -f "$GATE"
-expect_exit 0 "$LABRAT" run -t stale --cores 1 -p 'x=1..3' -- ./gate.sh {x}
+gate_close main
+expect_exit 0 "$LABRAT" run -t stale --cores 1 -p 'x=1..3' -- "$GATED" {x}
 sleep 600 &
 victim=$!
 sql "update resultset set runner_pid = $victim where tag = 'stale'"
 expect_exit 0 "$LABRAT" pause stale
 kill -0 $victim 2>/dev/null || fail "a process with a recorded runner pid was killed by SIGUSR1"
 kill $victim
-touch "$GATE"
+gate_open main
 expect_exit 0 "$LABRAT" resume stale
 expect_exit 0 "$LABRAT" wait stale --timeout 60
 
 # 6. A runner that cannot start: its own exit status (not 70) and why.
-rm -f "$GATE"
+gate_close main
 mkdir sub
-(cd sub && "$LABRAT" run -t nodir --cores 1 -p 'x=1..3' -- ../gate.sh {x}) >/dev/null ||
+(cd sub && "$LABRAT" run -t nodir --cores 1 -p 'x=1..3' -- "$GATED" {x}) >/dev/null ||
 	fail "run nodir"
 kill -9 "$(status_field nodir runner_pid)"
 wait_until "the runner of nodir is gone" state_is nodir dead
@@ -96,5 +94,5 @@ rmdir sub
 expect_exit 6 "$LABRAT" resume nodir
 contains err "did not start"
 lacks err "(null)"
-touch "$GATE"
+gate_open main
 exit 0

@@ -40,7 +40,10 @@ while [ $kills -lt $KILLS ]; do
 		new_set
 		continue
 	fi
+	# The campaign may end in between: no pid then (and never kill 0,
+	# the test's own process group).
 	pid=$(status_field $tag runner_pid)
+	[ "${pid:-0}" -gt 0 ] || continue
 	sleep "$(rand_ms 5 120)"
 	kill -9 "$pid" 2>/dev/null && kills=$((kills + 1))
 	wait_until "the killed runner is gone" sh -c "! kill -0 $pid"

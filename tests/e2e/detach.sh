@@ -3,16 +3,22 @@
 # on after the shell that started it is gone; status tells running,
 # paused, finished, cancelled, stopped and dead; pause, resume, cancel,
 # retry, purge and wait steer it from any shell; one runner per campaign.
+# A campaign that must still be running at some step has jobs that wait at
+# a gate the test opens (lib.sh), never jobs that merely take a while.
 . "$LABRAT_SRCDIR/tests/e2e/lib.sh"
 
-job='sleep 0.05; echo "y=$(($1 * 2))"'
+# job GATE: a job that waits at GATE, then answers y = 2x (for sh -c,
+# its x in $1; $GATE has no blank or quote: mktemp names it).
+job() {
+	echo "$GATE $1; echo \"y=\$((\$1 * 2))\""
+}
 
 # run returns at once, from a shell that then goes away.
-sh -c "\"$LABRAT\" run -t bg --cores 2 -p 'x=1..60' -- sh -c '$job' sh {x} >run.out 2>&1" &
+sh -c "\"$LABRAT\" run -t bg --cores 2 -p 'x=1..60' -- sh -c '$(job bg)' sh {x} >run.out 2>&1" &
 wait $!
 contains run.out "detached"
 contains run.out "labrat wait bg"
-state_is bg running || state_is bg finished || fail "bg is $(status_word bg)"
+state_is bg running || fail "bg is $(status_word bg)"
 [ "$(status_field bg pending)" -gt 0 ] || fail "run did not return before the campaign ended"
 [ -s "$LABRAT_NOTEBOOK.log" ] || fail "no runner log beside the notebook"
 
@@ -25,6 +31,7 @@ contains out "bg: running (runner pid"
 # Pause: running jobs finish, then nothing new starts.
 expect_exit 0 "$LABRAT" pause bg
 contains out "paused"
+gate_open bg
 wait_until "bg is paused with no job running" sh -c \
 	"[ \"\$(\"$LABRAT\" status --json bg | sed -n 's/.*\"status\":\"\\([a-z]*\\)\".*/\\1/p')\" = paused ] &&
 	 [ \"\$(\"$LABRAT\" status --json bg | sed -n 's/.*\"running\":\\([0-9]*\\).*/\\1/p')\" = 0 ]"
@@ -44,7 +51,8 @@ expect_exit 0 "$LABRAT" wait bg --timeout 60
 contains "$LABRAT_NOTEBOOK.log" "paused"
 
 # wait --timeout gives up with its own exit status.
-expect_exit 0 "$LABRAT" run -t slow --cores 1 -p 'x=1..5' -- sleep 2.017
+expect_exit 0 "$LABRAT" run -t slow --cores 1 -p 'x=1..5' -- "$GATE" slow
+wait_until "a job of slow runs" count_at_least slow running 1
 expect_exit 4 "$LABRAT" wait slow --timeout 0.3
 contains err "timed out"
 
@@ -54,17 +62,19 @@ contains out "cancelled"
 [ "$(status_word slow)" = cancelled ] || fail "slow should be cancelled"
 [ "$(status_field slow cancelled)" = 1 ] || fail "slow: the running job should be cancelled"
 [ "$(status_field slow running)" = 0 ] || fail "slow: jobs still running after cancel"
-pgrep -f "sleep 2.017" >/dev/null && fail "the cancelled job is still running"
+pgrep -f "$GATE slow" >/dev/null && fail "the cancelled job is still running"
 expect_exit 0 "$LABRAT" wait slow
 expect_exit 0 "$LABRAT" retry --cancelled slow
 contains out "1 job(s) queued"
 expect_exit 0 "$LABRAT" cancel slow
 
 # A runner killed with -9 is dead; wait says so; resume brings it back.
-expect_exit 0 "$LABRAT" run -t victim --cores 2 -p 'x=1..40' -- sh -c "$job" sh {x}
+expect_exit 0 "$LABRAT" run -t victim --cores 2 -p 'x=1..40' -- sh -c "$(job victim)" sh {x}
+wait_until "a job of victim runs" count_at_least victim running 1
 pid=$(status_field victim runner_pid)
 [ "${pid:-0}" -gt 0 ] || fail "no runner pid for victim"
 kill -9 "$pid"
+gate_open victim  # the jobs it left behind end
 wait_until "victim is dead" state_is victim dead
 expect_exit 5 "$LABRAT" wait victim
 contains err "labrat resume victim"

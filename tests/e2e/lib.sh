@@ -90,21 +90,34 @@ count_at_least() {
 	[ "${_v:-0}" -ge "$3" ]
 }
 
-# make_gate: write ./gate.sh, an experiment that waits until the file
-# $GATE exists (at most a minute), then prints y=$1.  Campaigns of gated
-# jobs outlive every step of a test by construction, never by timing:
-# `touch "$GATE"` lets them finish.
-make_gate() {
-	GATE="$T/open"
-	export GATE
-	cat >gate.sh <<'GATE'
+# A gate the test opens, for jobs that must keep a campaign running until
+# the test is done with it (never a sleep: a loaded machine can outrun
+# any).  In a job, "$GATE" NAME blocks until the test runs gate_open NAME,
+# then exits 0; it gives up (exit 1) after 120 s or once the test's
+# directory is gone, so no job outlives a failed test for long.
+GATE="$T/gate.sh"
+cat >"$GATE" <<GATE_EOF
 #!/bin/sh
-i=0
-while [ ! -e "$GATE" ]; do
-	i=$((i + 1)); [ $i -gt 6000 ] && exit 9
-	sleep 0.01
+_i=0
+until [ -e "$T/gate.\$1" ]; do
+	[ -d "$T" ] && [ \$_i -lt 6000 ] || exit 1
+	_i=\$((_i + 1))
+	sleep 0.02
 done
-echo "y=$1"
-GATE
-	chmod +x gate.sh
+GATE_EOF
+chmod +x "$GATE"
+
+# gate_open NAME: let every job waiting at gate NAME through.
+gate_open() {
+	: >"$T/gate.$1"
 }
+
+# gate_close NAME: jobs that reach gate NAME from now on wait again.
+gate_close() {
+	rm -f "$T/gate.$1"
+}
+
+# $GATED: an experiment that waits at gate "main", then prints y=$1.
+GATED="$T/gated.sh"
+printf '#!/bin/sh\n"%s" main || exit 9\necho "y=$1"\n' "$GATE" >"$GATED"
+chmod +x "$GATED"

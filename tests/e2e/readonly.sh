@@ -8,8 +8,6 @@
 # its runner stops without writing.
 . "$LABRAT_SRCDIR/tests/e2e/lib.sh"
 
-make_gate
-
 # 1. Readers on a missing file: nothing is created.
 for cmd in "status" "sets" "show t" "export -t t" "wait t --timeout 1"; do
 	# shellcheck disable=SC2086
@@ -30,7 +28,7 @@ done
 
 # 3. A second name (hard link) of a live notebook whose data is still in
 # its write-ahead log.
-expect_exit 0 "$LABRAT" run -t live --cores 2 -p 'x=1..6' -- ./gate.sh {x}
+expect_exit 0 "$LABRAT" run -t live --cores 2 -p 'x=1..6' -- "$GATED" {x}
 ln "$LABRAT_NOTEBOOK" other.db
 size=$(stat -c %s other.db)
 for cmd in "status" "sets" "show live" "export -t live"; do
@@ -41,11 +39,11 @@ done
 expect_exit 3 "$LABRAT" -n other.db run -t clobber -p 'x=1' -- true
 contains err "hard links"
 [ "$(stat -c %s other.db)" = "$size" ] || fail "run wrote into other.db"
-touch "$GATE"
+gate_open main
 expect_exit 0 "$LABRAT" wait live --timeout 60
 [ "$(status_field live ok)" = 6 ] || fail "live lost results: $(status_field live ok) ok"
 [ "$(sql "select count(*) from job")" = 6 ] || fail "the notebook's jobs were wiped"
-rm -f "$GATE"
+gate_close main
 
 # 4. A symbolic link where a notebook is to be created is refused, and
 # its target is not created.
@@ -65,14 +63,14 @@ fi
 
 # 6. A result set deleted with sqlite3 while its runner runs: its id is
 # never given to a new set, and the old runner writes nothing more.
-expect_exit 0 "$LABRAT" run -t doomed --cores 1 -p 'x=1..3' -- ./gate.sh {x}
+expect_exit 0 "$LABRAT" run -t doomed --cores 1 -p 'x=1..3' -- "$GATED" {x}
 id=$(sql "select id from resultset where tag = 'doomed'")
 pid=$(status_field doomed runner_pid)
 sql "PRAGMA foreign_keys = ON; DELETE FROM resultset WHERE tag = 'doomed'"
-expect_exit 0 "$LABRAT" run -t newborn --cores 1 -p 'x=1..3' -- ./gate.sh {x}
+expect_exit 0 "$LABRAT" run -t newborn --cores 1 -p 'x=1..3' -- "$GATED" {x}
 new=$(sql "select id from resultset where tag = 'newborn'")
 [ "$new" -gt "$id" ] || fail "the new set took the deleted set's id $id"
-touch "$GATE"
+gate_open main
 wait_until "the old runner stops" sh -c "! kill -0 $pid 2>/dev/null"
 expect_exit 0 "$LABRAT" wait newborn --timeout 60
 [ "$(sql "select count(*) from job where set_id = $new")" = 3 ] ||

@@ -3,12 +3,16 @@
 # that returns at once (the detached runner must not hold the channel), log
 # in again to see it running, log in once more to wait for it, and find
 # every point done exactly once.  Runs against a private sshd on loopback
-# (tests/sshd.sh); skips where none can be started.
+# (tests/sshd.sh); skips where none can be started.  Every phase is
+# reached by a condition, never by time: the campaign cannot end before
+# the test opens the gate its jobs wait at (lib.sh).
 . "$LABRAT_SRCDIR/tests/e2e/lib.sh"
 . "$LABRAT_SRCDIR/tests/sshd.sh"
 
-# 120 jobs of 50 ms on 2 cores: about 3 s of campaign.
+# 120 jobs on 2 cores; the first 10 points run at once, the others wait
+# until the test has seen the campaign running from a second session.
 N=120
+FREE=10
 
 # Stop any process (the runner) still holding a file of this test's
 # directory open, so that a failed test leaves nothing running.
@@ -55,8 +59,9 @@ dump() {
 
 # 1. Start the campaign; the session ends while jobs are still pending.
 t0=$(now_ms)
-remote run -t remote --cores 2 -p "x=1..$N" -- \
-    sh -c 'sleep 0.05; echo y=$(($1 * 2))' sh '{x}'
+remote run -t remote --cores 2 --order sequential -p "x=1..$N" -- \
+    sh -c '[ "$1" -le '$FREE' ] || "$0" run || exit 9; echo y=$(($1 * 2))' \
+    "$GATE" '{x}'
 rc=$?
 took=$(($(now_ms) - t0))
 [ $rc -eq 0 ] || { dump; fail "labrat run over ssh exited $rc"; }
@@ -69,20 +74,22 @@ if [ "$(field status)" = finished ] || [ "${pending:-0}" -eq 0 ]; then
 	    "the campaign was over: the runner is not detached from it"
 fi
 
-# 2. A new session sees the campaign running, with results coming in.
+# 2. A new session sees the campaign running, with results coming in (the
+# free points), and the rest still to do (the gate is closed).
 tries=0
 while :; do
 	remote status --json remote || { dump; fail "status over ssh failed"; }
-	[ "$(field ok)" -gt 0 ] 2>/dev/null && break
+	[ "$(field ok)" -ge $FREE ] 2>/dev/null && break
 	tries=$((tries + 1))
-	[ $tries -lt 50 ] || { dump; fail "no job ok 50 sessions after start"; }
+	[ $tries -lt 300 ] || { dump; fail "not $FREE jobs ok 300 sessions after start"; }
 	sleep 0.1
 done
 [ "$(field status)" = running ] || { dump; fail "campaign not running"; }
 [ "$(field pending)" -gt 0 ] || { dump; fail "no job pending any more"; }
 
-# 3. A third session waits for the end.
-remote wait remote --timeout 60
+# 3. A third session waits for the end, once the gate is open.
+gate_open run
+remote wait remote --timeout 120
 rc=$?
 [ $rc -eq 0 ] || { dump; fail "labrat wait over ssh exited $rc"; }
 remote status --json remote || { dump; fail "status over ssh failed"; }

@@ -1,0 +1,338 @@
+/*
+ * shellquote_cmd.c -- what the commands of a shell script do with their
+ * words, for the lexer (shellquote.c): which run a word as shell code
+ * (eval, trap, alias, the script of sh -c, what a shell reads on its
+ * standard input) or as arithmetic (let, declare -i, -eq), which start a
+ * shell and whether it gets the job's environment; and the messages that
+ * refuse a placeholder where no reference is safe.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "shellquote_int.h"
+
+/* Words before a command that leave it the command. */
+static const char *const shellquote_prefixes[] = {
+	"command", "builtin", NULL,
+};
+
+/* Builtins that run their arguments as shell code. */
+static const char *const shellquote_evaluators[] = {
+	"eval", "trap", "alias", NULL,
+};
+
+/* Builtins whose -i option makes assignments arithmetic. */
+static const char *const shellquote_declarers[] = {
+	"declare", "typeset", "local", "export", "readonly", NULL,
+};
+
+/* Operators whose operands bash's [[ ]] and ksh's test evaluate as
+ * arithmetic. */
+static const char *const shellquote_arith_ops[] = {
+	"-eq", "-ne", "-lt", "-le", "-gt", "-ge", NULL,
+};
+
+/* POSIX-like shells, whose -c option takes a script. */
+static const char *const shellquote_shells[] = {
+	"sh", "bash", "dash", "ash", "ksh", "ksh93", "mksh", "lksh", "pdksh",
+	"oksh", "loksh", "yash", "posh", "zsh", "hush", "rbash", NULL,
+};
+
+/* Commands that run the rest of their arguments as a command with the
+ * same environment (unless told otherwise: env -i, exec -c). */
+static const char *const shellquote_wrappers[] = {
+	"env", "exec", "command", "builtin", "nice", "nohup", "setsid",
+	"stdbuf", "time", "timeout", "ionice", "taskset", "chrt", "xargs",
+	"busybox", NULL,
+};
+
+/* Commands before a shell that hand it their standard input. */
+static const char *const shellquote_runners[] = {
+	"env", "exec", "command", "builtin", "nice", "nohup", "setsid",
+	"stdbuf", "time", "timeout", "ionice", "taskset", "chrt", "busybox",
+	"sudo", "doas", "ssh", NULL,
+};
+
+/* Why a placeholder is refused, by context: @P is the placeholder, @V the
+ * variable that holds its value. */
+static const char *const shellquote_refusals[] = {
+	[SHELLQUOTE_SHELLVAR] = "the command uses $@P, which a shell reads as "
+	    "its own variable, not as the parameter: write @P for the value "
+	    "(labrat quotes it), or \"$@V\"",
+	[SHELLQUOTE_BACKSLASH] = "the command puts @P right after a "
+	    "backslash, where its value cannot be passed safely: remove the "
+	    "backslash, or write \"$@V\" instead",
+	[SHELLQUOTE_BACKTICK] = "the command puts @P inside backticks `...`, "
+	    "where its value cannot be passed safely: use $(...) instead of "
+	    "backticks",
+	[SHELLQUOTE_ANSIC] = "the command puts @P inside $'...', where its "
+	    "value cannot be passed safely: close the $'...' before @P "
+	    "($'a\\tb'@P)",
+	[SHELLQUOTE_ARITH] = "the command puts @P in arithmetic ($((...)), "
+	    "((...)), let, declare -i, an array subscript, ${v:offset}, or "
+	    "an operand of -eq, -lt, ...), which bash evaluates again: a "
+	    "value such as a[$(cmd)] would run cmd; copy it to a variable "
+	    "and check that it is a number first (n=@P; case $n in "
+	    "''|*[!0-9]*) exit 2;; esac), then use $n",
+	[SHELLQUOTE_PARAMNAME] = "the command puts @P as a name in ${...}, "
+	    "where its value cannot be passed safely: write \"$@V\" instead",
+	[SHELLQUOTE_DELIMITER] = "the command puts @P in a here-document's "
+	    "delimiter, which is never expanded: use a fixed delimiter such "
+	    "as <<EOF",
+	[SHELLQUOTE_HEREDOC] = "the command puts @P in a here-document whose "
+	    "delimiter is quoted (<<'EOF', <<\"EOF\" or <<\\EOF), where "
+	    "nothing is expanded: use an unquoted delimiter <<EOF, or read "
+	    "\"$@V\"",
+	[SHELLQUOTE_EVAL] = "the command puts @P in an argument of eval, "
+	    "trap or alias, which runs its value as shell code: name the "
+	    "variable in that code instead (eval 'echo \"$@V\"')",
+	[SHELLQUOTE_SHELL] = "the command puts @P in the script of a shell "
+	    "it starts (sh -c '...', sh <<EOF, ... | sh), which would run its "
+	    "value as code: pass it as an argument instead (sh -c 'echo "
+	    "\"$1\"' sh @P), or name the variable in that script (\"$@V\")",
+	[SHELLQUOTE_REMOTE] = "the command puts @P in the script of a shell "
+	    "that labrat cannot tell gets the job's environment (one started "
+	    "through another command, or named by a parameter or a "
+	    "variable), so it cannot pass the value there safely: pass it as "
+	    "an argument instead (sh -c 'echo \"$1\"' sh @P)",
+	[SHELLQUOTE_DEEP] = "the command puts @P deeper than 64 nested "
+	    "quotes and substitutions, which labrat does not follow: "
+	    "simplify the command, or read \"$@V\" in a script",
+};
+
+void
+shellquote_append_refusal(struct buf *b, enum shellquote_context c,
+    const char *ph, const char *var)
+{
+	const char *t = NULL, *p;
+
+	if ((size_t)c < UTIL_ARRLEN(shellquote_refusals))
+		t = shellquote_refusals[c];
+	if (t == NULL) {
+		buf_printf(b, "the command puts %s where its value cannot be "
+		    "passed safely", ph);
+		return;
+	}
+	for (p = t; *p != '\0'; p++) {
+		if (p[0] == '@' && p[1] == 'P') {
+			buf_adds(b, ph);
+			p++;
+		} else if (p[0] == '@' && p[1] == 'V') {
+			buf_adds(b, var);
+			p++;
+		} else
+			buf_addc(b, *p);
+	}
+}
+
+/* The basename of a command word. */
+static const char *
+shellquote_basename(const char *w)
+{
+	const char *slash = strrchr(w, '/');
+
+	return slash != NULL ? slash + 1 : w;
+}
+
+/* True if word w (NULL if not literal) is one of v. */
+bool
+shellquote_word_is(const char *w, const char *const *v)
+{
+	return w != NULL && util_strv_index(v, w, strlen(w)) >= 0;
+}
+
+/* True if the words before the shell at words[at] pass the environment
+ * on: only wrappers, their options and the arguments of options, numbers
+ * and NAME=VALUE; never env -i, env -u, env -S or exec -c. */
+static bool
+shellquote_env_kept(const char *const *words, size_t at)
+{
+	const char *w, *wrapper = NULL;
+	bool option_before = false;
+	size_t i;
+
+	for (i = 0; i < at; i++) {
+		w = words[i];
+		if (w == NULL)
+			return false;
+		if (shellquote_word_is(shellquote_basename(w),
+		    shellquote_wrappers)) {
+			wrapper = shellquote_basename(w);
+			option_before = false;
+			continue;
+		}
+		if (wrapper == NULL)
+			return false;
+		if (w[0] == '-') {
+			if (strcmp(wrapper, "env") == 0 && (w[1] == '\0' ||
+			    (w[1] != '-' && strpbrk(w + 1, "iuS") != NULL) ||
+			    strncmp(w, "--ignore", 8) == 0 ||
+			    strncmp(w, "--unset", 7) == 0 ||
+			    strncmp(w, "--split", 7) == 0))
+				return false;
+			if (strcmp(wrapper, "exec") == 0 &&
+			    strchr(w + 1, 'c') != NULL)
+				return false;
+			option_before = true;
+			continue;
+		}
+		if (!option_before && strchr(w, '=') == NULL &&
+		    !shellquote_is(w[0], "0123456789"))
+			return false;
+		option_before = false;
+	}
+	return true;
+}
+
+/* True if words[i] may start a POSIX shell: a shell's name, busybox sh,
+ * or as the command name, a word labrat cannot read (a parameter,
+ * "$SHELL") followed by an option cluster with c.  *at is where the
+ * shell's options start - 1. */
+static bool
+shellquote_is_shell(const char *const *words, size_t n, size_t i,
+    size_t *at)
+{
+	const char *b, *next = i + 1 < n ? words[i + 1] : NULL;
+
+	*at = i;
+	if (words[i] == NULL)
+		return i == 0 && next != NULL && next[0] == '-' &&
+		    next[1] != '-' && strchr(next, 'c') != NULL;
+	b = shellquote_basename(words[i]);
+	if (strcmp(b, "busybox") == 0 && next != NULL &&
+	    (strcmp(next, "sh") == 0 || strcmp(next, "ash") == 0 ||
+	    strcmp(next, "hush") == 0)) {
+		*at = i + 1;
+		return true;
+	}
+	return shellquote_word_is(b, shellquote_shells);
+}
+
+/* Find the first POSIX shell in the command words[from..n): its index
+ * (or -1), in *script the index of the script it runs with -c (or -1),
+ * whether it reads its script from standard input instead, and whether
+ * the commands before it keep the job's environment. */
+static int
+shellquote_find_shell(const char *const *words, size_t n, size_t from,
+    int *script, bool *reads_stdin, bool *env_kept)
+{
+	const char *w;
+	size_t i, at, j;
+	bool c = false, s = false;
+
+	*script = -1;
+	*reads_stdin = false;
+	*env_kept = false;
+	for (i = from; i < n && !shellquote_is_shell(words, n, i, &at); i++)
+		;
+	if (i >= n)
+		return -1;
+	for (j = at + 1; j < n && (w = words[j]) != NULL; j++) {
+		if (strcmp(w, "--") == 0 || strcmp(w, "-") == 0) {
+			j++;
+			break;
+		}
+		if ((w[0] != '-' && w[0] != '+') || w[1] == '\0')
+			break;
+		if (w[0] == '-' && w[1] == '-') {
+			if (strcmp(w, "--rcfile") == 0 ||
+			    strcmp(w, "--init-file") == 0)
+				j++;
+			continue;
+		}
+		c = c || strchr(w + 1, 'c') != NULL;
+		s = s || strchr(w + 1, 's') != NULL;
+		if (strpbrk(w + 1, "oO") != NULL)
+			j++; /* -o OPTION */
+	}
+	*env_kept = words[i] != NULL && shellquote_env_kept(words, i);
+	if (c && j < n)
+		*script = (int)j;
+	else if (!c && (s || j >= n) && (i == 0 || (words[0] != NULL &&
+	    shellquote_word_is(shellquote_basename(words[0]),
+	    shellquote_runners))))
+		*reads_stdin = true;
+	return (int)i;
+}
+
+int
+shellquote_find_script(const char *const *words, size_t n, bool *env_kept)
+{
+	bool reads_stdin;
+	int script;
+
+	shellquote_find_shell(words, n, 0, &script, &reads_stdin, env_kept);
+	return script;
+}
+
+/* Decide what the simple command just read does with its words: refuse
+ * placeholders that it would evaluate as code or arithmetic. */
+void
+shellquote_classify(struct shellquote_lexer *L, struct shellquote_script *st)
+{
+	struct shellquote_word *w = st->words;
+	const char **args;
+	size_t n = 0, i, k, first, last, *index;
+	bool reads_stdin, env_kept;
+	int at, script;
+
+	args = xcalloc(st->nwords + 1, sizeof *args);
+	index = xcalloc(st->nwords + 1, sizeof *index);
+	for (i = 0; i < st->nwords; i++) {
+		if (w[i].kind == SHELLQUOTE_ARG) {
+			index[n] = i;
+			args[n++] = w[i].literal;
+		}
+	}
+	/* command eval, builtin eval, time -p eval */
+	for (k = 0; k < n && (shellquote_word_is(args[k],
+	    shellquote_prefixes) || (args[k] != NULL && args[k][0] == '-'));
+	    k++)
+		;
+	if (k < n) {
+		first = w[index[k]].first;
+		last = w[index[n - 1]].last;
+		if (shellquote_word_is(args[k], shellquote_evaluators))
+			shellquote_force(L, first, last, SHELLQUOTE_EVAL);
+		if (args[k] != NULL && strcmp(args[k], "let") == 0)
+			shellquote_force(L, first, last, SHELLQUOTE_ARITH);
+		for (i = k + 1; i < n && shellquote_word_is(args[k],
+		    shellquote_declarers); i++) {
+			if (args[i] != NULL && shellquote_is(args[i][0], "-+") &&
+			    strchr(args[i], 'i') != NULL)
+				shellquote_force(L, first, last,
+				    SHELLQUOTE_ARITH);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if ((i > 0 && shellquote_word_is(args[i - 1],
+		    shellquote_arith_ops)) || (i + 1 < n &&
+		    shellquote_word_is(args[i + 1], shellquote_arith_ops)))
+			shellquote_force(L, w[index[i]].first,
+			    w[index[i]].last, SHELLQUOTE_ARITH);
+	}
+	for (at = -1; (at = shellquote_find_shell(args, n, (size_t)(at + 1),
+	    &script, &reads_stdin, &env_kept)) >= 0;) {
+		if (script >= 0)
+			shellquote_force(L, w[index[script]].first,
+			    w[index[script]].last, SHELLQUOTE_SHELL);
+		if (!reads_stdin)
+			continue;
+		/* sh <<EOF, sh <<<"...", ... | sh: what it reads is code */
+		for (i = 0; i < L->ndocs; i++) {
+			if (L->docs[i].cmd >= st->pipe_cmd)
+				L->docs[i].to_shell = true;
+		}
+		for (i = 0; i < st->nwords; i++) {
+			if (w[i].kind == SHELLQUOTE_HERESTRING)
+				shellquote_force(L, w[i].first, w[i].last,
+				    SHELLQUOTE_SHELL);
+		}
+		shellquote_force(L, st->pipe_first, w[0].first,
+		    SHELLQUOTE_SHELL);
+	}
+	free(args);
+	free(index);
+}

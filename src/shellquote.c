@@ -582,6 +582,8 @@ shellquote_word_end(struct shellquote_lexer *L, struct shellquote_script *st)
 	w->literal = lit != NULL ? xstrdup(lit) : NULL;
 	w->first = st->word_first;
 	w->last = L->nmarks;
+	w->start = st->word_start;
+	w->end = L->pos;
 	w->kind = kind;
 	if (kind == SHELLQUOTE_ARG)
 		st->cmd_start = false;

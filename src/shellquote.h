@@ -30,7 +30,9 @@ enum shellquote_context {
 	SHELLQUOTE_PARAMNAME, /* the name in ${...} */
 	SHELLQUOTE_DELIMITER, /* a here-document's delimiter */
 	SHELLQUOTE_HEREDOC,   /* a here-document with a quoted delimiter */
-	SHELLQUOTE_EVAL,      /* an argument of eval, trap or alias */
+	SHELLQUOTE_NAME,      /* read by bash as a variable's name */
+	SHELLQUOTE_EVAL,      /* an argument of eval, trap or alias, or
+	                         the value of PS4, PROMPT_COMMAND, ... */
 	SHELLQUOTE_SHELL,     /* the script of a shell the script starts */
 	SHELLQUOTE_REMOTE,    /* the script of a shell started through a
 	                         command that may not pass the environment */

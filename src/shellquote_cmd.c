@@ -23,9 +23,27 @@ static const char *const shellquote_evaluators[] = {
 	"eval", "trap", "alias", NULL,
 };
 
-/* Builtins whose -i option makes assignments arithmetic. */
+/* Builtins whose arguments are NAME or NAME=VALUE; with -i the values
+ * are arithmetic, with -n the names of other variables. */
 static const char *const shellquote_declarers[] = {
 	"declare", "typeset", "local", "export", "readonly", NULL,
+};
+
+/* Builtins whose arguments are variables' names (bash evaluates a
+ * subscript in a name as arithmetic: a[$(cmd)] runs cmd). */
+static const char *const shellquote_namers[] = {
+	"read", "unset", "mapfile", "readarray", "getopts", NULL,
+};
+
+/* Options of test, [ and [[ whose operand is a variable's name. */
+static const char *const shellquote_name_tests[] = {
+	"-v", "-R", NULL,
+};
+
+/* Variables whose values a shell runs or expands again as code. */
+static const char *const shellquote_code_vars[] = {
+	"PS0", "PS1", "PS2", "PS3", "PS4", "PROMPT_COMMAND", "BASH_ENV",
+	"ENV", NULL,
 };
 
 /* Operators whose operands bash's [[ ]] and ksh's test evaluate as
@@ -85,9 +103,15 @@ static const char *const shellquote_refusals[] = {
 	    "delimiter is quoted (<<'EOF', <<\"EOF\" or <<\\EOF), where "
 	    "nothing is expanded: use an unquoted delimiter <<EOF, or read "
 	    "\"$@V\"",
+	[SHELLQUOTE_NAME] = "the command puts @P where bash reads it as a "
+	    "variable's name (read, unset, printf -v, test -v, declare NAME, "
+	    "declare -n), and a subscript in it such as a[$(cmd)] would run "
+	    "cmd: give the value to a fixed name instead (NAME=@P)",
 	[SHELLQUOTE_EVAL] = "the command puts @P in an argument of eval, "
-	    "trap or alias, which runs its value as shell code: name the "
-	    "variable in that code instead (eval 'echo \"$@V\"')",
+	    "trap or alias, or in a variable the shell runs (PS4, "
+	    "PROMPT_COMMAND, BASH_ENV, ENV), which runs its value as shell "
+	    "code: name the variable in that code instead (eval 'echo "
+	    "\"$@V\"')",
 	[SHELLQUOTE_SHELL] = "the command puts @P in the script of a shell "
 	    "it starts (sh -c '...', sh <<EOF, ... | sh), which would run its "
 	    "value as code: pass it as an argument instead (sh -c 'echo "
@@ -267,14 +291,89 @@ shellquote_find_script(const char *const *words, size_t n, bool *env_kept)
 	return script;
 }
 
+/* The variable that word w assigns (NAME=... or NAME+=...) is one of v. */
+static bool
+shellquote_assigns(const struct shellquote_lexer *L,
+    const struct shellquote_word *w, const char *const *v)
+{
+	size_t i = w->start;
+
+	while (i < w->end && (L->s[i] == '_' || (L->s[i] >= 'A' &&
+	    L->s[i] <= 'Z') || (L->s[i] >= 'a' && L->s[i] <= 'z') ||
+	    (i > w->start && L->s[i] >= '0' && L->s[i] <= '9')))
+		i++;
+	return i > w->start && i < w->end && (L->s[i] == '=' ||
+	    L->s[i] == '+') && util_strv_index(v, L->s + w->start,
+	    i - w->start) >= 0;
+}
+
+/* True if word w has a placeholder before its first '=' (in the name of
+ * NAME=VALUE), or has placeholders and no '='. */
+static bool
+shellquote_in_name(const struct shellquote_lexer *L,
+    const struct shellquote_word *w)
+{
+	const char *eq;
+
+	if (w->first == w->last)
+		return false;
+	eq = memchr(L->s + w->start, '=', w->end - w->start);
+	return eq == NULL || L->marks[w->first].start < (size_t)(eq - L->s);
+}
+
+/* Refuse placeholders that the builtin at args[k] (words index[k..n))
+ * would run as code, evaluate as arithmetic or read as a name. */
+static void
+shellquote_classify_builtin(struct shellquote_lexer *L,
+    struct shellquote_script *st, const char **args, const size_t *index,
+    size_t k, size_t n)
+{
+	struct shellquote_word *w = st->words, *a;
+	size_t first = w[index[k]].first, last = w[index[n - 1]].last, i;
+	const char *name = args[k];
+
+	if (shellquote_word_is(name, shellquote_evaluators))
+		shellquote_force(L, first, last, SHELLQUOTE_EVAL);
+	if (name != NULL && strcmp(name, "let") == 0)
+		shellquote_force(L, first, last, SHELLQUOTE_ARITH);
+	if (shellquote_word_is(name, shellquote_namers))
+		shellquote_force(L, first, last, SHELLQUOTE_NAME);
+	for (i = k + 1; i < n; i++) {
+		a = &w[index[i]];
+		if (name != NULL && ((strcmp(name, "printf") == 0 &&
+		    args[i - 1] != NULL && strcmp(args[i - 1], "-v") == 0) ||
+		    ((strcmp(name, "test") == 0 || strcmp(name, "[") == 0 ||
+		    strcmp(name, "[[") == 0) &&
+		    shellquote_word_is(args[i - 1], shellquote_name_tests))))
+			shellquote_force(L, a->first, a->last,
+			    SHELLQUOTE_NAME);
+		if (!shellquote_word_is(name, shellquote_declarers))
+			continue;
+		if (args[i] != NULL && shellquote_is(args[i][0], "-+")) {
+			if (strchr(args[i], 'i') != NULL)
+				shellquote_force(L, first, last,
+				    SHELLQUOTE_ARITH);
+			if (strchr(args[i], 'n') != NULL)
+				shellquote_force(L, first, last,
+				    SHELLQUOTE_NAME);
+		} else if (shellquote_in_name(L, a))
+			shellquote_force(L, a->first, a->last,
+			    SHELLQUOTE_NAME);
+		else if (shellquote_assigns(L, a, shellquote_code_vars))
+			shellquote_force(L, a->first, a->last,
+			    SHELLQUOTE_EVAL);
+	}
+}
+
 /* Decide what the simple command just read does with its words: refuse
- * placeholders that it would evaluate as code or arithmetic. */
+ * placeholders that it would run as code, evaluate as arithmetic or read
+ * as a name. */
 void
 shellquote_classify(struct shellquote_lexer *L, struct shellquote_script *st)
 {
 	struct shellquote_word *w = st->words;
 	const char **args;
-	size_t n = 0, i, k, first, last, *index;
+	size_t n = 0, i, k, *index;
 	bool reads_stdin, env_kept;
 	int at, script;
 
@@ -284,28 +383,18 @@ shellquote_classify(struct shellquote_lexer *L, struct shellquote_script *st)
 		if (w[i].kind == SHELLQUOTE_ARG) {
 			index[n] = i;
 			args[n++] = w[i].literal;
-		}
+		} else if (w[i].kind == SHELLQUOTE_ASSIGN &&
+		    shellquote_assigns(L, &w[i], shellquote_code_vars))
+			shellquote_force(L, w[i].first, w[i].last,
+			    SHELLQUOTE_EVAL);
 	}
 	/* command eval, builtin eval, time -p eval */
 	for (k = 0; k < n && (shellquote_word_is(args[k],
 	    shellquote_prefixes) || (args[k] != NULL && args[k][0] == '-'));
 	    k++)
 		;
-	if (k < n) {
-		first = w[index[k]].first;
-		last = w[index[n - 1]].last;
-		if (shellquote_word_is(args[k], shellquote_evaluators))
-			shellquote_force(L, first, last, SHELLQUOTE_EVAL);
-		if (args[k] != NULL && strcmp(args[k], "let") == 0)
-			shellquote_force(L, first, last, SHELLQUOTE_ARITH);
-		for (i = k + 1; i < n && shellquote_word_is(args[k],
-		    shellquote_declarers); i++) {
-			if (args[i] != NULL && shellquote_is(args[i][0], "-+") &&
-			    strchr(args[i], 'i') != NULL)
-				shellquote_force(L, first, last,
-				    SHELLQUOTE_ARITH);
-		}
-	}
+	if (k < n)
+		shellquote_classify_builtin(L, st, args, index, k, n);
 	for (i = 0; i < n; i++) {
 		if ((i > 0 && shellquote_word_is(args[i - 1],
 		    shellquote_arith_ops)) || (i + 1 < n &&

@@ -39,6 +39,8 @@ struct shellquote_word {
 	                     expands anything */
 	size_t first;     /* its marks: [first, last) */
 	size_t last;
+	size_t start;     /* its text: script[start .. end) */
+	size_t end;
 	enum shellquote_kind kind;
 };
 

@@ -202,6 +202,8 @@ refused 'a[$(cmd)] would run cmd' --shell -- 'echo $(( {v} + 1 ))'
 refused 'arithmetic' --dry-run -- bash -c '[[ {v} -eq 1 ]]'
 refused 'arithmetic' --shell -- 'a[{v}]=1'
 refused "\$'...'" -- sh -c "echo \$'{v}'"
+refused "variable's name" -- bash -c 'read {v} <<<x'
+refused "PS4" --shell -- 'PS4={v} bash -xc :'
 refused 'backslash' -- bash -c 'echo \{v}'
 refused "eval 'echo \"\$LABRAT_PARAM_v\"'" --shell -- 'eval "echo {v}"'
 refused "sh -c 'echo \"\$1\"' sh {v}" --shell -- "sh -c 'echo {v}'"

@@ -31,7 +31,7 @@
 /* Reserved words after which a command may still come. */
 static const char *const shellquote_reserved[] = {
 	"if", "then", "else", "elif", "fi", "do", "done", "while", "until",
-	"!", "{", "}", "time", NULL,
+	"!", "{", "}", "time", "coproc", NULL,
 };
 
 static void shellquote_read_script(struct shellquote_lexer *, bool);
@@ -395,12 +395,21 @@ shellquote_read_dollar(struct shellquote_lexer *L, enum shellquote_context c)
 	size_t len;
 
 	if (n == '\'' && c == SHELLQUOTE_PLAIN) {
+		/* bash's $'...': literal text if it has no escape */
 		L->pos += 2;
-		shellquote_read_raw(L, '\'', SHELLQUOTE_ANSIC);
+		for (len = 0; L->pos + len < L->end &&
+		    !shellquote_is(L->s[L->pos + len], "'\\"); len++)
+			;
+		if (L->pos + len < L->end && L->s[L->pos + len] == '\'' &&
+		    memchr(L->s + L->pos, '{', len) == NULL) {
+			while (len-- > 0)
+				shellquote_literal(L, L->s[L->pos++]);
+			L->pos++;
+		} else
+			shellquote_read_raw(L, '\'', SHELLQUOTE_ANSIC);
 	} else if (n == '"' && c == SHELLQUOTE_PLAIN) {
 		/* bash's $"..." (translated), like "..." */
 		L->pos += 2;
-		L->expands = true;
 		shellquote_read_dquote(L, false);
 	} else if (n == '(' && shellquote_peek(L, 2) == '(') {
 		/* $((...)); also $( (...) ), refused alike */
@@ -467,7 +476,7 @@ shellquote_word_begin(struct shellquote_lexer *L, struct shellquote_script *st)
 	st->in_word = true;
 	st->word_start = L->pos;
 	st->word_first = L->nmarks;
-	st->word_parens = 0;
+	st->word_procsub = false;
 	buf_reset(&st->word);
 	L->expands = false;
 }
@@ -514,13 +523,14 @@ shellquote_word_end(struct shellquote_lexer *L, struct shellquote_script *st)
 	struct shellquote_word *w;
 	const char *lit;
 	enum shellquote_kind kind = st->next_kind;
-	size_t len;
 
 	if (!st->in_word)
 		return;
 	st->in_word = false;
 	st->next_kind = SHELLQUOTE_ARG;
 	shellquote_check_subscripts(L, st);
+	if (st->array && kind == SHELLQUOTE_ARG)
+		return; /* an element of NAME=( ... ), not a command's word */
 	lit = L->expands ? NULL : st->word.data != NULL ? st->word.data : "";
 	if (kind == SHELLQUOTE_ARG && st->case_wait == 1) {
 		st->case_wait = 2;
@@ -561,10 +571,8 @@ shellquote_word_end(struct shellquote_lexer *L, struct shellquote_script *st)
 			st->func_name = true;
 			return;
 		}
-		len = strlen(lit);
-		if (shellquote_word_is(lit, shellquote_reserved) ||
-		    (len > 2 && strcmp(lit + len - 2, "()") == 0))
-			return; /* NAME(): a function's body follows */
+		if (shellquote_word_is(lit, shellquote_reserved))
+			return;
 		if (strcmp(lit, "[[") == 0)
 			st->cond = true;
 	} else if (kind == SHELLQUOTE_ARG && lit != NULL && st->cond &&
@@ -584,6 +592,7 @@ shellquote_word_end(struct shellquote_lexer *L, struct shellquote_script *st)
 	w->last = L->nmarks;
 	w->start = st->word_start;
 	w->end = L->pos;
+	w->procsub = st->word_procsub;
 	w->kind = kind;
 	if (kind == SHELLQUOTE_ARG)
 		st->cmd_start = false;
@@ -806,8 +815,6 @@ shellquote_read_step(struct shellquote_lexer *L, struct shellquote_script *st,
 		return false;
 	case '&':
 	case '|':
-		if (st->word_parens > 0)
-			break;
 		shellquote_word_end(L, st);
 		if (c == '|' && st->pattern) {
 			L->pos++;
@@ -828,6 +835,7 @@ shellquote_read_step(struct shellquote_lexer *L, struct shellquote_script *st,
 		if (n == '(') {
 			/* process substitution <(...) >(...) */
 			shellquote_word_begin(L, st);
+			st->word_procsub = true;
 			L->pos += 2;
 			shellquote_read_script(L, true);
 			return false;
@@ -845,10 +853,9 @@ shellquote_read_step(struct shellquote_lexer *L, struct shellquote_script *st,
 			L->pos++;
 			return false;
 		}
-		if (st->in_word) {
-			st->word_parens++;
-			break;
-		}
+		/* ( ends a word, as bash reads it without extglob: for((,
+		 * while((, !(...), f() */
+		shellquote_word_end(L, st);
 		if (st->pattern) {
 			L->pos++;
 			return false;
@@ -865,10 +872,6 @@ shellquote_read_step(struct shellquote_lexer *L, struct shellquote_script *st,
 		L->pos++;
 		return false;
 	case ')':
-		if (st->in_word && st->word_parens > 0) {
-			st->word_parens--;
-			break;
-		}
 		shellquote_word_end(L, st);
 		L->pos++;
 		if (st->array)

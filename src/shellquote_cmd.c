@@ -40,6 +40,16 @@ static const char *const shellquote_name_tests[] = {
 	"-v", "-R", NULL,
 };
 
+/* Builtins that run a file as a script. */
+static const char *const shellquote_sourcers[] = {
+	".", "source", NULL,
+};
+
+/* Files that are a command's standard input. */
+static const char *const shellquote_stdin_files[] = {
+	"/dev/stdin", "/dev/fd/0", "/proc/self/fd/0", NULL,
+};
+
 /* Variables whose values a shell runs or expands again as code. */
 static const char *const shellquote_code_vars[] = {
 	"PS0", "PS1", "PS2", "PS3", "PS4", "PROMPT_COMMAND", "BASH_ENV",
@@ -235,18 +245,20 @@ shellquote_is_shell(const char *const *words, size_t n, size_t i,
 }
 
 /* Find the first POSIX shell in the command words[from..n): its index
- * (or -1), in *script the index of the script it runs with -c (or -1),
- * whether it reads its script from standard input instead, and whether
- * the commands before it keep the job's environment. */
+ * (or -1), in *script the index of the script it runs with -c or else of
+ * the file it runs (or -1; *is_file tells which), whether it reads its
+ * script from standard input, and whether the commands before it keep
+ * the job's environment. */
 static int
 shellquote_find_shell(const char *const *words, size_t n, size_t from,
-    int *script, bool *reads_stdin, bool *env_kept)
+    int *script, bool *is_file, bool *reads_stdin, bool *env_kept)
 {
 	const char *w;
 	size_t i, at, j;
 	bool c = false, s = false;
 
 	*script = -1;
+	*is_file = false;
 	*reads_stdin = false;
 	*env_kept = false;
 	for (i = from; i < n && !shellquote_is_shell(words, n, i, &at); i++)
@@ -274,7 +286,12 @@ shellquote_find_shell(const char *const *words, size_t n, size_t from,
 	*env_kept = words[i] != NULL && shellquote_env_kept(words, i);
 	if (c && j < n)
 		*script = (int)j;
-	else if (!c && (s || j >= n) && (i == 0 || (words[0] != NULL &&
+	else if (!c && !s && j < n) {
+		*script = (int)j;
+		*is_file = true;
+	}
+	if (!c && (s || j >= n || shellquote_word_is(words[j],
+	    shellquote_stdin_files)) && (i == 0 || (words[0] != NULL &&
 	    shellquote_word_is(shellquote_basename(words[0]),
 	    shellquote_runners))))
 		*reads_stdin = true;
@@ -284,11 +301,34 @@ shellquote_find_shell(const char *const *words, size_t n, size_t from,
 int
 shellquote_find_script(const char *const *words, size_t n, bool *env_kept)
 {
-	bool reads_stdin;
+	bool is_file, reads_stdin;
 	int script;
 
-	shellquote_find_shell(words, n, 0, &script, &reads_stdin, env_kept);
-	return script;
+	shellquote_find_shell(words, n, 0, &script, &is_file, &reads_stdin,
+	    env_kept);
+	return is_file ? -1 : script;
+}
+
+/* Refuse the placeholders that the command being classified hands as a
+ * script to a shell on its standard input: in its here-documents and
+ * here-strings, and in the commands before it in its pipeline. */
+static void
+shellquote_force_stdin(struct shellquote_lexer *L,
+    struct shellquote_script *st)
+{
+	struct shellquote_word *w = st->words;
+	size_t i;
+
+	for (i = 0; i < L->ndocs; i++) {
+		if (L->docs[i].cmd >= st->pipe_cmd)
+			L->docs[i].to_shell = true;
+	}
+	for (i = 0; i < st->nwords; i++) {
+		if (w[i].kind == SHELLQUOTE_HERESTRING)
+			shellquote_force(L, w[i].first, w[i].last,
+			    SHELLQUOTE_SHELL);
+	}
+	shellquote_force(L, st->pipe_first, w[0].first, SHELLQUOTE_SHELL);
 }
 
 /* The variable that word w assigns (NAME=... or NAME+=...) is one of v. */
@@ -338,6 +378,15 @@ shellquote_classify_builtin(struct shellquote_lexer *L,
 		shellquote_force(L, first, last, SHELLQUOTE_ARITH);
 	if (shellquote_word_is(name, shellquote_namers))
 		shellquote_force(L, first, last, SHELLQUOTE_NAME);
+	if (shellquote_word_is(name, shellquote_sourcers) && k + 1 < n) {
+		/* . <(echo {x}), . /dev/stdin <<EOF */
+		a = &w[index[k + 1]];
+		if (a->procsub)
+			shellquote_force(L, a->first, a->last,
+			    SHELLQUOTE_SHELL);
+		if (shellquote_word_is(args[k + 1], shellquote_stdin_files))
+			shellquote_force_stdin(L, st);
+	}
 	for (i = k + 1; i < n; i++) {
 		a = &w[index[i]];
 		if (name != NULL && ((strcmp(name, "printf") == 0 &&
@@ -374,7 +423,7 @@ shellquote_classify(struct shellquote_lexer *L, struct shellquote_script *st)
 	struct shellquote_word *w = st->words;
 	const char **args;
 	size_t n = 0, i, k, *index;
-	bool reads_stdin, env_kept;
+	bool is_file, reads_stdin, env_kept;
 	int at, script;
 
 	args = xcalloc(st->nwords + 1, sizeof *args);
@@ -403,24 +452,14 @@ shellquote_classify(struct shellquote_lexer *L, struct shellquote_script *st)
 			    w[index[i]].last, SHELLQUOTE_ARITH);
 	}
 	for (at = -1; (at = shellquote_find_shell(args, n, (size_t)(at + 1),
-	    &script, &reads_stdin, &env_kept)) >= 0;) {
-		if (script >= 0)
+	    &script, &is_file, &reads_stdin, &env_kept)) >= 0;) {
+		/* sh -c '{x}', sh <(echo {x}); not sh {file}, a file's name */
+		if (script >= 0 && (!is_file || w[index[script]].procsub))
 			shellquote_force(L, w[index[script]].first,
 			    w[index[script]].last, SHELLQUOTE_SHELL);
-		if (!reads_stdin)
-			continue;
-		/* sh <<EOF, sh <<<"...", ... | sh: what it reads is code */
-		for (i = 0; i < L->ndocs; i++) {
-			if (L->docs[i].cmd >= st->pipe_cmd)
-				L->docs[i].to_shell = true;
-		}
-		for (i = 0; i < st->nwords; i++) {
-			if (w[i].kind == SHELLQUOTE_HERESTRING)
-				shellquote_force(L, w[i].first, w[i].last,
-				    SHELLQUOTE_SHELL);
-		}
-		shellquote_force(L, st->pipe_first, w[0].first,
-		    SHELLQUOTE_SHELL);
+		/* sh <<EOF, sh <<<"...", ... | sh, sh /dev/stdin */
+		if (reads_stdin)
+			shellquote_force_stdin(L, st);
 	}
 	free(args);
 	free(index);

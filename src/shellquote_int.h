@@ -41,6 +41,7 @@ struct shellquote_word {
 	size_t last;
 	size_t start;     /* its text: script[start .. end) */
 	size_t end;
+	bool procsub;     /* it holds a process substitution <(...) */
 	enum shellquote_kind kind;
 };
 
@@ -74,7 +75,7 @@ struct shellquote_script {
 	size_t word_start;    /* where that word starts in the script */
 	size_t word_first;    /* its first mark */
 	bool in_word;
-	int word_parens;      /* ( ) inside a word: bash's extglob */
+	bool word_procsub;    /* that word holds <(...) or >(...) */
 	enum shellquote_kind next_kind; /* of the word being read */
 	bool cmd_start;       /* a command name or reserved word may come */
 	int cases;            /* case ... esac open */

@@ -381,6 +381,8 @@ START_TEST(test_shell_references)
 		{ "echo '{\"a\": {x}}' {} {x y}", "echo '{\"a\": '"
 		    "\"${LABRAT_PARAM_x}\"'}' {} {x y}" },
 		{ "echo ${V:-{x}}", "echo ${V:-\"${LABRAT_PARAM_x}\"}" },
+		{ "sh ./s.sh {x}; . {x}", "sh ./s.sh \"${LABRAT_PARAM_x}\"; "
+		    ". \"${LABRAT_PARAM_x}\"" },
 	};
 	struct space *s = make_space(params);
 	struct experiment e;
@@ -434,6 +436,9 @@ static const struct {
 	{ "echo \"$(( 1 + $(echo \"))\") + {v} ))\"", "arithmetic" },
 	{ "(( n = {v} ))", "arithmetic" },
 	{ "for ((i = 0; i < {v}; i++)); do :; done", "arithmetic" },
+	{ "for((i={v};;)); do :; done", "arithmetic" },
+	{ "while(({v} > 1)); do :; done", "arithmetic" },
+	{ "if(({v})); then :; fi", "arithmetic" },
 	{ "echo $[{v}]", "arithmetic" },
 	{ "let n={v}", "arithmetic" },
 	{ "declare -i n; declare -i n={v}", "arithmetic" },
@@ -451,6 +456,18 @@ static const struct {
 	{ "cat <<{v}\nx\n{v}", "delimiter" },
 	{ "eval \"echo {v}\"", "eval 'echo \"$LABRAT_PARAM_v\"'" },
 	{ "f() { eval {v}; }", "eval" },
+	{ "f(){ eval {v}; }", "eval" },
+	{ "f () (eval {v})", "eval" },
+	{ "!(eval {v})", "eval" },
+	{ "a=(1 2) eval {v}", "eval" },
+	{ "coproc eval {v}", "eval" },
+	{ "$'eval' {v}", "eval" },
+	{ "$\"eval\" {v}", "eval" },
+	{ ". <(printf %s {v})", "sh -c" },
+	{ "bash <(echo {v})", "sh -c" },
+	{ ". /dev/stdin <<EOF\n{v}\nEOF", "sh -c" },
+	{ "source /dev/stdin <<<{v}", "sh -c" },
+	{ "!(({v}))", "arithmetic" },
 	{ "trap 'echo {v}' EXIT", "trap" },
 	{ "alias a='echo {v}'", "alias" },
 	{ "sh -c 'echo {v}'", "sh -c 'echo \"$1\"' sh {v}" },

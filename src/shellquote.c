@@ -28,6 +28,14 @@
  * placeholder left. */
 #define SHELLQUOTE_MAX_DEPTH 64
 
+/* Reserved words that open and close compound commands. */
+static const char *const shellquote_openers[] = {
+	"{", "if", "while", "until", "for", "select", "case", NULL,
+};
+static const char *const shellquote_closers[] = {
+	"}", "fi", "done", "esac", NULL,
+};
+
 /* Reserved words after which a command may still come. */
 static const char *const shellquote_reserved[] = {
 	"if", "then", "else", "elif", "fi", "do", "done", "while", "until",
@@ -515,6 +523,26 @@ shellquote_is_assignment(const char *s, size_t start, size_t end)
 	return i > start && i < end && s[i] == '=';
 }
 
+/* A compound command opens (or closes) with word lit: the pipeline it is
+ * part of goes on after it (or is again the current one). */
+static void
+shellquote_group(struct shellquote_script *st, const char *lit)
+{
+	int i;
+
+	if (shellquote_word_is(lit, shellquote_openers)) {
+		if (st->ngroups < SHELLQUOTE_MAX_GROUPS) {
+			st->groups[st->ngroups].cmd = st->pipe_cmd;
+			st->groups[st->ngroups].first = st->pipe_first;
+		}
+		st->ngroups++;
+	} else if (shellquote_word_is(lit, shellquote_closers) &&
+	    st->ngroups > 0 && (i = --st->ngroups) < SHELLQUOTE_MAX_GROUPS) {
+		st->pipe_cmd = st->groups[i].cmd;
+		st->pipe_first = st->groups[i].first;
+	}
+}
+
 /* End the word being read: a reserved word, a case's subject or
  * pattern, or a word of the current simple command. */
 static void
@@ -547,6 +575,7 @@ shellquote_word_end(struct shellquote_lexer *L, struct shellquote_script *st)
 			st->cases--;
 			st->pattern = false;
 			st->cmd_start = false;
+			shellquote_group(st, lit);
 		}
 		return;
 	}
@@ -557,6 +586,7 @@ shellquote_word_end(struct shellquote_lexer *L, struct shellquote_script *st)
 	}
 	if (kind == SHELLQUOTE_ARG && lit != NULL && st->cmd_start &&
 	    !st->cond) {
+		shellquote_group(st, lit);
 		if (strcmp(lit, "case") == 0) {
 			st->case_wait = 1;
 			st->cmd_start = false;
@@ -867,7 +897,9 @@ shellquote_read_step(struct shellquote_lexer *L, struct shellquote_script *st,
 			shellquote_read_arith(L, '(', ')', 2);
 			return false;
 		}
-		shellquote_cmd_end(L, st, true);
+		/* a subshell, part of the pipeline it is in */
+		shellquote_cmd_end(L, st, false);
+		shellquote_group(st, "{");
 		st->parens++;
 		L->pos++;
 		return false;
@@ -881,6 +913,7 @@ shellquote_read_step(struct shellquote_lexer *L, struct shellquote_script *st,
 			st->cmd_start = true;
 		} else if (st->parens > 0) {
 			shellquote_cmd_end(L, st, true);
+			shellquote_group(st, "}");
 			st->parens--;
 		} else if (nested)
 			return true;

@@ -63,6 +63,10 @@ struct shellquote_lexer {
 	bool expands;     /* that word expands something */
 };
 
+/* Compound commands ( { if while until for select case ) open in a list
+ * beyond which the lexer no longer tracks their pipelines. */
+#define SHELLQUOTE_MAX_GROUPS 32
+
 /* A list of commands being read: the script, or the inside of $(...). */
 struct shellquote_script {
 	struct shellquote_word *words; /* of the current simple command */
@@ -71,6 +75,12 @@ struct shellquote_script {
 	unsigned cmd;         /* the number of the current command */
 	unsigned pipe_cmd;    /* the number of its pipeline's first command */
 	size_t pipe_first;    /* the first mark of its pipeline */
+	struct {
+		unsigned cmd;
+		size_t first;
+	} groups[SHELLQUOTE_MAX_GROUPS]; /* pipelines around open compound
+	                                    commands */
+	int ngroups;
 	struct buf word;      /* the literal text of the word being read */
 	size_t word_start;    /* where that word starts in the script */
 	size_t word_first;    /* its first mark */

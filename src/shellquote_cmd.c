@@ -69,17 +69,25 @@ static const char *const shellquote_shells[] = {
 };
 
 /* Commands that run the rest of their arguments as a command with the
- * same environment (unless told otherwise: env -i, exec -c). */
-static const char *const shellquote_wrappers[] = {
-	"env", "exec", "command", "builtin", "nice", "nohup", "setsid",
-	"stdbuf", "time", "timeout", "ionice", "taskset", "chrt", "xargs",
-	"busybox", NULL,
+ * same environment (unless told otherwise: env -i, exec -c), and how many
+ * operands they take before it (timeout DURATION, flock FILE). */
+static const struct {
+	const char *name;
+	int operands;
+} shellquote_wrappers[] = {
+	{ "env", 0 }, { "exec", 0 }, { "command", 0 }, { "builtin", 0 },
+	{ "nice", 0 }, { "nohup", 0 }, { "setsid", 0 }, { "stdbuf", 0 },
+	{ "time", 0 }, { "timeout", 1 }, { "ionice", 0 }, { "taskset", 1 },
+	{ "chrt", 1 }, { "numactl", 0 }, { "flock", 1 }, { "xargs", 0 },
+	{ "strace", 0 }, { "ltrace", 0 }, { "valgrind", 0 }, { "perf", 1 },
+	{ "srun", 0 }, { "busybox", 0 },
 };
 
 /* Commands before a shell that hand it their standard input. */
 static const char *const shellquote_runners[] = {
 	"env", "exec", "command", "builtin", "nice", "nohup", "setsid",
-	"stdbuf", "time", "timeout", "ionice", "taskset", "chrt", "busybox",
+	"stdbuf", "time", "timeout", "ionice", "taskset", "chrt", "numactl",
+	"flock", "strace", "ltrace", "valgrind", "perf", "srun", "busybox",
 	"sudo", "doas", "ssh", NULL,
 };
 
@@ -177,23 +185,38 @@ shellquote_word_is(const char *w, const char *const *v)
 	return w != NULL && util_strv_index(v, w, strlen(w)) >= 0;
 }
 
+/* The index of wrapper w in shellquote_wrappers, or -1. */
+static int
+shellquote_wrapper(const char *w)
+{
+	size_t i;
+
+	for (i = 0; w != NULL && i < UTIL_ARRLEN(shellquote_wrappers); i++) {
+		if (strcmp(shellquote_basename(w),
+		    shellquote_wrappers[i].name) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
 /* True if the words before the shell at words[at] pass the environment
- * on: only wrappers, their options and the arguments of options, numbers
- * and NAME=VALUE; never env -i, env -u, env -S or exec -c. */
+ * on: only wrappers, their options, the arguments of options, their
+ * operands and NAME=VALUE; never env -i, env -u, env -S or exec -c. */
 static bool
 shellquote_env_kept(const char *const *words, size_t at)
 {
 	const char *w, *wrapper = NULL;
 	bool option_before = false;
+	int operands = 0, k;
 	size_t i;
 
 	for (i = 0; i < at; i++) {
 		w = words[i];
 		if (w == NULL)
 			return false;
-		if (shellquote_word_is(shellquote_basename(w),
-		    shellquote_wrappers)) {
-			wrapper = shellquote_basename(w);
+		if ((k = shellquote_wrapper(w)) >= 0) {
+			wrapper = shellquote_wrappers[k].name;
+			operands = shellquote_wrappers[k].operands;
 			option_before = false;
 			continue;
 		}
@@ -212,8 +235,9 @@ shellquote_env_kept(const char *const *words, size_t at)
 			option_before = true;
 			continue;
 		}
-		if (!option_before && strchr(w, '=') == NULL &&
-		    !shellquote_is(w[0], "0123456789"))
+		/* NAME=VALUE of env, an option's argument, or an operand */
+		if ((strchr(w, '=') == NULL || strcmp(wrapper, "env") != 0) &&
+		    !option_before && operands-- <= 0)
 			return false;
 		option_before = false;
 	}

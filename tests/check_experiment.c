@@ -346,8 +346,8 @@ START_TEST(test_sh_c_placements)
 
 	check_placements((const char *const[]){ "/bin/sh", "-ec", script,
 	    "name", "{v}", NULL }, false, false);
-	check_placements((const char *const[]){ "env", "A=1", "dash", "-c",
-	    script, NULL }, false, false);
+	check_placements((const char *const[]){ "env", "A=1", "nice", "-n",
+	    "1", "dash", "-c", script, NULL }, false, false);
 	free(script);
 }
 END_TEST
@@ -531,6 +531,42 @@ START_TEST(test_shell_unsafe_refused)
 }
 END_TEST
 
+START_TEST(test_shell_wrappers)
+{
+	static const char *const params[] = { "v={1, 2}", NULL };
+	const char *const *const commands[] = {
+		(const char *const[]){ "flock", "/tmp/lock", "sh", "-c",
+			"echo {v}", NULL },
+		(const char *const[]){ "timeout", "-s", "KILL", "10", "numactl",
+			"-N", "0", "bash", "-ec", "echo {v}", NULL },
+		(const char *const[]){ "env", "A=1", "B=2", "nice", "-n", "5",
+			"taskset", "-c", "0", "dash", "-c", "echo {v}", NULL },
+		(const char *const[]){ "perf", "stat", "-e", "cycles", "sh",
+			"-c", "echo {v}", NULL },
+	};
+	struct space *s = make_space(params);
+	struct experiment e;
+	struct experiment_job j;
+	struct value v;
+	char *err = NULL;
+	size_t i;
+	int rc;
+
+	space_point(s, 0, &v);
+	for (i = 0; i < UTIL_ARRLEN(commands); i++) {
+		make_exp(&e, commands[i], false);
+		rc = experiment_check(&e, s, &err);
+		testutil_ok(rc, err, commands[i][0]);
+		experiment_prepare(&e, s, &v, 0, 0, 1, "t", &j);
+		ck_assert_str_eq(j.argv[util_strv_len(j.argv) - 1],
+		    "echo \"${LABRAT_PARAM_v}\"");
+		experiment_job_clear(&j);
+		experiment_free(&e);
+	}
+	space_free(s);
+}
+END_TEST
+
 START_TEST(test_shell_unknown_env_refused)
 {
 	static const char *const params[] = { "v={1, 2}", "sh={sh, bash}",
@@ -698,6 +734,7 @@ suite_experiment(void)
 	tcase_add_test(tc, test_sh_c_placements);
 	tcase_add_test(tc, test_bash_placements);
 	tcase_add_test(tc, test_shell_unsafe_refused);
+	tcase_add_test(tc, test_shell_wrappers);
 	tcase_add_test(tc, test_shell_unknown_env_refused);
 	tcase_add_test(tc, test_not_a_shell_script);
 	tcase_add_test(tc, test_shell_refused_job_fails);

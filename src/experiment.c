@@ -2,9 +2,12 @@
  * experiment.c -- the experiment contract: substitute a point's values into
  * the command template ({name}, {point}, {rep}, {attempt}, {tag}), build
  * the job's environment (LABRAT_PARAM_<name>, ...) and its standard input
- * (the parameters as one JSON object).  Without --shell the words are
- * exec'd as they are, so no value is ever seen by a shell; with --shell
- * every substituted value is single-quoted.
+ * (the parameters as one JSON object).  The words are exec'd as they are,
+ * so no value is parsed by a shell.  A shell's script -- the words joined
+ * with --shell, or the script of sh -c -- never gets a value either: each
+ * placeholder becomes a reference to the variable that holds it in the
+ * job's environment, quoted for where it sits (shellquote.c), and a
+ * placeholder where no reference is safe is refused before anything runs.
  */
 #include "config.h"
 
@@ -14,10 +17,15 @@
 
 #include "experiment.h"
 #include "json.h"
+#include "shellquote.h"
 
-/* Placeholders that are not parameters. */
+/* Placeholders that are not parameters, and the variables that hold them
+ * in a job's environment. */
 static const char *const experiment_builtins[] = {
 	"point", "rep", "attempt", "tag", NULL,
+};
+static const char *const experiment_builtin_vars[] = {
+	"LABRAT_POINT", "LABRAT_REP", "LABRAT_ATTEMPT", "LABRAT_TAG", NULL,
 };
 
 int
@@ -68,46 +76,186 @@ experiment_next_placeholder(const char *word, size_t *at, size_t *start,
 	return false;
 }
 
+/* The index of builtin placeholder name[0..len), or -1. */
 static int
 experiment_builtin(const char *name, size_t len)
 {
 	return util_strv_index(experiment_builtins, name, len);
 }
 
+/* The variable that holds placeholder name[0..len) in a job's environment,
+ * appended to var; false if it names nothing. */
+static bool
+experiment_var(const struct space *s, const char *name, size_t len,
+    struct buf *var)
+{
+	int i;
+
+	if (space_index(s, name, len) >= 0) {
+		buf_printf(var, "LABRAT_PARAM_%.*s", (int)len, name);
+		return true;
+	}
+	if ((i = experiment_builtin(name, len)) < 0)
+		return false;
+	buf_adds(var, experiment_builtin_vars[i]);
+	return true;
+}
+
+/* Say that placeholder name[0..len) names no parameter, naming those
+ * that exist. */
+static char *
+experiment_unknown(const struct space *s, const char *name, size_t len)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	buf_printf(&b, "the command uses {%.*s} but no parameter is named "
+	    "'%.*s'; ", (int)len, name, (int)len, name);
+	if (space_nparams(s) == 0)
+		buf_adds(&b, "there are no parameters (add one with -p "
+		    "NAME=VALUES)");
+	else {
+		buf_adds(&b, "parameters are: ");
+		for (i = 0; i < space_nparams(s); i++)
+			buf_printf(&b, "%s{%s}", i ? ", " : "",
+			    space_name(s, i));
+	}
+	buf_adds(&b, "; {point}, {rep}, {attempt} and {tag} are also known");
+	return buf_steal(&b);
+}
+
+/* Append script to out with each placeholder replaced by a reference to
+ * the variable that holds its value, quoted for the context it sits in
+ * (if env_kept is false, the shell may not get the job's environment: no
+ * reference is safe).  At the first placeholder that names nothing or
+ * sits where no reference is safe, return -1 and (if err is not NULL)
+ * say why and what to write instead; the output then keeps it as it is,
+ * so that no value is ever in it. */
+static int
+experiment_rewrite(const char *script, bool env_kept, const struct space *s,
+    struct buf *out, char **err)
+{
+	struct shellquote_mark *m = NULL;
+	size_t n = shellquote_scan(script, &m), i, prev = 0, len;
+	enum shellquote_context c;
+	struct buf var, why;
+	const char *name;
+	char *ph;
+	int rc = 0;
+
+	buf_init(&var);
+	for (i = 0; i < n; i++) {
+		buf_add(out, script + prev, m[i].start - prev);
+		prev = m[i].start + m[i].len;
+		name = script + m[i].start + 1;
+		len = m[i].len - 2;
+		c = m[i].context;
+		if (!env_kept && shellquote_context_safe(c))
+			c = SHELLQUOTE_REMOTE;
+		buf_reset(&var);
+		if (!experiment_var(s, name, len, &var)) {
+			/* ${HOME} is the shell's; {HOME} a typo */
+			if (c != SHELLQUOTE_SHELLVAR && rc == 0) {
+				rc = -1;
+				if (err != NULL)
+					*err = experiment_unknown(s, name, len);
+			}
+		} else if (shellquote_context_safe(c)) {
+			shellquote_append_reference(out, c, var.data);
+			continue;
+		} else if (c != SHELLQUOTE_COMMENT && rc == 0) {
+			rc = -1;
+			if (err != NULL) {
+				buf_init(&why);
+				ph = xstrndup(script + m[i].start, m[i].len);
+				shellquote_append_refusal(&why, c, ph,
+				    var.data);
+				free(ph);
+				*err = buf_steal(&why);
+			}
+		}
+		buf_add(out, script + m[i].start, m[i].len);
+	}
+	buf_adds(out, script + prev);
+	buf_free(&var);
+	free(m);
+	return rc;
+}
+
+/* The words of the template joined by spaces: the --shell script. */
+static char *
+experiment_join(const struct experiment *e)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	for (i = 0; e->argv[i] != NULL; i++) {
+		if (i > 0)
+			buf_addc(&b, ' ');
+		buf_adds(&b, e->argv[i]);
+	}
+	return buf_steal(&b);
+}
+
+/* The index of the word that a POSIX shell runs as its script when the
+ * template is exec'd (sh -c SCRIPT ...), or -1; see shellquote.h. */
+static int
+experiment_find_script(const struct experiment *e, bool *env_kept)
+{
+	size_t n = util_strv_len(e->argv), i, at, start, len;
+	const char **words = xcalloc(n + 1, sizeof *words);
+	int script;
+
+	for (i = 0; i < n; i++) {
+		at = 0;
+		words[i] = experiment_next_placeholder(e->argv[i], &at, &start,
+		    &len) ? NULL : e->argv[i];
+	}
+	script = shellquote_find_script(words, n, env_kept);
+	free(words);
+	return script;
+}
+
 int
 experiment_check(const struct experiment *e, const struct space *s,
     char **err)
 {
-	size_t w, at, start, len, i;
-	struct buf b;
+	size_t w, at, start, len;
+	struct buf out;
+	bool env_kept;
+	char *joined;
+	int script, rc = 0;
 
-	for (w = 0; e->argv[w] != NULL; w++) {
+	buf_init(&out);
+	if (e->shell) {
+		joined = experiment_join(e);
+		rc = experiment_rewrite(joined, true, s, &out, err);
+		free(joined);
+		buf_free(&out);
+		return rc;
+	}
+	script = experiment_find_script(e, &env_kept);
+	for (w = 0; e->argv[w] != NULL && rc == 0; w++) {
+		if ((int)w == script) {
+			rc = experiment_rewrite(e->argv[w], env_kept, s, &out,
+			    err);
+			continue;
+		}
 		at = 0;
 		while (experiment_next_placeholder(e->argv[w], &at, &start,
 		    &len)) {
-			if (space_index(s, e->argv[w] + start, len) >= 0 ||
-			    experiment_builtin(e->argv[w] + start, len) >= 0)
-				continue;
-			buf_init(&b);
-			buf_printf(&b, "the command uses {%.*s} but no "
-			    "parameter is named '%.*s'; ", (int)len,
-			    e->argv[w] + start, (int)len, e->argv[w] + start);
-			if (space_nparams(s) == 0)
-				buf_adds(&b, "there are no parameters (add "
-				    "one with -p NAME=VALUES)");
-			else {
-				buf_adds(&b, "parameters are: ");
-				for (i = 0; i < space_nparams(s); i++)
-					buf_printf(&b, "%s{%s}", i ? ", " : "",
-					    space_name(s, i));
+			if (!experiment_var(s, e->argv[w] + start, len, &out)) {
+				*err = experiment_unknown(s,
+				    e->argv[w] + start, len);
+				rc = -1;
+				break;
 			}
-			buf_adds(&b, "; {point}, {rep}, {attempt} and {tag} "
-			    "are also known");
-			*err = buf_steal(&b);
-			return -1;
 		}
 	}
-	return 0;
+	buf_free(&out);
+	return rc;
 }
 
 void
@@ -156,30 +304,42 @@ experiment_expand(struct buf *b, const char *name, size_t len,
 	}
 }
 
-/* Substitute the placeholders of one word into b, quoting values for the
- * shell if asked. */
+/* Substitute the values of the placeholders of one word into b (a word
+ * that is exec'd as it is, never read by a shell). */
 static void
-experiment_subst(struct buf *b, const char *word, bool quote,
-    const struct space *s, const struct value *vals, uint64_t point,
-    int rep, int attempt, const char *tag)
+experiment_subst(struct buf *b, const char *word, const struct space *s,
+    const struct value *vals, uint64_t point, int rep, int attempt,
+    const char *tag)
 {
 	size_t at = 0, prev = 0, start, len;
-	struct buf v;
 
-	buf_init(&v);
 	while (experiment_next_placeholder(word, &at, &start, &len)) {
 		buf_add(b, word + prev, start - 1 - prev);
-		buf_reset(&v);
-		experiment_expand(&v, word + start, len, s, vals, point, rep,
+		experiment_expand(b, word + start, len, s, vals, point, rep,
 		    attempt, tag);
-		if (quote)
-			experiment_shell_quote(b, v.data, v.len);
-		else
-			buf_add(b, v.data, v.len);
 		prev = at;
 	}
 	buf_adds(b, word + prev);
-	buf_free(&v);
+}
+
+/* Make the job a shell that fails, saying why the command was refused:
+ * for a campaign recorded before labrat refused it. */
+static void
+experiment_refuse_job(struct experiment_job *job, const char *why)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_adds(&b, "printf '%s%s\\n' ");
+	experiment_shell_quote(&b, "labrat: ", 8);
+	buf_addc(&b, ' ');
+	experiment_shell_quote(&b, why, strlen(why));
+	buf_adds(&b, " >&2; exit 2");
+	util_strv_free(job->argv);
+	job->argv = xcalloc(4, sizeof *job->argv);
+	job->argv[0] = xstrdup("/bin/sh");
+	job->argv[1] = xstrdup("-c");
+	job->argv[2] = buf_steal(&b);
 }
 
 void
@@ -189,27 +349,36 @@ experiment_prepare(const struct experiment *e, const struct space *s,
 {
 	size_t n = util_strv_len(e->argv), np = space_nparams(s), i, k = 0;
 	struct buf b;
+	char *joined, *why = NULL;
+	bool env_kept;
+	int script;
 
 	memset(job, 0, sizeof *job);
 	buf_init(&b);
 	if (e->shell) {
-		for (i = 0; i < n; i++) {
-			if (i > 0)
-				buf_addc(&b, ' ');
-			experiment_subst(&b, e->argv[i], true, s, vals, point,
-			    rep, attempt, tag);
-		}
+		joined = experiment_join(e);
+		experiment_rewrite(joined, true, s, &b, NULL);
+		free(joined);
 		job->argv = xcalloc(4, sizeof *job->argv);
 		job->argv[0] = xstrdup("/bin/sh");
 		job->argv[1] = xstrdup("-c");
 		job->argv[2] = buf_steal(&b);
 	} else {
+		script = experiment_find_script(e, &env_kept);
 		job->argv = xcalloc(n + 1, sizeof *job->argv);
 		for (i = 0; i < n; i++) {
-			experiment_subst(&b, e->argv[i], false, s, vals, point,
-			    rep, attempt, tag);
+			if ((int)i == script)
+				experiment_rewrite(e->argv[i], env_kept, s, &b,
+				    NULL);
+			else
+				experiment_subst(&b, e->argv[i], s, vals,
+				    point, rep, attempt, tag);
 			job->argv[i] = buf_steal(&b);
 		}
+	}
+	if (experiment_check(e, s, &why) != 0) {
+		experiment_refuse_job(job, why);
+		free(why);
 	}
 
 	job->env = xcalloc(np + 5, sizeof *job->env);
@@ -218,10 +387,12 @@ experiment_prepare(const struct experiment *e, const struct space *s,
 		value_format(&vals[i], &b);
 		job->env[k++] = buf_steal(&b);
 	}
-	job->env[k++] = xasprintf("LABRAT_POINT=%" PRIu64, point);
-	job->env[k++] = xasprintf("LABRAT_REP=%d", rep);
-	job->env[k++] = xasprintf("LABRAT_ATTEMPT=%d", attempt);
-	job->env[k++] = xasprintf("LABRAT_TAG=%s", tag);
+	job->env[k++] = xasprintf("%s=%" PRIu64, experiment_builtin_vars[0],
+	    point);
+	job->env[k++] = xasprintf("%s=%d", experiment_builtin_vars[1], rep);
+	job->env[k++] = xasprintf("%s=%d", experiment_builtin_vars[2],
+	    attempt);
+	job->env[k++] = xasprintf("%s=%s", experiment_builtin_vars[3], tag);
 
 	buf_addc(&b, '{');
 	for (i = 0; i < np; i++) {

@@ -2,7 +2,8 @@
  * experiment.h -- the experiment contract (doc/experiment.md): a command
  * template whose {name} placeholders take a point's values, run without a
  * shell unless asked, with the values also in the environment and as one
- * JSON object on standard input.
+ * JSON object on standard input.  In a shell's script (--shell, sh -c) a
+ * placeholder becomes a reference to the value's environment variable.
  */
 #ifndef LABRAT_EXPERIMENT_H
 #define LABRAT_EXPERIMENT_H
@@ -16,8 +17,8 @@
 
 struct experiment {
 	char **argv;      /* the template, NULL-terminated */
-	bool shell;       /* run as /bin/sh -c "argv joined by spaces" with
-	                     every substituted value shell-quoted */
+	bool shell;       /* run as /bin/sh -c "argv joined by spaces", each
+	                     placeholder a reference to its variable */
 };
 
 /* What one job runs: all owned. */
@@ -34,11 +35,15 @@ int experiment_init(struct experiment *e, char *const *argv, int argc,
 void experiment_free(struct experiment *e);
 
 /* Refuse {name} placeholders that name no parameter of s (nor point,
- * attempt, rep or tag), naming the known ones. */
+ * attempt, rep or tag), naming the known ones; and placeholders in a
+ * shell's script where no reference to a variable is safe (backticks,
+ * arithmetic, a quoted here-document, eval, ...), saying what to write. */
 int experiment_check(const struct experiment *e, const struct space *s,
     char **err);
 
-/* Build the job for point p (values vals of space s), attempt, rep, tag. */
+/* Build the job for point p (values vals of space s), attempt, rep, tag.
+ * A template experiment_check refuses (one recorded before it did) makes
+ * a job that fails with its message. */
 void experiment_prepare(const struct experiment *e, const struct space *s,
     const struct value *vals, uint64_t point, int rep, int attempt,
     const char *tag, struct experiment_job *job);

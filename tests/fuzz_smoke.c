@@ -43,10 +43,22 @@ static const char *const json_seeds[] = {
 	"{\"a\":true,\"b\":false,\"c\":null}", NULL,
 };
 
+static const char *const shellquote_seeds[] = {
+	"printf %s {x} \"{y}\" '{z}' \"a'{x}'b\" # {x}\n",
+	"cat <<EOF >out; cat <<-'E' | sh\n{x} $(echo {y})\nEOF\n\t{z}\n\tE\n",
+	"echo ${V:-{x}} \"${v#{y}}\" ${a[{i}]} ${s:{o}:1} $(( {n} + 1 ))",
+	"case {x} in (a|{y}) eval {z};; *) f() { let n={n}; }; esac",
+	"[[ {x} -eq 1 && ( {y} == z ) ]] || a=([{k}]={v}) `{b}` $'{c}' \\{d}",
+	"env A=1 sudo bash -o pipefail -ec 'x' {x} <<<{y} 2>&1 | sh -s",
+	"for ((i={x};;)); do $[{y}]; done <(echo {z}) >(cat) ${#{w}} ${x}",
+	NULL,
+};
+
 static const struct target targets[] = {
 	{ "space", fuzz_space, space_seeds },
 	{ "output", fuzz_output, output_seeds },
 	{ "json", fuzz_json, json_seeds },
+	{ "shellquote", fuzz_shellquote, shellquote_seeds },
 };
 
 static const char *const tokens[] = {

@@ -261,8 +261,8 @@ define_form_hint(const struct define_form *f, enum define_field field,
 			    "of x)");
 		break;
 	case DEFINE_SHELL:
-		buf_adds(&b, f->shell ? "run by /bin/sh -c, every value "
-		    "single-quoted" : "run directly, never by a shell");
+		buf_adds(&b, f->shell ? "run by /bin/sh -c, values passed "
+		    "as variables" : "run directly, never by a shell");
 		break;
 	case DEFINE_CORES:
 		if (define_parse_int(f->text[field], -100000, 100000, &v) == 0)

@@ -572,6 +572,7 @@ out:
 	free(s.cwd);
 	free(s.status); /* filled in by notebook_set_create */
 	free(s.control);
+	free(s.reason);
 	buf_free(&sp);
 	buf_free(&ex);
 	buf_free(&at);

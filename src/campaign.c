@@ -212,7 +212,7 @@ campaign_nudge(const char *notebook_path, const struct nb_set *s)
 	if (s->runner_pid <= 0 || s->runner_start == 0 ||
 	    lock_held(notebook_path, s->id) != 1)
 		return false;
-	return proc_signal((pid_t)s->runner_pid, s->runner_start,
+	return proc_signal((pid_t)s->runner_pid, s->runner_start, "labrat",
 	    SIGUSR1) == 0;
 }
 

@@ -191,8 +191,11 @@ struct nb_work {
 	int attempt;          /* 1 for a fresh position */
 };
 
-/* The oldest queued job of the set: 1 with *w filled, 0 if none. */
-int notebook_next_queued(struct notebook *nb, int64_t set_id,
+/* The oldest queued job of the set whose id is above after (a runner
+ * passes the last one it took, whose start may not be committed yet):
+ * 1 with *w filled, 0 if none.  Queued rows are only ever new rows, so
+ * ids taken in order are never queued again. */
+int notebook_next_queued(struct notebook *nb, int64_t set_id, int64_t after,
     struct nb_work *w, char **err);
 /*
  * Start w: a queued row (w->job_id != 0) becomes running; a fresh position

@@ -19,8 +19,8 @@
 
 /* Find the oldest queued job of the set. */
 int
-notebook_next_queued(struct notebook *nb, int64_t set_id, struct nb_work *w,
-    char **err)
+notebook_next_queued(struct notebook *nb, int64_t set_id, int64_t after,
+    struct nb_work *w, char **err)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -28,6 +28,7 @@ notebook_next_queued(struct notebook *nb, int64_t set_id, struct nb_work *w,
 	if ((st = nb_stmt(nb, ST_NEXT_QUEUED, err)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, set_id);
+	sqlite3_bind_int64(st, 2, after);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		memset(w, 0, sizeof *w);

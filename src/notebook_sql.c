@@ -231,7 +231,7 @@ const char *const nb_sql[ST_COUNT] = {
 	[ST_COUNTS] = "SELECT r.njobs, r.cursor, c.state, c.n FROM resultset r "
 	    "LEFT JOIN counts c ON c.set_id = r.id WHERE r.id = ?1",
 	[ST_NEXT_QUEUED] = "SELECT id, point, rep, attempt FROM job "
-	    "WHERE set_id = ?1 AND current AND state = 'queued' "
+	    "WHERE set_id = ?1 AND current AND state = 'queued' AND id > ?2 "
 	    "ORDER BY id LIMIT 1",
 	[ST_JOB_LOAD] = "SELECT j.set_id, j.state, j.current, j.point, j.rep, "
 	    "j.attempt, r.tag, r.locked FROM job j "

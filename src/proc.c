@@ -39,6 +39,7 @@ struct proc_stat {
 	pid_t sid;
 	char state;
 	uint64_t ticks;
+	char comm[16];          /* the name of its program (truncated) */
 };
 
 const char *
@@ -107,9 +108,12 @@ proc_read_stat(pid_t pid, struct proc_stat *ps)
 		return -1;
 	buf[n] = '\0';
 	/* The command name may hold spaces and ')': skip to the last. */
-	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ')
+	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ' ||
+	    (end = strchr(buf, '(')) == NULL || end > p)
 		return -1;
 	memset(ps, 0, sizeof *ps);
+	snprintf(ps->comm, sizeof ps->comm, "%.*s", (int)(p - end - 1),
+	    end + 1);
 	ps->pid = pid;
 	ps->state = p[2];
 	p += 3;
@@ -147,7 +151,7 @@ proc_start_time(pid_t pid, uint64_t *ticks)
 }
 
 int
-proc_signal(pid_t pid, uint64_t ticks, int sig)
+proc_signal(pid_t pid, uint64_t ticks, const char *comm, int sig)
 {
 	struct proc_stat ps;
 	int fd, rc;
@@ -158,7 +162,8 @@ proc_signal(pid_t pid, uint64_t ticks, int sig)
 	}
 	if ((fd = pidfd_open(pid, 0)) == -1)
 		return -1;
-	if (proc_read_stat(pid, &ps) != 0 || ps.ticks != ticks) {
+	if (proc_read_stat(pid, &ps) != 0 || ps.ticks != ticks ||
+	    (comm != NULL && strncmp(ps.comm, comm, sizeof ps.comm - 1) != 0)) {
 		close(fd);
 		errno = ESRCH;
 		return -1;
@@ -231,7 +236,7 @@ proc_kill_scan(const struct proc_job *jobs, size_t n, bool *recycled,
 			continue;
 		(*found)++;
 		left[k]++;
-		if (proc_signal(ps[i].pid, ps[i].ticks, SIGKILL) != 0 &&
+		if (proc_signal(ps[i].pid, ps[i].ticks, NULL, SIGKILL) != 0 &&
 		    errno != ESRCH)
 			*why = errno;
 	}

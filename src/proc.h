@@ -28,10 +28,13 @@ int proc_start_time(pid_t pid, uint64_t *ticks);
 
 /*
  * Send sig to process pid if it is still the process that started at
- * ticks (pidfd: a recycled pid is never signalled).  0 if it was
- * signalled, -1 (errno ESRCH) if that process is gone.
+ * ticks running the program comm (NULL: any) -- through a pidfd, so a
+ * recycled pid is never signalled.  Start times are counted in clock
+ * ticks (10 ms): the program name tells apart two processes that got the
+ * same pid within one tick.  0 if it was signalled, -1 (errno ESRCH) if
+ * that process is gone.
  */
-int proc_signal(pid_t pid, uint64_t ticks, int sig);
+int proc_signal(pid_t pid, uint64_t ticks, const char *comm, int sig);
 
 /*
  * The processes of a job: those in session sid (which the job's first

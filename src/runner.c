@@ -12,13 +12,14 @@
  * it and kills it (runner_reclaim): nothing is lost, nothing is recorded
  * twice, nothing runs twice.
  *
- * Every write goes into the open transaction at once and into a journal
- * in memory.  When the notebook cannot be written for a while -- another
- * program holds its write lock, the disk is full -- the transaction is
- * rolled back, the jobs keep running, no new ones start, and the journal
- * (bounded: at most one end per engine waits) is written again once the
- * notebook takes writes.  Only a permanent error (the set deleted, a
- * damaged file) stops the runner.
+ * Writes gather in a journal in memory and are written every 20 ms in one
+ * short transaction, so the notebook's write lock is free between them
+ * for the user's commands.  When the notebook cannot be written for a
+ * while -- another program holds its write lock, the disk is full -- the
+ * transaction is rolled back, the jobs keep running, no new ones start,
+ * and the journal (bounded: at most one end per engine waits) is written
+ * again once the notebook takes writes.  Only a permanent error (the set
+ * deleted, a damaged file) stops the runner.
  */
 #include "config.h"
 
@@ -48,7 +49,7 @@
 #define RUNNER_HEARTBEAT 1.0
 /* Seconds between progress redraws. */
 #define RUNNER_PROGRESS 0.2
-/* Longest a write transaction stays open: the jobs that start and end
+/* How long writes gather in the journal: the jobs that start and end
  * within it share one commit.  Readers see results this late at most. */
 #define RUNNER_COMMIT_INTERVAL 0.02
 /* How long the runner's own writes wait for another writer (ms): short,
@@ -83,8 +84,17 @@ enum runner_event_kind {
 	EV_HEARTBEAT,
 };
 
+/* What an end came to once written: counted when it is committed. */
+enum runner_verdict {
+	VERDICT_NONE,
+	VERDICT_OK,
+	VERDICT_RETRY,
+	VERDICT_FAILED,
+};
+
 struct runner_event {
 	enum runner_event_kind kind;
+	enum runner_verdict verdict;   /* EV_END, once applied */
 	struct runner_job *job;        /* EV_START, EV_END (owned by EV_END) */
 	struct nb_outcome o;           /* EV_END; strings in the buffers */
 	struct buf results, error, tail;
@@ -106,6 +116,7 @@ struct runner {
 	struct value *vals;
 	uint64_t cursor;
 	uint64_t queued_hint;   /* queued rows may exist */
+	int64_t queued_after;   /* queued rows up to this id are taken */
 	int64_t data_version;   /* of the notebook when last read */
 	int64_t acked;          /* control requests acted on */
 	bool paused;            /* control: start no new jobs */
@@ -117,11 +128,10 @@ struct runner {
 	double last_heartbeat;
 	double last_progress;
 	double t0;
-	/* The journal: events[0..napplied) are in the open transaction. */
+	/* The journal: what is to be written in the next commit. */
 	struct runner_event *events;
-	size_t nevents, napplied, cap;
-	bool in_tx;
-	double tx_start;
+	size_t nevents, cap;
+	double batch_start;     /* when the first of them came */
 	double stalled_since;   /* the notebook refuses writes since; 0 */
 	double retry_at;        /* try the notebook again then */
 	double retry_delay;
@@ -334,15 +344,17 @@ runner_journal_clear(struct runner *rn)
 		buf_free(&ev->error);
 		buf_free(&ev->tail);
 	}
-	rn->nevents = rn->napplied = 0;
+	rn->nevents = 0;
 }
 
-/* Append an event to the journal; it is written by runner_flush. */
+/* Append an event to the journal; it is written by runner_commit. */
 static struct runner_event *
 runner_journal_add(struct runner *rn, enum runner_event_kind kind)
 {
 	struct runner_event *ev;
 
+	if (rn->nevents == 0)
+		rn->batch_start = util_monotonic();
 	if (rn->nevents == rn->cap) {
 		rn->cap = rn->cap == 0 ? 16 : rn->cap * 2;
 		rn->events = xreallocarray(rn->events, rn->cap,
@@ -375,30 +387,54 @@ runner_apply_end(struct runner *rn, struct runner_event *ev, char **err)
 			return -1;
 		o.requeue = failures < rn->set.retries;
 	}
+	ev->verdict = VERDICT_NONE;
 	switch (notebook_job_finish(rn->nb, rn->set.id, job->w.job_id, &o,
 	    err)) {
 	case 0:
 		break;
 	case NOTEBOOK_NOT_RUNNING:
 		/* Purged from outside meanwhile: its result is not wanted. */
-		runner_log(rn, "point %" PRIu64 " ended after it was purged; "
-		    "its result is dropped", job->w.point);
 		return 0;
 	default:
 		return -1;
 	}
-	if (o.state == NB_FAILED)
-		runner_log(rn, "point %" PRIu64 " rep %d attempt %d failed: "
-		    "%s%s", job->w.point, job->w.rep, job->w.attempt, o.error,
-		    o.requeue ? " (will retry)" : "");
 	if (o.state == NB_OK)
-		rn->report->ok++;
+		ev->verdict = VERDICT_OK;
 	else if (o.requeue) {
-		rn->report->requeued++;
+		ev->verdict = VERDICT_RETRY;
 		rn->queued_hint++;
 	} else
-		rn->report->failed++;
+		ev->verdict = VERDICT_FAILED;
 	return 0;
+}
+
+/* Count and log an end once it is committed (a replayed write must not
+ * count twice). */
+static void
+runner_report_end(struct runner *rn, const struct runner_event *ev)
+{
+	const struct runner_job *job = ev->job;
+
+	switch (ev->verdict) {
+	case VERDICT_NONE:
+		/* Purged or recovered from outside meanwhile. */
+		runner_log(rn, "point %" PRIu64 " ended after it was purged; "
+		    "its result is dropped", job->w.point);
+		return;
+	case VERDICT_OK:
+		rn->report->ok++;
+		return;
+	case VERDICT_RETRY:
+		rn->report->requeued++;
+		break;
+	case VERDICT_FAILED:
+		rn->report->failed++;
+		break;
+	}
+	runner_log(rn, "point %" PRIu64 " rep %d attempt %d failed: %s%s",
+	    job->w.point, job->w.rep, job->w.attempt, job->purged ?
+	    "purged" : ev->o.error, ev->verdict == VERDICT_RETRY ?
+	    " (will retry)" : "");
 }
 
 /* Write one journal event into the open transaction. */
@@ -437,8 +473,6 @@ runner_stall(struct runner *rn, const char *why)
 	double now = util_monotonic();
 
 	notebook_rollback(rn->nb);
-	rn->in_tx = false;
-	rn->napplied = 0;
 	if (rn->stalled_since == 0) {
 		rn->stalled_since = now;
 		rn->last_stall_log = now;
@@ -456,28 +490,38 @@ runner_stall(struct runner *rn, const char *why)
 }
 
 /*
- * Write what the journal holds that is not in the open transaction yet
- * (opening one if needed).  0 when it is all in (or the notebook refused
- * it for now: rn->stalled_since is set), -1 with *err on a permanent
- * error.
+ * Write the journal in one transaction and forget it.  0 when written, or
+ * when the notebook refused it for now (rn->stalled_since is set: it is
+ * tried again later), -1 with *err on a permanent error.
  */
 static int
-runner_flush(struct runner *rn, char **err)
+runner_commit(struct runner *rn, char **err)
 {
 	char *why = NULL;
+	size_t i;
 
-	if (rn->stalled_since != 0 && util_monotonic() < rn->retry_at)
+	if (rn->nevents == 0 ||
+	    (rn->stalled_since != 0 && util_monotonic() < rn->retry_at))
 		return 0;
-	if (!rn->in_tx) {
-		if (notebook_begin(rn->nb, &why) != 0)
+	if (notebook_begin(rn->nb, &why) != 0)
+		goto failed;
+	for (i = 0; i < rn->nevents; i++) {
+		if (runner_apply(rn, &rn->events[i], &why) != 0) {
+			notebook_rollback(rn->nb);
 			goto failed;
-		rn->in_tx = true;
-		rn->tx_start = util_monotonic();
+		}
 	}
-	while (rn->napplied < rn->nevents) {
-		if (runner_apply(rn, &rn->events[rn->napplied], &why) != 0)
-			goto failed;
-		rn->napplied++;
+	if (notebook_commit(rn->nb, &why) != 0)
+		goto failed;
+	for (i = 0; i < rn->nevents; i++) {
+		if (rn->events[i].kind == EV_END)
+			runner_report_end(rn, &rn->events[i]);
+	}
+	runner_journal_clear(rn);
+	if (rn->stalled_since != 0) {
+		runner_log(rn, "the notebook takes writes again after %.1f s",
+		    util_monotonic() - rn->stalled_since);
+		rn->stalled_since = 0;
 	}
 	return 0;
 failed:
@@ -488,37 +532,6 @@ failed:
 	}
 	*err = why;
 	return -1;
-}
-
-/* Commit the open transaction and forget the journal.  0 (also when the
- * notebook refused it for now), -1 with *err on a permanent error. */
-static int
-runner_commit(struct runner *rn, char **err)
-{
-	char *why = NULL;
-
-	if (runner_flush(rn, err) != 0)
-		return -1;
-	if (!rn->in_tx)
-		return 0;
-	if (notebook_commit(rn->nb, &why) != 0) {
-		rn->in_tx = false;
-		if (notebook_transient(rn->nb)) {
-			runner_stall(rn, why);
-			free(why);
-			return 0;
-		}
-		*err = why;
-		return -1;
-	}
-	rn->in_tx = false;
-	runner_journal_clear(rn);
-	if (rn->stalled_since != 0) {
-		runner_log(rn, "the notebook takes writes again after %.1f s",
-		    util_monotonic() - rn->stalled_since);
-		rn->stalled_since = 0;
-	}
-	return 0;
 }
 
 /* Take a job that ended off its engine and journal its end. */
@@ -549,9 +562,14 @@ runner_next(struct runner *rn, struct nb_work *w, char **err)
 	int rc;
 
 	if (rn->queued_hint > 0) {
-		rc = notebook_next_queued(rn->nb, rn->set.id, w, err);
-		if (rc != 0)
+		rc = notebook_next_queued(rn->nb, rn->set.id, rn->queued_after,
+		    w, err);
+		if (rc < 0)
 			return rc;
+		if (rc == 1) {
+			rn->queued_after = w->job_id;
+			return 1;
+		}
 		rn->queued_hint = 0;
 	}
 	if (rn->cursor >= rn->set.njobs)
@@ -622,8 +640,10 @@ runner_start_one(struct runner *rn, char **err)
 			    "pool");
 		/* The work item stays where it was: a queued row stays
 		 * queued, the cursor did not move. */
-		if (w.job_id != 0)
+		if (w.job_id != 0) {
 			rn->queued_hint++;
+			rn->queued_after = w.job_id - 1;
+		}
 		runner_start_refused(rn, error);
 		return RUNNER_REFUSED;
 	}
@@ -988,8 +1008,8 @@ runner_wait_ms(struct runner *rn)
 {
 	double now = util_monotonic(), t = RUNNER_HEARTBEAT;
 
-	if (rn->in_tx)
-		t = fmin(t, rn->tx_start + RUNNER_COMMIT_INTERVAL - now);
+	if (rn->nevents > 0)
+		t = fmin(t, rn->batch_start + RUNNER_COMMIT_INTERVAL - now);
 	if (rn->stalled_since != 0)
 		t = fmin(t, rn->retry_at - now);
 	if (rn->start_delay != 0)
@@ -1006,6 +1026,7 @@ runner_run(struct notebook *nb, const char *tag, const struct runner_opts *o,
 	struct pool_result pr;
 	struct buf why;
 	bool have_pr = false, no_work = false, done, installed = false;
+	bool stopping;
 	int rc = -1, n, wait_ms;
 	size_t i;
 
@@ -1048,9 +1069,6 @@ runner_run(struct notebook *nb, const char *tag, const struct runner_opts *o,
 		}
 		if (runner_control(&rn, err) != 0)
 			goto stop;
-		/* Ends are written now: a failure may queue a retry. */
-		if (runner_flush(&rn, err) != 0)
-			goto stop;
 		if (rn.queued_hint > 0)
 			no_work = false;
 		/* Keep every engine busy, while the notebook takes the
@@ -1066,23 +1084,22 @@ runner_run(struct notebook *nb, const char *tag, const struct runner_opts *o,
 				no_work = true;
 			if (n != 1)
 				break;
-			if (runner_flush(&rn, err) != 0)
-				goto stop;
 		}
 		if (util_monotonic() - rn.last_heartbeat >= RUNNER_HEARTBEAT) {
 			runner_journal_add(&rn, EV_HEARTBEAT);
 			rn.last_heartbeat = util_monotonic();
 		}
-		/* The end is reached once every end is committed: a retry
-		 * it queues is work. */
-		done = runner_stop_signal != 0 || rn.cancel || (no_work &&
-		    pool_busy(rn.pool) == 0 && rn.nevents == rn.napplied &&
-		    rn.stalled_since == 0 && rn.queued_hint == 0);
-		if (done || (rn.in_tx && util_monotonic() - rn.tx_start >=
-		    RUNNER_COMMIT_INTERVAL) || (!rn.in_tx && rn.nevents > 0)) {
+		stopping = runner_stop_signal != 0 || rn.cancel;
+		if (rn.nevents > 0 && (stopping || pool_busy(rn.pool) == 0 ||
+		    util_monotonic() - rn.batch_start >=
+		    RUNNER_COMMIT_INTERVAL)) {
 			if (runner_commit(&rn, err) != 0)
 				goto stop;
 		}
+		/* The end is reached once every end is committed: a retry
+		 * it queues is work. */
+		done = stopping || (no_work && pool_busy(rn.pool) == 0 &&
+		    rn.nevents == 0 && rn.queued_hint == 0);
 		runner_ready(&rn);
 		runner_progress(&rn, false);
 		if (done)
@@ -1097,11 +1114,6 @@ runner_run(struct notebook *nb, const char *tag, const struct runner_opts *o,
 	rc = 0;
 
 stop:
-	if (rn.in_tx && rc != 0) {
-		notebook_rollback(nb);
-		rn.in_tx = false;
-		rn.napplied = 0;
-	}
 	if (have_pr) {
 		runner_ended(&rn, &pr);
 		pool_result_clear(&pr);

@@ -542,7 +542,7 @@ START_TEST(test_counts)
 	ck_assert(c.ready == 0.4);
 
 	/* The retry runs and succeeds: queued -> running -> ok. */
-	ck_assert_int_eq(notebook_next_queued(nb, s.id, &w, &err), 1);
+	ck_assert_int_eq(notebook_next_queued(nb, s.id, 0, &w, &err), 1);
 	ck_assert_uint_eq(w.point, 4);
 	ck_assert_int_eq(w.attempt, 2);
 	testutil_ok(notebook_job_start(nb, s.id, &w, "{\"p\":4}", 5, "h", 1, NULL,
@@ -633,7 +633,7 @@ START_TEST(test_requeue)
 	make_set(nb, "rq", 3, 1, &s);
 	a = start_plain(nb, &s, 0);
 	b = start_plain(nb, &s, 1);
-	ck_assert_int_eq(notebook_next_queued(nb, s.id, &w, &err), 0);
+	ck_assert_int_eq(notebook_next_queued(nb, s.id, 0, &w, &err), 0);
 	testutil_ok(finish(nb, b, NB_FAILED, "{\"why\":1}", true, &err), err,
 	    "requeue b");
 	testutil_ok(finish(nb, a, NB_FAILED, NULL, true, &err), err,
@@ -646,7 +646,7 @@ START_TEST(test_requeue)
 	ck_assert_uint_eq(counts_of(nb, &s).n[NB_OK], 0);
 
 	/* The oldest queued row comes first. */
-	ck_assert_int_eq(notebook_next_queued(nb, s.id, &w, &err), 1);
+	ck_assert_int_eq(notebook_next_queued(nb, s.id, 0, &w, &err), 1);
 	ck_assert_uint_eq(w.point, 1);
 	ck_assert_int_eq(w.attempt, 2);
 	testutil_ok(notebook_job_start(nb, s.id, &w, "{\"p\":1}", 7, "h", 0, NULL,
@@ -657,7 +657,7 @@ START_TEST(test_requeue)
 	    "h", 0, NULL, &err), -1);
 	free(err);
 	err = NULL;
-	ck_assert_int_eq(notebook_next_queued(nb, s.id, &w2, &err), 1);
+	ck_assert_int_eq(notebook_next_queued(nb, s.id, 0, &w2, &err), 1);
 	ck_assert_uint_eq(w2.point, 0);
 	testutil_ok(notebook_failures(nb, s.id, 1, 0, &fails, &err), err,
 	    "failures");
@@ -1171,7 +1171,7 @@ page_fixture(struct nb_set *s)
 		    "finish");
 	}
 	/* Point 3 failed with r=-100 and was retried: r=3 now. */
-	ck_assert_int_eq(notebook_next_queued(nb, s->id, &w, &err), 1);
+	ck_assert_int_eq(notebook_next_queued(nb, s->id, 0, &w, &err), 1);
 	testutil_ok(notebook_job_start(nb, s->id, &w, "{\"x\":1,\"name\":\"n6\"}",
 	    200, NULL, -1, NULL, &err), err, "restart");
 	memset(&o, 0, sizeof o);
@@ -1593,7 +1593,7 @@ page_world(struct nb_set *s)
 			    err, "finish");
 		}
 		/* The retries of pass 0 run again and end ok. */
-		while (pass == 0 && notebook_next_queued(nb, s->id, &w,
+		while (pass == 0 && notebook_next_queued(nb, s->id, 0, &w,
 		    &err) == 1) {
 			testutil_ok(notebook_job_start(nb, s->id, &w,
 			    "{\"a\":-3,\"b\":\"retry\"}", 1900, "h", 1, NULL, &err),
@@ -1770,7 +1770,7 @@ START_TEST(test_jobs_page_memo)
 		model_free(&m);
 		/* A queued job ends ok with a z: one missing value less. */
 		by = round % 2 == 1 ? other : nb;
-		ck_assert_int_eq(notebook_next_queued(by, s.id, &w, &err), 1);
+		ck_assert_int_eq(notebook_next_queued(by, s.id, 0, &w, &err), 1);
 		testutil_ok(notebook_job_start(by, s.id, &w, "{\"a\":0}", 3000,
 		    "h", 0, NULL, &err), err, "start");
 		finish_ok(by, w.job_id, "{\"z\":100}");
@@ -2010,7 +2010,7 @@ START_TEST(test_requeue_finished)
 	ck_assert_uint_eq(n, 0);
 
 	/* The runner takes them like any retry. */
-	ck_assert_int_eq(notebook_next_queued(nb, s.id, &w, &err), 1);
+	ck_assert_int_eq(notebook_next_queued(nb, s.id, 0, &w, &err), 1);
 	ck_assert_uint_eq(w.point, 1);
 	ck_assert_int_eq(w.attempt, 2);
 	testutil_ok(notebook_job_start(nb, s.id, &w, "{\"p\":1}", 3000, "h", 0, NULL,
@@ -2499,7 +2499,7 @@ START_TEST(test_migration_v1)
 	ck_assert_page(page(n, &s, "x", true, 0, 0, 10), "1,0");
 
 	/* The campaign goes on where it was. */
-	ck_assert_int_eq(notebook_next_queued(n, s.id, &w, &err), 1);
+	ck_assert_int_eq(notebook_next_queued(n, s.id, 0, &w, &err), 1);
 	ck_assert_uint_eq(w.point, 1);
 	ck_assert_int_eq(w.attempt, 2);
 	testutil_ok(notebook_job_start(n, s.id, &w, "{\"x\":2}", 20, "h", 0, NULL,

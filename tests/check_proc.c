@@ -57,15 +57,18 @@ START_TEST(test_signal_checks_start)
 	ck_assert_int_eq(proc_start_time(pid, &t), 0);
 	/* A wrong start time: another process with the same pid. */
 	errno = 0;
-	ck_assert_int_eq(proc_signal(pid, t + 1, SIGTERM), -1);
+	ck_assert_int_eq(proc_signal(pid, t + 1, NULL, SIGTERM), -1);
 	ck_assert_int_eq(errno, ESRCH);
 	ck_assert_int_eq(kill(pid, 0), 0);
 	/* The right one. */
-	ck_assert_int_eq(proc_signal(pid, t, SIGTERM), 0);
+	/* The right start time, another program. */
+	ck_assert_int_eq(proc_signal(pid, t, "no-such-prog", SIGTERM), -1);
+	ck_assert_int_eq(kill(pid, 0), 0);
+	ck_assert_int_eq(proc_signal(pid, t, NULL, SIGTERM), 0);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
 	/* Gone. */
-	ck_assert_int_eq(proc_signal(pid, t, SIGTERM), -1);
+	ck_assert_int_eq(proc_signal(pid, t, NULL, SIGTERM), -1);
 }
 END_TEST
 

@@ -502,6 +502,8 @@ console_main(const char *notebook_path, const char *select_tag,
 	if (console_check_term(&err) != 0) {
 		fprintf(stderr, "labrat: %s\n", err);
 		free(err);
+		free(history);
+		free(history_err);
 		return CONSOLE_EXIT_TERM;
 	}
 	setlocale(LC_CTYPE, "");

@@ -95,4 +95,17 @@ expect_exit 6 "$LABRAT" resume nodir
 contains err "did not start"
 lacks err "(null)"
 gate_open main
+
+# 7. A runner at full speed on trivial jobs never shuts the user's
+# commands out of the notebook: it holds the write lock only while it
+# commits, never between commits.
+expect_exit 0 "$LABRAT" run -t fast --cores 2 -p 'x=1..100000' -- true
+for i in 1 2 3; do
+	expect_exit 0 "$LABRAT" pause fast
+	lacks err "busy"
+	expect_exit 0 "$LABRAT" resume fast
+	lacks err "busy"
+done
+expect_exit 0 "$LABRAT" cancel fast
+contains out "cancelled"
 exit 0

@@ -75,153 +75,34 @@ pool_cores_available(void)
 	return n > INT_MAX ? INT_MAX : (int)n;
 }
 
-/* Prepare an empty capture keeping head_max bytes then ring_size. */
+/* Prepare a stream with no pipe yet and an empty capture. */
 static void
-pool_capture_init(struct pool_capture *c, size_t head_max, size_t ring_size)
+pool_stream_init(struct pool_stream *s, size_t head_max, size_t ring_size)
 {
-	memset(c, 0, sizeof *c);
-	c->fd = -1;
-	buf_init(&c->head);
-	c->head_max = head_max;
-	c->ring_size = ring_size;
-	output_track_init(&c->lines);
+	s->fd = -1;
+	capture_init(&s->cap, head_max, ring_size);
 }
 
-/* Close the capture's descriptor and free its memory. */
+/* Close the stream's pipe and free its capture. */
 static void
-pool_capture_free(struct pool_capture *c)
+pool_stream_free(struct pool_stream *s)
 {
-	if (c->fd != -1)
-		close(c->fd);
-	c->fd = -1;
-	buf_free(&c->head);
-	free(c->ring);
-	c->ring = NULL;
-}
-
-/*
- * Keep n more bytes: into the head while it has room, then the ring, which
- * holds one byte more than the tail handed over, so that it is known
- * whether the tail starts a line.
- */
-static void
-pool_capture_add(struct pool_capture *c, const char *data, size_t n)
-{
-	size_t k, size = c->ring_size + 1;
-
-	output_track_bytes(&c->lines, data, n);
-	c->total += n;
-	if (c->head.len < c->head_max) {
-		k = c->head_max - c->head.len;
-		if (k > n)
-			k = n;
-		buf_add(&c->head, data, k);
-		data += k;
-		n -= k;
-	}
-	if (n == 0)
-		return;
-	if (c->ring == NULL) {
-		/* Room for the whole result, so it never doubles later. */
-		k = c->head.len + 1 + c->ring_size + 1;
-		if (c->head.cap < k) {
-			c->head.data = xrealloc(c->head.data, k);
-			c->head.data[c->head.len] = '\0';
-			c->head.cap = k;
-		}
-		c->ring = xmalloc(size);
-		c->past_head = data[0];
-	}
-	if (n >= size) {
-		memcpy(c->ring, data + n - size, size);
-		c->ring_pos = 0;
-		c->ring_len = size;
-		return;
-	}
-	k = size - c->ring_pos;
-	if (k > n)
-		k = n;
-	memcpy(c->ring + c->ring_pos, data, k);
-	memcpy(c->ring, data + k, n - k);
-	c->ring_pos = (c->ring_pos + n) % size;
-	c->ring_len += n;
-	if (c->ring_len > size)
-		c->ring_len = size;
-}
-
-/*
- * Hand over what was captured.  Nothing lost: the bytes as they came.
- * Otherwise, when at_line is set, only the lines wholly inside the head or
- * the last ring_size bytes (a line cut by a bound is never handed over as
- * if it were whole; one whose newline was the first byte lost gets it
- * back), and *cut (if not NULL) says whether the stream's last non-blank
- * line is among them; else the head, a newline if there is a head, and
- * those last bytes.
- */
-static char *
-pool_capture_take(struct pool_capture *c, bool at_line, size_t *len,
-    bool *truncated, enum output_cut *cut)
-{
-	struct buf *b = &c->head;
-	size_t size = c->ring_size + 1, keep, oldest, first, tail;
-	char before = '\n', *nl;
-
-	*truncated = c->total > (uint64_t)b->len + c->ring_size;
-	if (cut != NULL)
-		*cut = *truncated ? output_track_cut(&c->lines, b->len,
-		    c->total - c->ring_size) : OUTPUT_WHOLE;
-	if (*truncated && at_line) {
-		if (c->past_head == '\n')
-			buf_addc(b, '\n');	/* its last line ended there */
-		else {
-			/* Its last line goes on into lost bytes. */
-			nl = memrchr(b->data, '\n', b->len);
-			b->len = nl == NULL ? 0 : (size_t)(nl + 1 - b->data);
-		}
-	} else if (*truncated && b->len > 0)
-		buf_addc(b, '\n');
-	if (c->ring_len > 0) {
-		keep = c->ring_len;
-		oldest = (c->ring_pos + size - c->ring_len) % size;
-		if (*truncated) {
-			/* The byte before the tail says whether the tail's
-			 * first line is whole. */
-			before = c->ring[oldest];
-			oldest = (oldest + 1) % size;
-			keep--;
-		}
-		first = size - oldest;
-		if (first > keep)
-			first = keep;
-		tail = b->len;
-		buf_add(b, c->ring + oldest, first);
-		buf_add(b, c->ring, keep - first);
-		if (*truncated && at_line && before != '\n') {
-			/* Its first line goes back into lost bytes. */
-			nl = memchr(b->data + tail, '\n', b->len - tail);
-			first = nl == NULL ? b->len :
-			    (size_t)(nl + 1 - b->data);
-			memmove(b->data + tail, b->data + first,
-			    b->len - first);
-			b->len -= first - tail;
-		}
-	}
-	if (b->data != NULL)
-		b->data[b->len] = '\0';
-	*len = b->len;
-	return buf_steal(b);
+	if (s->fd != -1)
+		close(s->fd);
+	s->fd = -1;
+	capture_free(&s->cap);
 }
 
 /* Read once from the capture's pipe; close it at EOF or on error.
  * Returns the bytes read, 0 at EOF, -1 when nothing was there. */
 static ssize_t
-pool_capture_read(struct pool *p, struct pool_capture *c)
+pool_stream_read(struct pool *p, struct pool_stream *c)
 {
 	ssize_t n;
 
 	n = read(c->fd, p->scratch, POOL_READ_SIZE);
 	if (n > 0) {
-		pool_capture_add(c, p->scratch, n);
+		capture_add(&c->cap, p->scratch, n);
 		return n;
 	}
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
@@ -233,12 +114,12 @@ pool_capture_read(struct pool *p, struct pool_capture *c)
 
 /* Read what is left in a finished job's pipe without blocking. */
 static void
-pool_capture_drain(struct pool *p, struct pool_capture *c)
+pool_stream_drain(struct pool *p, struct pool_stream *c)
 {
 	int i;
 
 	for (i = 0; i < POOL_DRAIN_READS && c->fd != -1; i++) {
-		if (pool_capture_read(p, c) <= 0)
+		if (pool_stream_read(p, c) <= 0)
 			break;
 	}
 }
@@ -300,8 +181,8 @@ pool_new(int slots)
 	p->jobs = xcalloc(slots, sizeof *p->jobs);
 	for (i = 0; i < slots; i++) {
 		p->jobs[i].pidfd = -1;
-		pool_capture_init(&p->jobs[i].out, 0, 0);
-		pool_capture_init(&p->jobs[i].err, 0, 0);
+		pool_stream_init(&p->jobs[i].out, 0, 0);
+		pool_stream_init(&p->jobs[i].err, 0, 0);
 	}
 	p->pfd = xcalloc(1 + 3 * (size_t)slots, sizeof *p->pfd);
 	p->watch = xcalloc(1 + 3 * (size_t)slots, sizeof *p->watch);
@@ -374,16 +255,16 @@ pool_start(struct pool *p, const struct pool_request *req)
 	j->udata = req->udata;
 	j->deadline = j->kill_at = 0;
 	j->timeout_sig = 0;
-	pool_capture_init(&j->out, POOL_OUT_HEAD, POOL_OUT_TAIL);
-	pool_capture_init(&j->err, 0, POOL_ERR_TAIL);
+	pool_stream_init(&j->out, POOL_OUT_HEAD, POOL_OUT_TAIL);
+	pool_stream_init(&j->err, 0, POOL_ERR_TAIL);
 	j->start = util_now();
 	if (req->timeout > 0)
 		j->deadline = util_monotonic() + req->timeout;
 
 	error = pool_job_spawn(p, j, req, &in_child);
 	if (error != 0) {
-		pool_capture_free(&j->out);
-		pool_capture_free(&j->err);
+		pool_stream_free(&j->out);
+		pool_stream_free(&j->err);
 		/* Out of memory while exec'ing under --mem is the job's. */
 		if (pool_shortage(error) && (!in_child || error == EMFILE ||
 		    error == ENFILE)) {
@@ -463,8 +344,8 @@ pool_job_finish(struct pool *p, struct pool_job *j, struct pool_result *r)
 	/* The group dies first, so the pipes hold all they will ever get
 	 * from it; a writer that escaped the group is not waited for. */
 	lost = pool_job_reap(j, &status, &ru);
-	pool_capture_drain(p, &j->out);
-	pool_capture_drain(p, &j->err);
+	pool_stream_drain(p, &j->out);
+	pool_stream_drain(p, &j->err);
 
 	r->udata = j->udata;
 	r->engine = j - p->jobs;
@@ -482,9 +363,9 @@ pool_job_finish(struct pool *p, struct pool_job *j, struct pool_result *r)
 		r->end = POOL_EXITED;
 		r->code = WEXITSTATUS(status);
 	}
-	r->out = pool_capture_take(&j->out, true, &r->out_len,
+	r->out = capture_take(&j->out.cap, true, &r->out_len,
 	    &r->out_truncated, &r->out_cut);
-	r->err = pool_capture_take(&j->err, false, &r->err_len,
+	r->err = capture_take(&j->err.cap, false, &r->err_len,
 	    &r->err_truncated, NULL);
 	r->start = j->start;
 	r->end_time = util_now();
@@ -492,8 +373,8 @@ pool_job_finish(struct pool *p, struct pool_job *j, struct pool_result *r)
 	r->cpu_user = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6;
 	r->cpu_sys = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 
-	pool_capture_free(&j->out);
-	pool_capture_free(&j->err);
+	pool_stream_free(&j->out);
+	pool_stream_free(&j->err);
 	j->state = POOL_FREE;
 	p->busy--;
 }
@@ -539,7 +420,7 @@ static nfds_t
 pool_fill_poll(struct pool *p)
 {
 	struct pool_job *j;
-	struct pool_capture *c[2];
+	struct pool_stream *c[2];
 	nfds_t n = 0;
 	int i, k;
 
@@ -640,7 +521,7 @@ pool_wait(struct pool *p, int timeout_ms, struct pool_result *r)
 			if (p->watch[i].job == NULL)
 				woken = true;
 			else if (p->watch[i].cap != NULL)
-				pool_capture_read(p, p->watch[i].cap);
+				pool_stream_read(p, p->watch[i].cap);
 			else
 				p->watch[i].job->exited = true;
 		}
@@ -723,8 +604,8 @@ pool_free(struct pool *p)
 		j = &p->jobs[i];
 		if (j->state == POOL_RUNNING)
 			pool_job_reap(j, &status, &ru);
-		pool_capture_free(&j->out);
-		pool_capture_free(&j->err);
+		pool_stream_free(&j->out);
+		pool_stream_free(&j->err);
 	}
 	if (p->devnull != -1)
 		close(p->devnull);

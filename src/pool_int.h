@@ -19,25 +19,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "capture.h"
 #include "output.h"
 #include "pool.h"
 #include "util.h"
 
-/* One captured stream: a head kept whole, then a ring of the last bytes,
- * and where its last non-blank line lies. */
-struct pool_capture {
-	int		 fd;		/* read end, -1 once closed */
-	struct buf	 head;
-	size_t		 head_max;
-	char		*ring;		/* ring_size + 1 bytes, made on
-					   overflow: the tail and the byte
-					   before it */
-	size_t		 ring_size;
-	size_t		 ring_pos;	/* where the next byte goes */
-	size_t		 ring_len;
-	uint64_t	 total;
-	char		 past_head;	/* the first byte the head missed */
-	struct output_tracker lines;
+/* A job's stream: the read end of its pipe and what came through. */
+struct pool_stream {
+	int		 fd;		/* -1 once closed */
+	struct capture	 cap;
 };
 
 enum pool_state {
@@ -59,14 +49,14 @@ struct pool_job {
 	double			 deadline;	/* monotonic; 0: none */
 	double			 kill_at;	/* monotonic; after SIGTERM */
 	int			 timeout_sig;	/* last signal of a timeout */
-	struct pool_capture	 out;
-	struct pool_capture	 err;
+	struct pool_stream	 out;
+	struct pool_stream	 err;
 };
 
 /* What a pollfd entry watches. */
 struct pool_watch {
 	struct pool_job		*job;
-	struct pool_capture	*cap;		/* NULL for the pidfd */
+	struct pool_stream	*cap;		/* NULL for the pidfd */
 };
 
 struct pool {

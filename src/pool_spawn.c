@@ -260,7 +260,7 @@ pool_input_open(struct pool *p, const char *input, size_t len)
 /* Make a pipe whose read end (non-blocking) goes to the capture; *wr gets
  * the write end for the child. */
 static int
-pool_pipe_open(struct pool_capture *c, int *wr)
+pool_pipe_open(struct pool_stream *c, int *wr)
 {
 	int fds[2];
 

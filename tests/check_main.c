@@ -18,6 +18,7 @@ main(void)
 	sr = srunner_create(suite_util());
 	srunner_add_suite(sr, suite_json());
 	srunner_add_suite(sr, suite_output());
+	srunner_add_suite(sr, suite_capture());
 	srunner_add_suite(sr, suite_space());
 	srunner_add_suite(sr, suite_perm());
 	srunner_add_suite(sr, suite_experiment());

@@ -7,6 +7,7 @@
 Suite *suite_util(void);
 Suite *suite_json(void);
 Suite *suite_output(void);
+Suite *suite_capture(void);
 Suite *suite_space(void);
 Suite *suite_perm(void);
 Suite *suite_experiment(void);

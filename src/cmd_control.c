@@ -514,7 +514,7 @@ cmd_control_give_up(struct notebook *nb, struct nb_set *s, double before,
 	char *err = NULL, *why = NULL;
 	int rc;
 
-	if (runner_reclaim(nb, s, before, false, &done, &left, &why,
+	if (runner_reclaim(nb, s, NULL, before, false, &done, &left, &why,
 	    &err) != 0)
 		return cmd_control_write(-1, &err);
 	if (why != NULL)

@@ -388,9 +388,9 @@ cmd_run_dry(struct run_args *a)
 	struct perm perm;
 	struct value *vals;
 	struct experiment_job ej;
-	struct pool_request req;
-	struct pool_result pr;
-	struct pool *pool;
+	struct backend_job req;
+	struct backend_result pr;
+	struct nb_set s;
 	struct nb_outcome o;
 	struct buf line, results, error, tail, clean;
 	uint64_t point;
@@ -399,6 +399,8 @@ cmd_run_dry(struct run_args *a)
 	/* What the job and the user wrote reaches the terminal cleaned. */
 	int text = util_is_utf8_locale() ? 0 : UTIL_TEXT_ASCII;
 	double took;
+	char *err = NULL;
+	int rc;
 
 	perm_init(&perm, n, a->seed, a->sequential);
 	point = perm_at(&perm, 0);
@@ -436,11 +438,16 @@ cmd_run_dry(struct run_args *a)
 	req.input_len = ej.input.len;
 	req.timeout = a->timeout;
 	req.mem_limit = a->mem;
-	pool = pool_new(1);
-	pool_start(pool, &req);
-	while (pool_wait(pool, -1, &pr) != 1)
-		;
-	pool_free(pool);
+	memset(&s, 0, sizeof s);
+	s.tag = (char *)(a->tag != NULL ? a->tag : "dry-run");
+	s.backend = (char *)"local";
+	s.cores = 1;
+	if (runner_try(&s, &req, &pr, &err) != 0) {
+		cmd_error("%s", err);
+		free(err);
+		rc = CMD_EXIT_RUNNER;
+		goto out;
+	}
 	runner_outcome(&pr, a->timeout, a->mem, &o, &results, &error, &tail);
 	took = pr.end_time - pr.start;
 	buf_reset(&line);
@@ -471,7 +478,9 @@ cmd_run_dry(struct run_args *a)
 		printf("nothing was recorded: fix the experiment, then try "
 		    "--dry-run again\n");
 	}
-	pool_result_clear(&pr);
+	rc = o.state == NB_OK ? CMD_EXIT_OK : CMD_EXIT_FAILED;
+	backend_result_clear(&pr);
+out:
 	experiment_job_clear(&ej);
 	free(vals);
 	buf_free(&line);
@@ -479,7 +488,7 @@ cmd_run_dry(struct run_args *a)
 	buf_free(&error);
 	buf_free(&tail);
 	buf_free(&clean);
-	return o.state == NB_OK ? CMD_EXIT_OK : CMD_EXIT_FAILED;
+	return rc;
 }
 
 int

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "loop.h"
 #include "pool_int.h"
 #include "proc.h"
 
@@ -158,9 +159,11 @@ pool_fd_room(struct rlimit *orig, long *limit)
 	return room > INT_MAX ? INT_MAX : (int)room;
 }
 
-/* Make a pool of slots engines, all free. */
+static void pool_arm(struct pool *p);
+
+/* Make a pool of slots engines, all free, on loop. */
 struct pool *
-pool_new(int slots)
+pool_new(int slots, struct loop *loop)
 {
 	struct pool *p;
 	long limit;
@@ -184,11 +187,11 @@ pool_new(int slots)
 		pool_stream_init(&p->jobs[i].out, 0, 0);
 		pool_stream_init(&p->jobs[i].err, 0, 0);
 	}
-	p->pfd = xcalloc(1 + 3 * (size_t)slots, sizeof *p->pfd);
-	p->watch = xcalloc(1 + 3 * (size_t)slots, sizeof *p->watch);
 	p->scratch = xmalloc(POOL_READ_SIZE);
 	p->wakeup_fd = -1;
 	p->devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	p->own_loop = loop == NULL;
+	p->loop = loop != NULL ? loop : loop_new();
 	return p;
 }
 
@@ -222,17 +225,76 @@ pool_shortage(int error)
 	    error == EAGAIN;
 }
 
+/* Note that the wakeup descriptor became readable. */
+static void
+pool_on_wakeup(int fd, short revents, void *arg)
+{
+	struct pool *p = arg;
+
+	(void)fd;
+	(void)revents;
+	p->woken = true;
+}
+
 /* Set the descriptor that makes pool_wait return early. */
 void
 pool_set_wakeup_fd(struct pool *p, int fd)
 {
+	if (p->wakeup_fd != -1)
+		loop_unwatch(p->loop, p->wakeup_fd);
 	p->wakeup_fd = fd;
+	if (fd != -1)
+		loop_watch(p->loop, fd, POLLIN, pool_on_wakeup, p);
+}
+
+/* Read what came on one of a job's pipes. */
+static void
+pool_on_output(int fd, short revents, void *arg)
+{
+	struct pool_stream *s = arg;
+
+	(void)revents;
+	if (pool_stream_read(s->pool, s) == 0)
+		loop_unwatch(s->pool->loop, fd);
+}
+
+/* Note that a job's process has exited (its pidfd is readable). */
+static void
+pool_on_exit(int fd, short revents, void *arg)
+{
+	struct pool_job *j = arg;
+
+	(void)revents;
+	j->exited = true;
+	loop_unwatch(j->pool->loop, fd);
+}
+
+/* Watch a job that started: its pidfd and its pipes. */
+static void
+pool_job_watch(struct pool *p, struct pool_job *j)
+{
+	j->pool = j->out.pool = j->err.pool = p;
+	loop_watch(p->loop, j->pidfd, POLLIN, pool_on_exit, j);
+	loop_watch(p->loop, j->out.fd, POLLIN, pool_on_output, &j->out);
+	loop_watch(p->loop, j->err.fd, POLLIN, pool_on_output, &j->err);
+}
+
+/* Stop watching a job's descriptors (before they are closed). */
+static void
+pool_job_unwatch(struct pool *p, struct pool_job *j)
+{
+	if (j->pidfd != -1)
+		loop_unwatch(p->loop, j->pidfd);
+	if (j->out.fd != -1)
+		loop_unwatch(p->loop, j->out.fd);
+	if (j->err.fd != -1)
+		loop_unwatch(p->loop, j->err.fd);
 }
 
 
 /* Start a job on the lowest free engine. */
 int
-pool_start(struct pool *p, const struct pool_request *req)
+pool_start(struct pool *p, const struct backend_job *req)
 {
 	struct pool_job *j = NULL;
 	bool in_child;
@@ -274,8 +336,12 @@ pool_start(struct pool *p, const struct pool_request *req)
 		}
 		j->spawn_errno = error;
 		j->state = POOL_FAILED;
-	} else
+	} else {
 		j->state = POOL_RUNNING;
+		pool_job_watch(p, j);
+		if (j->deadline != 0)
+			pool_arm(p);
+	}
 	p->busy++;
 	return i;
 }
@@ -298,11 +364,11 @@ pool_handle(const struct pool *p, int engine, char *buf, size_t len)
 
 /* Fill r from a job that could not start and free its engine. */
 static void
-pool_job_fail(struct pool *p, struct pool_job *j, struct pool_result *r)
+pool_job_fail(struct pool *p, struct pool_job *j, struct backend_result *r)
 {
 	r->udata = j->udata;
 	r->engine = j - p->jobs;
-	r->end = POOL_SPAWN_FAILED;
+	r->end = BACKEND_SPAWN_FAILED;
 	r->code = j->spawn_errno;
 	r->out = xstrdup("");
 	r->err = xstrdup("");
@@ -336,13 +402,14 @@ pool_job_reap(struct pool_job *j, int *status, struct rusage *ru)
 
 /* Fill r from a job whose process has exited and free its engine. */
 static void
-pool_job_finish(struct pool *p, struct pool_job *j, struct pool_result *r)
+pool_job_finish(struct pool *p, struct pool_job *j, struct backend_result *r)
 {
 	struct rusage ru;
 	int status, lost;
 
 	/* The group dies first, so the pipes hold all they will ever get
 	 * from it; a writer that escaped the group is not waited for. */
+	pool_job_unwatch(p, j);
 	lost = pool_job_reap(j, &status, &ru);
 	pool_stream_drain(p, &j->out);
 	pool_stream_drain(p, &j->err);
@@ -350,17 +417,17 @@ pool_job_finish(struct pool *p, struct pool_job *j, struct pool_result *r)
 	r->udata = j->udata;
 	r->engine = j - p->jobs;
 	if (lost != 0) {
-		r->end = POOL_LOST;
+		r->end = BACKEND_LOST;
 		r->code = lost;
 	} else if (j->timeout_sig != 0) {
-		r->end = POOL_TIMEOUT;
+		r->end = BACKEND_TIMEOUT;
 		r->code = WIFSIGNALED(status) ? WTERMSIG(status) :
 		    j->timeout_sig;
 	} else if (WIFSIGNALED(status)) {
-		r->end = POOL_SIGNALED;
+		r->end = BACKEND_SIGNALED;
 		r->code = WTERMSIG(status);
 	} else {
-		r->end = POOL_EXITED;
+		r->end = BACKEND_EXITED;
 		r->code = WEXITSTATUS(status);
 	}
 	r->out = capture_take(&j->out.cap, true, &r->out_len,
@@ -414,42 +481,20 @@ pool_check_deadlines(struct pool *p, double now)
 	return next;
 }
 
-/* Fill the pollfd array: the wakeup descriptor, then each running job's
- * pidfd and open pipes.  Returns the number of entries. */
-static nfds_t
-pool_fill_poll(struct pool *p)
+/* The pool's timer: act on the deadlines that passed, then wait for the
+ * next one. */
+static void
+pool_on_timer(void *arg)
 {
-	struct pool_job *j;
-	struct pool_stream *c[2];
-	nfds_t n = 0;
-	int i, k;
+	pool_arm(arg);
+}
 
-	if (p->wakeup_fd != -1) {
-		p->pfd[n].fd = p->wakeup_fd;
-		p->pfd[n].events = POLLIN;
-		p->watch[n].job = NULL;
-		p->watch[n++].cap = NULL;
-	}
-	for (i = 0; i < p->slots; i++) {
-		j = &p->jobs[i];
-		if (j->state != POOL_RUNNING || j->exited)
-			continue;
-		p->pfd[n].fd = j->pidfd;
-		p->pfd[n].events = POLLIN;
-		p->watch[n].job = j;
-		p->watch[n++].cap = NULL;
-		c[0] = &j->out;
-		c[1] = &j->err;
-		for (k = 0; k < 2; k++) {
-			if (c[k]->fd == -1)
-				continue;
-			p->pfd[n].fd = c[k]->fd;
-			p->pfd[n].events = POLLIN;
-			p->watch[n].job = j;
-			p->watch[n++].cap = c[k];
-		}
-	}
-	return n;
+/* Act on passed deadlines and set the loop's timer to the next one. */
+static void
+pool_arm(struct pool *p)
+{
+	loop_timer(p->loop, pool_check_deadlines(p, util_monotonic()),
+	    pool_on_timer, p);
 }
 
 /* A job ready to be handed back (exited or failed to start), or NULL. */
@@ -479,58 +524,41 @@ pool_ms_until(double t, double now)
 	return ms > INT_MAX ? INT_MAX : (int)ms;
 }
 
-/* Wait for a job to end, a deadline, the wakeup descriptor or a signal. */
+/* Hand over a job that ended, without waiting. */
 int
-pool_wait(struct pool *p, int timeout_ms, struct pool_result *r)
+pool_reap(struct pool *p, struct backend_result *r)
 {
 	struct pool_job *j;
-	double now, limit = 0, next;
-	nfds_t n, i;
-	int ms, ready;
-	bool woken;
 
 	memset(r, 0, sizeof *r);
-	now = util_monotonic();
+	if ((j = pool_find_done(p)) == NULL)
+		return 0;
+	if (j->state == POOL_FAILED)
+		pool_job_fail(p, j, r);
+	else
+		pool_job_finish(p, j, r);
+	return 1;
+}
+
+/* Wait for a job to end, a deadline, the wakeup descriptor or a signal,
+ * running the pool's loop. */
+int
+pool_wait(struct pool *p, int timeout_ms, struct backend_result *r)
+{
+	double limit = 0;
+
 	if (timeout_ms >= 0)
-		limit = now + timeout_ms / 1000.0;
+		limit = util_monotonic() + timeout_ms / 1000.0;
+	p->woken = false;
 	for (;;) {
-		if ((j = pool_find_done(p)) != NULL) {
-			if (j->state == POOL_FAILED)
-				pool_job_fail(p, j, r);
-			else
-				pool_job_finish(p, j, r);
+		if (pool_reap(p, r) == 1)
 			return 1;
-		}
-		if (p->busy == 0)
+		if (p->busy == 0 || p->woken)
 			return 0;
-
-		next = pool_check_deadlines(p, now);
-		ms = timeout_ms >= 0 ? pool_ms_until(limit, now) : -1;
-		if (next != 0 && (ms == -1 || pool_ms_until(next, now) < ms))
-			ms = pool_ms_until(next, now);
-		n = pool_fill_poll(p);
-		ready = poll(p->pfd, n, ms);
-		if (ready == -1)
+		if (timeout_ms >= 0 && util_monotonic() >= limit)
 			return 0;
-
-		woken = false;
-		for (i = 0; i < n && ready > 0; i++) {
-			if (p->pfd[i].revents == 0)
-				continue;
-			ready--;
-			if (p->watch[i].job == NULL)
-				woken = true;
-			else if (p->watch[i].cap != NULL)
-				pool_stream_read(p, p->watch[i].cap);
-			else
-				p->watch[i].job->exited = true;
-		}
-		if (pool_find_done(p) != NULL)
-			continue;
-		if (woken)
-			return 0;
-		now = util_monotonic();
-		if (timeout_ms >= 0 && now >= limit)
+		if (loop_run_once(p->loop, timeout_ms >= 0 ?
+		    pool_ms_until(limit, util_monotonic()) : -1) < 0)
 			return 0;
 	}
 }
@@ -558,29 +586,18 @@ pool_signal_engine(struct pool *p, int engine, int sig)
 static void
 pool_wait_exits(struct pool *p, double until)
 {
-	struct pool_job *j;
-	nfds_t n, k;
 	int i;
 
 	for (;;) {
-		n = 0;
 		for (i = 0; i < p->slots; i++) {
-			j = &p->jobs[i];
-			if (j->state != POOL_RUNNING || j->exited)
-				continue;
-			p->pfd[n].fd = j->pidfd;
-			p->pfd[n].events = POLLIN;
-			p->watch[n++].job = j;
+			if (p->jobs[i].state == POOL_RUNNING &&
+			    !p->jobs[i].exited)
+				break;
 		}
-		if (n == 0 || util_monotonic() >= until)
+		if (i == p->slots || util_monotonic() >= until)
 			return;
-		if (poll(p->pfd, n, pool_ms_until(until,
-		    util_monotonic())) == -1 && errno != EINTR)
-			return;
-		for (k = 0; k < n; k++) {
-			if (p->pfd[k].revents != 0)
-				p->watch[k].job->exited = true;
-		}
+		loop_run_once(p->loop, pool_ms_until(until,
+		    util_monotonic()));
 	}
 }
 
@@ -602,28 +619,24 @@ pool_free(struct pool *p)
 	pool_wait_exits(p, util_monotonic() + POOL_KILL_GRACE);
 	for (i = 0; i < p->slots; i++) {
 		j = &p->jobs[i];
-		if (j->state == POOL_RUNNING)
+		if (j->state == POOL_RUNNING) {
+			pool_job_unwatch(p, j);
 			pool_job_reap(j, &status, &ru);
+		}
 		pool_stream_free(&j->out);
 		pool_stream_free(&j->err);
 	}
+	pool_set_wakeup_fd(p, -1);
+	loop_timer(p->loop, 0, pool_on_timer, p);
 	if (p->devnull != -1)
 		close(p->devnull);
+	if (p->own_loop)
+		loop_free(p->loop);
 	free(p->jobs);
-	free(p->pfd);
-	free(p->watch);
 	free(p->scratch);
 	free(p);
 }
 
-/* Free a result's output and zero it. */
-void
-pool_result_clear(struct pool_result *r)
-{
-	free(r->out);
-	free(r->err);
-	memset(r, 0, sizeof *r);
-}
 
 /* Kill what is left of jobs whose runner died, by their handles. */
 int

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "backend.h"
 #include "output.h"
 
 /* Capture bounds: the first POOL_OUT_HEAD bytes of stdout are kept; past
@@ -31,58 +32,17 @@ int pool_cores_rule(int rule, int available);
 /* CPUs this process may run on (sched_getaffinity, else online CPUs). */
 int pool_cores_available(void);
 
-struct pool_request {
-	char **argv;          /* NULL-terminated; argv[0] is looked up in PATH */
-	char **env;           /* NULL-terminated "NAME=value" added to the
-	                         runner's environment (replacing same names),
-	                         or NULL */
-	const char *input;    /* written to the job's stdin, then EOF */
-	size_t input_len;
-	double timeout;       /* seconds, 0 for none: SIGTERM to the job's
-	                         process group, SIGKILL POOL_KILL_GRACE later */
-	uint64_t mem_limit;   /* bytes of address space (RLIMIT_AS), 0: none */
-	const char *cwd;      /* working directory of the job, NULL: the
-	                         runner's; if it cannot be entered the job
-	                         ends as POOL_SPAWN_FAILED with that errno */
-	void *udata;          /* handed back in the result */
-};
-
-enum pool_end {
-	POOL_EXITED,          /* code: exit status */
-	POOL_SIGNALED,        /* code: signal number */
-	POOL_TIMEOUT,         /* code: the signal that ended it */
-	POOL_SPAWN_FAILED,    /* code: errno (e.g. ENOENT for a bad argv[0]) */
-	POOL_LOST,            /* code: the errno of wait4: the job ended but
-	                         its exit status was lost (never a success) */
-};
-
-struct pool_result {
-	void *udata;
-	int engine;           /* 0 .. slots-1 */
-	enum pool_end end;
-	int code;
-	char *out;            /* stdout; when out_truncated: the whole lines
-	                         of its head, then those of its tail */
-	size_t out_len;
-	bool out_truncated;
-	enum output_cut out_cut; /* whether the last line is among them */
-	char *err;            /* the tail of stderr */
-	size_t err_len;
-	bool err_truncated;
-	double start, end_time; /* wall clock, seconds since the epoch */
-	int64_t maxrss_kb;    /* peak resident set of the job, from wait4 */
-	double cpu_user, cpu_sys;
-};
-
+struct loop;
 struct pool;
 
 /*
  * A pool of up to slots engines (slots >= 1), fewer if the limit on open
  * files (raised to its hard limit) cannot hold a job's descriptors on
  * each: pool_slots says how many.  SIGCHLD gets its default action, or
- * wait4 could not tell how jobs ended.
+ * wait4 could not tell how jobs ended.  Its descriptors are watched on
+ * loop (NULL: one of its own, for pool_wait).
  */
-struct pool *pool_new(int slots);
+struct pool *pool_new(int slots, struct loop *loop);
 int pool_slots(const struct pool *p);
 int pool_busy(const struct pool *p);
 /* The limit on open files that capped the pool below what was asked, or
@@ -95,21 +55,25 @@ long pool_capped_by(const struct pool *p);
  * the runner's own (EMFILE, ENFILE, ENOMEM, EAGAIN): nothing started, try
  * again later -- that is never the job's failure.  A command that cannot
  * be executed (ENOENT, EACCES, ...) is the job's: it ends as
- * POOL_SPAWN_FAILED through pool_wait.
+ * BACKEND_SPAWN_FAILED through pool_wait.
  */
-int pool_start(struct pool *p, const struct pool_request *req);
+int pool_start(struct pool *p, const struct backend_job *req);
 /* The handle of the job on engine (see pool_reclaim) into buf. */
 void pool_handle(const struct pool *p, int engine, char *buf, size_t len);
 /* Room for a handle. */
 #define POOL_HANDLE_MAX 128
 
+/* A job that ended: 1 with *r filled (backend_result_clear it), 0 if none
+ * has; never waits (the caller runs the loop). */
+int pool_reap(struct pool *p, struct backend_result *r);
 /*
- * Wait up to timeout_ms milliseconds (-1: no limit) for a job to end.
- * Returns 1 with *r filled (free it with pool_result_clear), or 0 when the
+ * Run the pool's loop up to timeout_ms milliseconds (-1: no limit) for a
+ * job to end.
+ * Returns 1 with *r filled (free it with backend_result_clear), or 0 when the
  * time passed, a signal interrupted the wait, the wakeup descriptor became
  * readable, or no job is running.
  */
-int pool_wait(struct pool *p, int timeout_ms, struct pool_result *r);
+int pool_wait(struct pool *p, int timeout_ms, struct backend_result *r);
 /* Make pool_wait return early when fd becomes readable (-1: none). */
 void pool_set_wakeup_fd(struct pool *p, int fd);
 /* Send sig to the process group of every running job. */
@@ -119,7 +83,6 @@ void pool_signal_engine(struct pool *p, int engine, int sig);
 /* Stop every running job (SIGTERM, SIGKILL after POOL_KILL_GRACE), reap
  * them all and free the pool. Their results are discarded. */
 void pool_free(struct pool *p);
-void pool_result_clear(struct pool_result *r);
 
 /*
  * What is left of jobs whose runner died, by their handles: kill every

@@ -3,8 +3,8 @@
  * (SQLite's btree.h / btreeInt.h pattern): the pool, its engines' jobs and
  * their output captures.
  *
- *   pool.c          the pool and its event loop: captures, deadlines,
- *                   completion, reaping, signals
+ *   pool.c          the pool on the runner's loop (loop.h): output,
+ *                   deadlines, completion, reaping, signals
  *   pool_spawn.c    starting a job: input, pipes, environment, PATH
  *                   search, the vfork child
  */
@@ -24,10 +24,13 @@
 #include "pool.h"
 #include "util.h"
 
+struct pool;
+
 /* A job's stream: the read end of its pipe and what came through. */
 struct pool_stream {
 	int		 fd;		/* -1 once closed */
 	struct capture	 cap;
+	struct pool	*pool;
 };
 
 enum pool_state {
@@ -51,12 +54,7 @@ struct pool_job {
 	int			 timeout_sig;	/* last signal of a timeout */
 	struct pool_stream	 out;
 	struct pool_stream	 err;
-};
-
-/* What a pollfd entry watches. */
-struct pool_watch {
-	struct pool_job		*job;
-	struct pool_stream	*cap;		/* NULL for the pidfd */
+	struct pool		*pool;
 };
 
 struct pool {
@@ -67,9 +65,10 @@ struct pool {
 	struct rlimit		 nofile;	/* the limit jobs get back */
 	struct pool_job		*jobs;
 	int			 wakeup_fd;
+	bool			 woken;		/* it became readable */
 	int			 devnull;
-	struct pollfd		*pfd;		/* 1 + 3 * slots */
-	struct pool_watch	*watch;
+	struct loop		*loop;		/* watches its descriptors */
+	bool			 own_loop;	/* made by pool_new */
 	char			*scratch;	/* POOL_READ_SIZE */
 };
 
@@ -82,6 +81,6 @@ struct pool {
  * the runner (pipes, memory, fork: a shortage of the runner's).
  */
 int pool_job_spawn(struct pool *p, struct pool_job *j,
-    const struct pool_request *req, bool *in_child);
+    const struct backend_job *req, bool *in_child);
 
 #endif

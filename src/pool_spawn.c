@@ -302,7 +302,7 @@ pool_vfork(struct pool_spawn *s)
  */
 int
 pool_job_spawn(struct pool *p, struct pool_job *j,
-    const struct pool_request *req, bool *in_child)
+    const struct backend_job *req, bool *in_child)
 {
 	struct pool_spawn s;
 	char **envp;

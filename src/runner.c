@@ -40,7 +40,8 @@
 #include "lock.h"
 #include "output.h"
 #include "perm.h"
-#include "pool.h"
+#include "backend.h"
+#include "loop.h"
 #include "proc.h"
 #include "runner.h"
 #include "space.h"
@@ -68,7 +69,7 @@ struct runner_job {
 	struct nb_work w;      /* what it runs; w.job_id once recorded */
 	bool fresh;            /* a fresh position (w.job_id set by start) */
 	char *params;          /* its parameters as JSON */
-	char handle[POOL_HANDLE_MAX];
+	char handle[BACKEND_HANDLE_MAX];
 	int engine;
 	double start;          /* wall clock */
 	bool purged;           /* given up by `labrat purge` */
@@ -90,11 +91,13 @@ enum runner_verdict {
 	VERDICT_OK,
 	VERDICT_RETRY,
 	VERDICT_FAILED,
+	VERDICT_LOST,          /* lost with its host: queued again */
 };
 
 struct runner_event {
 	enum runner_event_kind kind;
 	enum runner_verdict verdict;   /* EV_END, once applied */
+	bool lost;                     /* EV_END: lost, not ended */
 	struct runner_job *job;        /* EV_START, EV_END (owned by EV_END) */
 	struct nb_outcome o;           /* EV_END; strings in the buffers */
 	struct buf results, error, tail;
@@ -110,7 +113,8 @@ struct runner {
 	struct space *space;
 	struct experiment exp;
 	struct perm perm;
-	struct pool *pool;
+	struct loop *loop;
+	struct backend *be;
 	struct runner_job **engines; /* the job on each engine, or NULL */
 	size_t nengines;
 	struct value *vals;
@@ -214,16 +218,16 @@ runner_signals_restore(struct sigaction *old)
 }
 
 void
-runner_describe_end(const struct pool_result *pr, double timeout,
+runner_describe_end(const struct backend_result *pr, double timeout,
     uint64_t mem_limit, struct buf *b)
 {
 	const char *name;
 
 	switch (pr->end) {
-	case POOL_EXITED:
+	case BACKEND_EXITED:
 		buf_printf(b, "exited with status %d", pr->code);
 		break;
-	case POOL_SIGNALED:
+	case BACKEND_SIGNALED:
 		name = sigabbrev_np(pr->code);
 		buf_printf(b, "killed by signal %d (SIG%s)", pr->code,
 		    name != NULL ? name : "?");
@@ -232,29 +236,37 @@ runner_describe_end(const struct pool_result *pr, double timeout,
 			buf_printf(b, "; it may have hit its memory limit "
 			    "(--mem %" PRIu64 " MiB)", mem_limit >> 20);
 		break;
-	case POOL_TIMEOUT:
+	case BACKEND_TIMEOUT:
 		buf_adds(b, "timed out after ");
 		util_format_double(b, timeout);
 		name = sigabbrev_np(pr->code);
 		buf_printf(b, " s (stopped with SIG%s)",
 		    name != NULL ? name : "?");
 		break;
-	case POOL_SPAWN_FAILED:
+	case BACKEND_SPAWN_FAILED:
 		buf_printf(b, "cannot run the command: %s",
 		    strerror(pr->code));
 		break;
-	case POOL_LOST:
+	case BACKEND_LOST:
 		buf_printf(b, "its exit status was lost (%s): counted as a "
 		    "failure", strerror(pr->code));
 		break;
+	case BACKEND_HOST_LOST:
+		buf_printf(b, "lost with its host %s: it runs again",
+		    pr->host);
+		break;
+	case BACKEND_NOT_STARTED:
+		buf_printf(b, "it never started on %s: it runs again",
+		    pr->host);
+		break;
 	}
-	if (pr->end == POOL_EXITED && pr->code != 0 && mem_limit > 0)
+	if (pr->end == BACKEND_EXITED && pr->code != 0 && mem_limit > 0)
 		buf_printf(b, " (memory limit --mem %" PRIu64 " MiB)",
 		    mem_limit >> 20);
 }
 
 void
-runner_outcome(const struct pool_result *pr, double timeout,
+runner_outcome(const struct backend_result *pr, double timeout,
     uint64_t mem_limit, struct nb_outcome *o, struct buf *results,
     struct buf *error, struct buf *stderr_tail)
 {
@@ -264,10 +276,10 @@ runner_outcome(const struct pool_result *pr, double timeout,
 	memset(o, 0, sizeof *o);
 	o->start = pr->start;
 	o->end = pr->end_time;
-	o->exit_code = pr->end == POOL_EXITED ? pr->code : -1;
-	o->signal = pr->end == POOL_SIGNALED || pr->end == POOL_TIMEOUT ?
+	o->exit_code = pr->end == BACKEND_EXITED ? pr->code : -1;
+	o->signal = pr->end == BACKEND_SIGNALED || pr->end == BACKEND_TIMEOUT ?
 	    pr->code : 0;
-	o->maxrss_kb = pr->end == POOL_SPAWN_FAILED ? -1 : pr->maxrss_kb;
+	o->maxrss_kb = pr->end == BACKEND_SPAWN_FAILED ? -1 : pr->maxrss_kb;
 	o->cpu_user = pr->cpu_user;
 	o->cpu_sys = pr->cpu_sys;
 	o->truncated = pr->out_truncated;
@@ -275,7 +287,7 @@ runner_outcome(const struct pool_result *pr, double timeout,
 		util_utf8_sanitize(stderr_tail, pr->err, pr->err_len);
 		o->stderr_tail = stderr_tail->data;
 	}
-	if (pr->end != POOL_EXITED || pr->code != 0) {
+	if (pr->end != BACKEND_EXITED || pr->code != 0) {
 		o->state = NB_FAILED;
 		runner_describe_end(pr, timeout, mem_limit, error);
 		o->error = error->data;
@@ -369,13 +381,30 @@ runner_journal_add(struct runner *rn, enum runner_event_kind kind)
 	return ev;
 }
 
-/* Write a job's end: decide on a retry, record, count. */
+/* Write a job's end: decide on a retry, record, count.  A job lost with
+ * its host (or that never started) runs again as a new attempt, and is
+ * not a failure. */
 static int
 runner_apply_end(struct runner *rn, struct runner_event *ev, char **err)
 {
 	struct runner_job *job = ev->job;
 	struct nb_outcome o = ev->o;
 	int failures = 0;
+
+	if (ev->lost) {
+		switch (notebook_job_interrupt(rn->nb, rn->set.id,
+		    job->w.job_id, err)) {
+		case 1:
+			ev->verdict = VERDICT_LOST;
+			rn->queued_hint++;
+			return 0;
+		case 0:
+			ev->verdict = VERDICT_NONE;
+			return 0;
+		default:
+			return -1;
+		}
+	}
 
 	if (job->purged) {
 		o.state = NB_CANCELLED;
@@ -423,6 +452,11 @@ runner_report_end(struct runner *rn, const struct runner_event *ev)
 		return;
 	case VERDICT_OK:
 		rn->report->ok++;
+		return;
+	case VERDICT_LOST:
+		rn->report->requeued++;
+		runner_log(rn, "point %" PRIu64 " rep %d attempt %d: %s",
+		    job->w.point, job->w.rep, job->w.attempt, ev->o.error);
 		return;
 	case VERDICT_RETRY:
 		rn->report->requeued++;
@@ -534,16 +568,20 @@ failed:
 	return -1;
 }
 
+static struct runner_job **runner_engine(struct runner *rn, int engine);
+
 /* Take a job that ended off its engine and journal its end. */
 static void
-runner_ended(struct runner *rn, struct pool_result *pr)
+runner_ended(struct runner *rn, struct backend_result *pr)
 {
 	struct runner_job *job = pr->udata;
 	struct runner_event *ev;
 
-	rn->engines[pr->engine] = NULL;
+	*runner_engine(rn, pr->engine) = NULL;
 	ev = runner_journal_add(rn, EV_END);
 	ev->job = job;
+	ev->lost = pr->end == BACKEND_HOST_LOST ||
+	    pr->end == BACKEND_NOT_STARTED;
 	runner_outcome(pr, rn->set.timeout, rn->set.mem_limit, &ev->o,
 	    &ev->results, &ev->error, &ev->tail);
 }
@@ -582,17 +620,17 @@ runner_next(struct runner *rn, struct nb_work *w, char **err)
 	return 1;
 }
 
-/* The lab is short of something of the runner's own: start nothing for a
- * while, then try again. */
+/* The backend cannot start a job now, for no fault of the job: start
+ * nothing for a while, then try again. */
 static void
-runner_start_refused(struct runner *rn, int error)
+runner_start_refused(struct runner *rn, const char *why)
 {
 	double now = util_monotonic();
 
 	if (rn->start_delay == 0) {
 		rn->start_delay = RUNNER_RETRY_MIN;
-		runner_log(rn, "cannot start a job now (%s): it is not the "
-		    "job's fault; trying again as jobs end", strerror(error));
+		runner_log(rn, "%s: it is not the job's fault; trying again as "
+		    "jobs end", why);
 	}
 	rn->start_retry_at = now + rn->start_delay;
 	rn->start_delay = fmin(rn->start_delay * 2, RUNNER_RETRY_MAX);
@@ -608,10 +646,11 @@ runner_start_one(struct runner *rn, char **err)
 {
 	struct nb_work w;
 	struct experiment_job ej;
-	struct pool_request req;
+	struct backend_job req;
 	struct runner_job *job;
 	struct runner_event *ev;
-	int rc, engine, error;
+	char host[BACKEND_HOST_MAX], *why = NULL;
+	int rc, engine;
 
 	if ((rc = runner_next(rn, &w, err)) <= 0)
 		return rc;
@@ -631,29 +670,31 @@ runner_start_one(struct runner *rn, char **err)
 	req.mem_limit = rn->set.mem_limit;
 	req.cwd = rn->set.cwd;
 	req.udata = job;
-	if ((engine = pool_start(rn->pool, &req)) < 0) {
-		error = errno;
+	if ((engine = backend_start(rn->be, &req, &why)) < 0) {
 		experiment_job_clear(&ej);
 		runner_job_free(job);
-		if (error == EBUSY)
-			util_fatal("internal error: no free engine in the "
-			    "pool");
+		if (engine != BACKEND_REFUSED) {
+			*err = why;
+			return -1;
+		}
 		/* The work item stays where it was: a queued row stays
 		 * queued, the cursor did not move. */
 		if (w.job_id != 0) {
 			rn->queued_hint++;
 			rn->queued_after = w.job_id - 1;
 		}
-		runner_start_refused(rn, error);
+		runner_start_refused(rn, why);
+		free(why);
 		return RUNNER_REFUSED;
 	}
 	rn->start_delay = 0;
 	job->engine = engine;
-	pool_handle(rn->pool, engine, job->handle, sizeof job->handle);
+	backend_describe(rn->be, engine, host, sizeof host, job->handle,
+	    sizeof job->handle);
 	job->params = ej.params;
 	ej.params = NULL;
 	experiment_job_clear(&ej);
-	rn->engines[engine] = job;
+	*runner_engine(rn, engine) = job;
 	if (job->fresh)
 		rn->cursor++;
 	ev = runner_journal_add(rn, EV_START);
@@ -751,11 +792,15 @@ runner_collect_running(const struct nb_job *j, void *arg)
 }
 
 int
-runner_reclaim(struct notebook *nb, const struct nb_set *s, double before,
-    bool requeue, uint64_t *done, uint64_t *left, char **why, char **err)
+runner_reclaim(struct notebook *nb, const struct nb_set *s,
+    struct backend *be, double before, bool requeue, uint64_t *done,
+    uint64_t *left, char **why, char **err)
 {
 	struct runner_running rr;
-	bool *gone = NULL;
+	struct backend_recorded *recs = NULL;
+	enum backend_fate *fates = NULL;
+	struct backend *own = NULL;
+	struct loop *loop = NULL;
 	char *kwhy = NULL;
 	size_t i;
 	int rc = -1;
@@ -771,13 +816,20 @@ runner_reclaim(struct notebook *nb, const struct nb_set *s, double before,
 		rc = 0;
 		goto out;
 	}
-	/* What of each job still exists? The lab kills what is left. */
-	gone = xcalloc(rr.n, sizeof *gone);
-	if (pool_reclaim((const char *const *)rr.handles, rr.n, gone, &kwhy,
-	    err) != 0)
+	/* What of each job still exists? The backend kills what is left. */
+	if (be == NULL) {
+		loop = loop_new();
+		if ((be = own = backend_open(s, loop, err)) == NULL)
+			goto out;
+	}
+	recs = xcalloc(rr.n, sizeof *recs);
+	fates = xcalloc(rr.n, sizeof *fates);
+	for (i = 0; i < rr.n; i++)
+		recs[i].handle = rr.handles[i];
+	if (backend_reclaim(be, recs, rr.n, fates, &kwhy, err) != 0)
 		goto out;
 	for (i = 0; i < rr.n; i++) {
-		if (!gone[i]) {
+		if (fates[i] != BACKEND_GONE) {
 			if ((*left)++ == 0)
 				*why = xasprintf("point %" PRIu64 " is not run "
 				    "again while what is left of its earlier "
@@ -804,8 +856,11 @@ out:
 	free(rr.handles);
 	free(rr.ids);
 	free(rr.points);
-	free(gone);
+	free(recs);
+	free(fates);
 	free(kwhy);
+	backend_close(own, false);
+	loop_free(loop);
 	return rc;
 }
 
@@ -827,8 +882,8 @@ runner_claim(struct runner *rn, char **err)
 	}
 	if (rc != 0)
 		return -1;
-	if (runner_reclaim(rn->nb, &rn->set, 0, true, &requeued, &left, &why,
-	    err) != 0)
+	if (runner_reclaim(rn->nb, &rn->set, rn->be, 0, true, &requeued, &left,
+	    &why, err) != 0)
 		return -1;
 	if (why != NULL)
 		runner_log(rn, "%" PRIu64 " job(s) left running: %s", left,
@@ -891,7 +946,7 @@ runner_control(struct runner *rn, char **err)
 		runner_journal_add(rn, EV_ACK)->seq = s.control_seq;
 	}
 	if (s.purge_before > 0) {
-		for (i = 0; i < pool_slots(rn->pool); i++) {
+		for (i = 0; i < (int)rn->nengines; i++) {
 			struct runner_job *j = rn->engines[i];
 
 			if (j == NULL || j->purged || j->start >= s.purge_before)
@@ -899,7 +954,7 @@ runner_control(struct runner *rn, char **err)
 			runner_log(rn, "purging point %" PRIu64 " (engine %d)",
 			    j->w.point, i);
 			j->purged = true;
-			pool_signal_engine(rn->pool, i, SIGKILL);
+			backend_signal(rn->be, i, SIGKILL);
 		}
 		runner_journal_add(rn, EV_PURGED);
 	}
@@ -910,14 +965,39 @@ runner_control(struct runner *rn, char **err)
 	return rc;
 }
 
-/* Sleep until a signal or control request, at most ms, when no job runs
- * (pool_wait returns at once then). */
+/* Note a wake-up (a signal, a control request) on the self-pipe. */
 static void
-runner_idle(int ms)
+runner_on_wakeup(int fd, short revents, void *arg)
 {
-	struct pollfd pfd = { runner_sigpipe[0], POLLIN, 0 };
+	(void)fd;
+	(void)revents;
+	(void)arg;
+	runner_drain_wakeups();
+}
 
-	poll(&pfd, 1, ms);
+int
+runner_try(const struct nb_set *s, const struct backend_job *job,
+    struct backend_result *r, char **err)
+{
+	struct loop *loop = loop_new();
+	struct backend *be;
+	char *why = NULL;
+	int rc = -1;
+
+	memset(r, 0, sizeof *r);
+	if ((be = backend_open(s, loop, err)) == NULL)
+		goto out;
+	if (backend_start(be, job, &why) < 0) {
+		*err = why;
+		goto out;
+	}
+	while (backend_reap(be, r) == 0)
+		loop_run_once(loop, -1);
+	rc = 0;
+out:
+	backend_close(be, false);
+	loop_free(loop);
+	return rc;
 }
 
 /* Record the end of the run: stopped jobs re-queued or cancelled, and the
@@ -948,8 +1028,8 @@ runner_finish(struct runner *rn, struct runner_report *r, const char *why)
 	}
 	/* What is left of the jobs stopped with the runner is killed; they
 	 * run again on resume, or are given up if cancelled. */
-	if (runner_reclaim(rn->nb, &rn->set, 0, !rn->cancel, &n, &left, &kwhy,
-	    &err) != 0)
+	if (runner_reclaim(rn->nb, &rn->set, rn->be, 0, !rn->cancel, &n, &left,
+	    &kwhy, &err) != 0)
 		goto fail;
 	if (kwhy != NULL)
 		runner_log(rn, "%s", kwhy);
@@ -973,22 +1053,38 @@ fail:
 	free(err);
 }
 
-/* Start the pool: as many engines as the cores rule asks and the limit
- * on open files allows. */
-static void
-runner_start_pool(struct runner *rn)
+/* Open the campaign's backend on the runner's loop, which also watches
+ * the self-pipe. */
+static int
+runner_open_backend(struct runner *rn, char **err)
 {
-	int slots = pool_cores_rule(rn->set.cores, pool_cores_available());
-
-	rn->pool = pool_new(slots);
-	if (pool_slots(rn->pool) < slots)
-		runner_log(rn, "engines capped at %d (of %d asked) by the limit "
-		    "on open files (%ld): raise it with 'ulimit -n' for more",
-		    pool_slots(rn->pool), slots, pool_capped_by(rn->pool));
-	rn->nengines = (size_t)pool_slots(rn->pool);
-	rn->engines = xcalloc(rn->nengines, sizeof *rn->engines);
+	rn->loop = loop_new();
+	loop_watch(rn->loop, runner_sigpipe[0], POLLIN, runner_on_wakeup,
+	    NULL);
+	if ((rn->be = backend_open(&rn->set, rn->loop, err)) == NULL)
+		return -1;
+	if (rn->be->note != NULL)
+		runner_log(rn, "%s", rn->be->note);
+	rn->nengines = (size_t)backend_slots(rn->be);
+	rn->engines = xcalloc(rn->nengines + 1, sizeof *rn->engines);
 	rn->vals = xcalloc(space_nparams(rn->space) + 1, sizeof *rn->vals);
-	pool_set_wakeup_fd(rn->pool, runner_sigpipe[0]);
+	return 0;
+}
+
+/* The job on engine (the engines grow with the backend's). */
+static struct runner_job **
+runner_engine(struct runner *rn, int engine)
+{
+	size_t n = (size_t)engine + 1;
+
+	if (n > rn->nengines) {
+		rn->engines = xreallocarray(rn->engines, n,
+		    sizeof *rn->engines);
+		memset(rn->engines + rn->nengines, 0,
+		    (n - rn->nengines) * sizeof *rn->engines);
+		rn->nengines = n;
+	}
+	return &rn->engines[engine];
 }
 
 /* Tell whoever started the runner that its start is recorded (the pipe
@@ -1023,10 +1119,9 @@ runner_run(struct notebook *nb, const char *tag, const struct runner_opts *o,
 {
 	struct runner rn;
 	struct sigaction old[UTIL_ARRLEN(runner_signals)];
-	struct pool_result pr;
+	struct backend_result pr;
 	struct buf why;
-	bool have_pr = false, no_work = false, done, installed = false;
-	bool stopping;
+	bool no_work = false, done, installed = false, stopping;
 	int rc = -1, n, wait_ms;
 	size_t i;
 
@@ -1043,10 +1138,10 @@ runner_run(struct notebook *nb, const char *tag, const struct runner_opts *o,
 	if (runner_signals_install(old, err) != 0)
 		goto out;
 	installed = true;
-	if (runner_load(&rn, tag, err) != 0 || runner_claim(&rn, err) != 0)
+	if (runner_load(&rn, tag, err) != 0 ||
+	    runner_open_backend(&rn, err) != 0 || runner_claim(&rn, err) != 0)
 		goto out;
 	notebook_busy_timeout(nb, RUNNER_BUSY_MS);
-	runner_start_pool(&rn);
 	rn.paused = strcmp(rn.set.control, "pause") == 0;
 	runner_say_status(&rn, rn.paused ? "paused" : "running");
 	runner_journal_add(&rn, EV_ACK)->seq = rn.acked;
@@ -1055,17 +1150,14 @@ runner_run(struct notebook *nb, const char *tag, const struct runner_opts *o,
 	runner_ready(&rn);
 	rn.last_heartbeat = util_monotonic();
 	runner_log(&rn, "runner started with %d engine(s), %" PRIu64 " of %"
-	    PRIu64 " jobs handed out", pool_slots(rn.pool), rn.cursor,
+	    PRIu64 " jobs handed out", backend_slots(rn.be), rn.cursor,
 	    rn.set.njobs);
 
 	for (;;) {
-		runner_drain_wakeups();
 		/* Collect every job that has ended. */
-		while (have_pr || (pool_busy(rn.pool) > 0 &&
-		    pool_wait(rn.pool, 0, &pr) == 1)) {
-			have_pr = false;
+		while (backend_reap(rn.be, &pr) == 1) {
 			runner_ended(&rn, &pr);
-			pool_result_clear(&pr);
+			backend_result_clear(&pr);
 		}
 		if (runner_control(&rn, err) != 0)
 			goto stop;
@@ -1077,7 +1169,7 @@ runner_run(struct notebook *nb, const char *tag, const struct runner_opts *o,
 		    !no_work && rn.stalled_since == 0 &&
 		    (rn.start_delay == 0 ||
 		    util_monotonic() >= rn.start_retry_at) &&
-		    pool_busy(rn.pool) < pool_slots(rn.pool)) {
+		    backend_busy(rn.be) < backend_slots(rn.be)) {
 			if ((n = runner_start_one(&rn, err)) < 0)
 				goto stop;
 			if (n == 0)
@@ -1090,7 +1182,7 @@ runner_run(struct notebook *nb, const char *tag, const struct runner_opts *o,
 			rn.last_heartbeat = util_monotonic();
 		}
 		stopping = runner_stop_signal != 0 || rn.cancel;
-		if (rn.nevents > 0 && (stopping || pool_busy(rn.pool) == 0 ||
+		if (rn.nevents > 0 && (stopping || backend_busy(rn.be) == 0 ||
 		    util_monotonic() - rn.batch_start >=
 		    RUNNER_COMMIT_INTERVAL)) {
 			if (runner_commit(&rn, err) != 0)
@@ -1098,31 +1190,31 @@ runner_run(struct notebook *nb, const char *tag, const struct runner_opts *o,
 		}
 		/* The end is reached once every end is committed: a retry
 		 * it queues is work. */
-		done = stopping || (no_work && pool_busy(rn.pool) == 0 &&
+		done = stopping || (no_work && backend_busy(rn.be) == 0 &&
 		    rn.nevents == 0 && rn.queued_hint == 0);
 		runner_ready(&rn);
 		runner_progress(&rn, false);
 		if (done)
 			break;
+		/* Sleep until a job ends, output comes, a timer is due, a
+		 * signal or a control request arrives. */
 		wait_ms = runner_wait_ms(&rn);
-		if (pool_busy(rn.pool) == 0)
-			runner_idle(wait_ms);
-		else if (pool_wait(rn.pool, wait_ms, &pr) == 1)
-			have_pr = true;
+		loop_run_once(rn.loop, wait_ms);
 	}
 	r->complete = runner_stop_signal == 0 && !rn.cancel;
 	rc = 0;
 
 stop:
-	if (have_pr) {
-		runner_ended(&rn, &pr);
-		pool_result_clear(&pr);
-	}
-	if (rn.pool != NULL) {
-		/* Running jobs are stopped; their rows stay running until
-		 * runner_finish re-queues or cancels them. */
-		pool_free(rn.pool);
-		rn.pool = NULL;
+	if (rn.be != NULL) {
+		/* Jobs that ended meanwhile are recorded; running ones are
+		 * stopped, and their rows stay running until runner_finish
+		 * re-queues or cancels them. */
+		while (backend_reap(rn.be, &pr) == 1) {
+			runner_ended(&rn, &pr);
+			backend_result_clear(&pr);
+		}
+		backend_close(rn.be, false);
+		rn.be = NULL;
 	}
 	if (runner_stop_signal != 0) {
 		r->interrupted = true;
@@ -1137,8 +1229,10 @@ stop:
 	if (rn.opts->progress != NULL)
 		fputc('\n', rn.opts->progress);
 out:
+	backend_close(rn.be, false);
 	if (installed)
 		runner_signals_restore(old);
+	loop_free(rn.loop);
 	if (rc != 0 && err != NULL && *err != NULL)
 		runner_log(&rn, "error: %s", *err);
 	lock_release(rn.lock_fd);

@@ -53,20 +53,29 @@ int runner_run(struct notebook *nb, const char *tag,
  * nothing is left is re-queued (if requeue) and counted in *done; one that
  * will not die is left running and counted in *left, with *why saying
  * what is in the way.  The step every recovery takes before a point runs
- * again.  0 or -1 with *err.
+ * again.  be is the set's backend, or NULL to open one for this.  0 or
+ * -1 with *err.
  */
+struct backend;
 int runner_reclaim(struct notebook *nb, const struct nb_set *s,
-    double before, bool requeue, uint64_t *done, uint64_t *left,
-    char **why, char **err);
+    struct backend *be, double before, bool requeue, uint64_t *done,
+    uint64_t *left, char **why, char **err);
 
-struct pool_result;
+/* Run one job through the backend of set s (the dry run) and wait for
+ * its end: 0 with *r (backend_result_clear it), -1 with *err if it could
+ * not be started. */
+struct backend_job;
+struct backend_result;
+int runner_try(const struct nb_set *s, const struct backend_job *job,
+    struct backend_result *r, char **err);
+
 /* Format "exited with status 3", "killed by signal 11 (SIGSEGV)", ...
  * into b. */
-void runner_describe_end(const struct pool_result *pr, double timeout,
+void runner_describe_end(const struct backend_result *pr, double timeout,
     uint64_t mem_limit, struct buf *b);
 /* Turn a job's end into what the notebook records: ok with its results,
  * or failed with the reason; the buffers hold the strings o points to. */
-void runner_outcome(const struct pool_result *pr, double timeout,
+void runner_outcome(const struct backend_result *pr, double timeout,
     uint64_t mem_limit, struct nb_outcome *o, struct buf *results,
     struct buf *error, struct buf *stderr_tail);
 

@@ -215,9 +215,9 @@ static void
 run_job(const struct experiment_job *j, const char *dir, int code,
     char **errout)
 {
-	struct pool *p = pool_new(1);
-	struct pool_request req;
-	struct pool_result r;
+	struct pool *p = pool_new(1, NULL);
+	struct backend_job req;
+	struct backend_result r;
 	double until = util_monotonic() + 30;
 
 	memset(&req, 0, sizeof req);
@@ -229,12 +229,12 @@ run_job(const struct experiment_job *j, const char *dir, int code,
 	ck_assert_int_eq(pool_start(p, &req), 0);
 	while (pool_wait(p, 1000, &r) == 0)
 		ck_assert_msg(util_monotonic() < until, "no job ended in 30 s");
-	ck_assert_msg(r.end == POOL_EXITED && r.code == code,
+	ck_assert_msg(r.end == BACKEND_EXITED && r.code == code,
 	    "%s: ended %d with %d, not %d: %s", j->argv[2], (int)r.end,
 	    r.code, code, r.err != NULL ? r.err : "");
 	if (errout != NULL)
 		*errout = xstrdup(r.err != NULL ? r.err : "");
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 	pool_free(p);
 }
 
@@ -248,9 +248,9 @@ check_placements(const char *const *words, bool shell, bool bash)
 	struct space *s = make_hostile_space();
 	struct experiment e;
 	struct experiment_job j[UTIL_ARRLEN(hostile)];
-	struct pool_request req[UTIL_ARRLEN(hostile)];
-	struct pool_result r;
-	struct pool *pool = pool_new(2);
+	struct backend_job req[UTIL_ARRLEN(hostile)];
+	struct backend_result r;
+	struct pool *pool = pool_new(2, NULL);
 	struct value v;
 	char *dir, *path, *got, *err = NULL;
 	const char *at;
@@ -287,11 +287,11 @@ check_placements(const char *const *words, bool shell, bool bash)
 			ck_assert_msg(util_monotonic() < until, "no end in 60 s");
 			continue;
 		}
-		k = (size_t)((struct pool_request *)r.udata - req);
-		ck_assert_msg(r.end == POOL_EXITED && r.code == 0,
+		k = (size_t)((struct backend_job *)r.udata - req);
+		ck_assert_msg(r.end == BACKEND_EXITED && r.code == 0,
 		    "value %zu: ended %d with %d: %s", k, (int)r.end, r.code,
 		    r.err != NULL ? r.err : "");
-		pool_result_clear(&r);
+		backend_result_clear(&r);
 		i++;
 	}
 	pool_free(pool);

@@ -33,11 +33,11 @@
  * request's use. */
 struct tjob {
 	char			*argv[6];
-	struct pool_request	 req;
+	struct backend_job	 req;
 };
 
 /* Prepare j to run script with /bin/sh -c (arg, if any, becomes $1). */
-static struct pool_request *
+static struct backend_job *
 tjob_sh(struct tjob *j, const char *script, const char *arg)
 {
 	memset(j, 0, sizeof *j);
@@ -54,7 +54,7 @@ tjob_sh(struct tjob *j, const char *script, const char *arg)
 
 /* Wait for the next result of p, failing after 30 seconds. */
 static void
-wait_result(struct pool *p, struct pool_result *r)
+wait_result(struct pool *p, struct backend_result *r)
 {
 	double until = util_monotonic() + 30;
 
@@ -64,9 +64,9 @@ wait_result(struct pool *p, struct pool_result *r)
 
 /* Run one request on a pool of one engine; r gets its result. */
 static void
-run_one(const struct pool_request *req, struct pool_result *r)
+run_one(const struct backend_job *req, struct backend_result *r)
 {
-	struct pool *p = pool_new(1);
+	struct pool *p = pool_new(1, NULL);
 
 	ck_assert_int_eq(pool_start(p, req), 0);
 	wait_result(p, r);
@@ -76,7 +76,7 @@ run_one(const struct pool_request *req, struct pool_result *r)
 
 /* Run script with sh -c on a pool of one engine. */
 static void
-run_sh(const char *script, struct pool_result *r)
+run_sh(const char *script, struct backend_result *r)
 {
 	struct tjob j;
 
@@ -215,7 +215,7 @@ END_TEST
 START_TEST(test_exit_codes)
 {
 	static const int codes[] = { 0, 1, 3, 255 };
-	struct pool_result r;
+	struct backend_result r;
 	struct tjob j;
 	char *script;
 	size_t i;
@@ -225,7 +225,7 @@ START_TEST(test_exit_codes)
 		script = xasprintf("exit %d", codes[i]);
 		tjob_sh(&j, script, NULL)->udata = &tag;
 		run_one(&j.req, &r);
-		ck_assert_int_eq(r.end, POOL_EXITED);
+		ck_assert_int_eq(r.end, BACKEND_EXITED);
 		ck_assert_int_eq(r.code, codes[i]);
 		ck_assert_ptr_eq(r.udata, &tag);
 		ck_assert_int_eq(r.engine, 0);
@@ -233,7 +233,7 @@ START_TEST(test_exit_codes)
 		ck_assert_uint_eq(r.out_len, 0);
 		ck_assert_str_eq(r.out, "");
 		ck_assert_str_eq(r.err, "");
-		pool_result_clear(&r);
+		backend_result_clear(&r);
 		free(script);
 	}
 }
@@ -241,20 +241,20 @@ END_TEST
 
 START_TEST(test_crash)
 {
-	struct pool_result r;
+	struct backend_result r;
 
 	run_sh("echo before; kill -SEGV $$; echo after", &r);
-	ck_assert_int_eq(r.end, POOL_SIGNALED);
+	ck_assert_int_eq(r.end, BACKEND_SIGNALED);
 	ck_assert_int_eq(r.code, SIGSEGV);
 	ck_assert_str_eq(r.out, "before\n");
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 }
 END_TEST
 
 START_TEST(test_timeout_term)
 {
-	struct pool_result r;
-	struct pool *p = pool_new(2);
+	struct backend_result r;
+	struct pool *p = pool_new(2, NULL);
 	struct tjob a, b;
 	double t0 = util_monotonic();
 	int i;
@@ -267,11 +267,11 @@ START_TEST(test_timeout_term)
 	for (i = 0; i < 2; i++) {
 		wait_result(p, &r);
 		/* Ended by SIGTERM, or exited because of it. */
-		ck_assert_int_eq(r.end, POOL_TIMEOUT);
+		ck_assert_int_eq(r.end, BACKEND_TIMEOUT);
 		ck_assert_int_eq(r.code, SIGTERM);
 		ck_assert_int_eq(r.engine, i);
 		ck_assert_double_ge(r.end_time - r.start, i == 0 ? 0.2 : 0.3);
-		pool_result_clear(&r);
+		backend_result_clear(&r);
 	}
 	ck_assert_double_lt(util_monotonic() - t0, POOL_KILL_GRACE);
 	pool_free(p);
@@ -280,25 +280,25 @@ END_TEST
 
 START_TEST(test_timeout_kill)
 {
-	struct pool_result r;
+	struct backend_result r;
 	struct tjob j;
 
 	tjob_sh(&j, "trap '' TERM; sleep 30", NULL)->timeout = 0.1;
 	run_one(&j.req, &r);
-	ck_assert_int_eq(r.end, POOL_TIMEOUT);
+	ck_assert_int_eq(r.end, BACKEND_TIMEOUT);
 	ck_assert_int_eq(r.code, SIGKILL);
 	ck_assert_double_ge(r.end_time - r.start, 0.1 + POOL_KILL_GRACE);
 	ck_assert_double_lt(r.end_time - r.start, 0.1 + POOL_KILL_GRACE + 5);
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 }
 END_TEST
 
 START_TEST(test_capture_exact)
 {
-	struct pool_result r;
+	struct backend_result r;
 
 	run_sh("printf 'a\\000b\\377\\n'; printf 'e\\001\\000r' >&2", &r);
-	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_int_eq(r.end, BACKEND_EXITED);
 	ck_assert_int_eq(r.code, 0);
 	ck_assert_uint_eq(r.out_len, 5);
 	ck_assert_mem_eq(r.out, "a\0b\377\n", 6);
@@ -306,7 +306,7 @@ START_TEST(test_capture_exact)
 	ck_assert_uint_eq(r.err_len, 4);
 	ck_assert_mem_eq(r.err, "e\001\0r", 5);
 	ck_assert(!r.err_truncated);
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 }
 END_TEST
 
@@ -344,7 +344,7 @@ static void
 check_capture(const char *dir, const char *all, size_t len,
     enum output_cut cut)
 {
-	struct pool_result r;
+	struct backend_result r;
 	struct buf want;
 	char *path = testutil_path(dir, "out");
 	struct tjob j;
@@ -353,7 +353,7 @@ check_capture(const char *dir, const char *all, size_t len,
 	buf_init(&want);
 	want_capture(all, len, &want);
 	run_one(tjob_sh(&j, "cat \"$1\"", path), &r);
-	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_int_eq(r.end, BACKEND_EXITED);
 	ck_assert_int_eq(r.code, 0);
 	ck_assert_int_eq(r.out_truncated,
 	    len > (size_t)POOL_OUT_HEAD + POOL_OUT_TAIL);
@@ -362,14 +362,14 @@ check_capture(const char *dir, const char *all, size_t len,
 	ck_assert_uint_eq(r.out_len, want.len);
 	ck_assert_msg(memcmp(r.out, want.data, want.len) == 0 &&
 	    r.out[r.out_len] == '\0', "the capture of %zu bytes differs", len);
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 	buf_free(&want);
 	free(path);
 }
 
 START_TEST(test_flood)
 {
-	struct pool_result r;
+	struct backend_result r;
 	struct rusage ru0, ru1;
 	size_t i;
 	char *want;
@@ -377,7 +377,7 @@ START_TEST(test_flood)
 	getrusage(RUSAGE_SELF, &ru0);
 	run_sh("yes | head -c 50000000", &r);
 	getrusage(RUSAGE_SELF, &ru1);
-	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_int_eq(r.end, BACKEND_EXITED);
 	ck_assert_int_eq(r.code, 0);
 	ck_assert(r.out_truncated);
 	ck_assert_int_eq(r.out_cut, OUTPUT_CUT);
@@ -391,13 +391,13 @@ START_TEST(test_flood)
 	free(want);
 	/* 50 MB went through; memory grew by a few at most. */
 	ck_assert_int_lt(ru1.ru_maxrss - ru0.ru_maxrss, 16 * 1024);
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 }
 END_TEST
 
 START_TEST(test_truncate_lines)
 {
-	struct pool_result r;
+	struct backend_result r;
 	struct buf all, want;
 	char *zeros;
 	int i;
@@ -414,7 +414,7 @@ START_TEST(test_truncate_lines)
 	ck_assert_int_eq(r.out_cut, OUTPUT_CUT);
 	ck_assert_uint_eq(r.out_len, want.len);
 	ck_assert(memcmp(r.out, want.data, want.len) == 0);
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 	buf_free(&all);
 	buf_free(&want);
 
@@ -427,7 +427,7 @@ START_TEST(test_truncate_lines)
 	zeros = xcalloc(1, r.out_len + 1);
 	ck_assert(memcmp(r.out, zeros, r.out_len + 1) == 0);
 	free(zeros);
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 
 	/* One more byte and no newline: one line, cut, so nothing. */
 	run_sh("head -c 1114112 /dev/zero; printf x", &r);
@@ -435,7 +435,7 @@ START_TEST(test_truncate_lines)
 	ck_assert_int_eq(r.out_cut, OUTPUT_CUT_LAST);
 	ck_assert_uint_eq(r.out_len, 0);
 	ck_assert_str_eq(r.out, "");
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 }
 END_TEST
 
@@ -538,7 +538,7 @@ END_TEST
 
 START_TEST(test_stderr_tail)
 {
-	struct pool_result r;
+	struct backend_result r;
 	struct buf all;
 	int i;
 
@@ -546,26 +546,26 @@ START_TEST(test_stderr_tail)
 	for (i = 1; i <= 5000; i++)
 		buf_printf(&all, "%d\n", i);
 	run_sh("echo out; seq 1 5000 >&2; exit 2", &r);
-	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_int_eq(r.end, BACKEND_EXITED);
 	ck_assert_int_eq(r.code, 2);
 	ck_assert_str_eq(r.out, "out\n");
 	ck_assert(r.err_truncated);
 	ck_assert_uint_eq(r.err_len, POOL_ERR_TAIL);
 	ck_assert(memcmp(r.err, all.data + all.len - POOL_ERR_TAIL,
 	    POOL_ERR_TAIL) == 0);
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 	buf_free(&all);
 
 	run_sh("head -c 4096 /dev/zero >&2", &r);
 	ck_assert(!r.err_truncated);
 	ck_assert_uint_eq(r.err_len, POOL_ERR_TAIL);
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 }
 END_TEST
 
 START_TEST(test_stdin)
 {
-	struct pool_result r;
+	struct backend_result r;
 	struct tjob j;
 	char *dir, *path, *script, *input, *got;
 	size_t len = 3 * 1024 * 1024 + 7, got_len, i;
@@ -585,9 +585,9 @@ START_TEST(test_stdin)
 	j.req.input = input;
 	j.req.input_len = len;
 	run_one(&j.req, &r);
-	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_int_eq(r.end, BACKEND_EXITED);
 	ck_assert_int_eq(r.code, 0);
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 	got = testutil_read_file(path, &got_len);
 	ck_assert_ptr_nonnull(got);
 	ck_assert_uint_eq(got_len, len);
@@ -600,21 +600,21 @@ START_TEST(test_stdin)
 	j.req.input = input;
 	j.req.input_len = len;
 	run_one(&j.req, &r);
-	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_int_eq(r.end, BACKEND_EXITED);
 	ck_assert_int_eq(r.code, 0);
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 	tjob_sh(&j, "head -c 10", NULL);
 	j.req.input = input;
 	j.req.input_len = len;
 	run_one(&j.req, &r);
 	ck_assert_uint_eq(r.out_len, 10);
 	ck_assert(memcmp(r.out, input, 10) == 0);
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 
 	/* No input: EOF at once. */
 	run_sh("wc -c", &r);
 	ck_assert_str_eq(r.out, "0\n");
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 
 	free(input);
 	free(path);
@@ -633,8 +633,8 @@ START_TEST(test_env)
 		NULL
 	};
 	static char *argv[] = { "printf", "%s|", "via PATH", NULL };
-	struct pool_request req;
-	struct pool_result r;
+	struct backend_job req;
+	struct backend_result r;
 	struct tjob j;
 
 	ck_assert_int_eq(setenv("LABRAT_POOL_INHERIT", "yes", 1), 0);
@@ -645,15 +645,15 @@ START_TEST(test_env)
 	j.req.env = env;
 	run_one(&j.req, &r);
 	ck_assert_str_eq(r.out, "yes|new value|new|second|4\n");
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 
 	/* argv[0] without a slash is looked up in PATH. */
 	memset(&req, 0, sizeof req);
 	req.argv = argv;
 	run_one(&req, &r);
-	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_int_eq(r.end, BACKEND_EXITED);
 	ck_assert_str_eq(r.out, "via PATH|");
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 	unsetenv("LABRAT_POOL_INHERIT");
 	unsetenv("LABRAT_POOL_REPLACE");
 }
@@ -665,8 +665,8 @@ START_TEST(test_spawn_failed)
 	static char *absent[] = { "/nonexistent/labrat/cmd", NULL };
 	char *noexec[] = { NULL, NULL }, *garbage[] = { NULL, NULL };
 	char *searched[] = { "labrat-noexec", NULL }, *env[] = { NULL, NULL };
-	struct pool_request req;
-	struct pool_result r;
+	struct backend_job req;
+	struct backend_result r;
 	struct pool *p;
 	char *dir;
 	int tag;
@@ -683,47 +683,47 @@ START_TEST(test_spawn_failed)
 	memset(&req, 0, sizeof req);
 	req.udata = &tag;
 	req.argv = missing;
-	p = pool_new(1);
+	p = pool_new(1, NULL);
 	ck_assert_int_eq(pool_start(p, &req), 0);
 	ck_assert_int_eq(pool_busy(p), 1);
 	ck_assert_int_eq(pool_start(p, &req), -1);
 	ck_assert_int_eq(pool_wait(p, 0, &r), 1);
-	ck_assert_int_eq(r.end, POOL_SPAWN_FAILED);
+	ck_assert_int_eq(r.end, BACKEND_SPAWN_FAILED);
 	ck_assert_int_eq(r.code, ENOENT);
 	ck_assert_ptr_eq(r.udata, &tag);
 	ck_assert_int_eq(r.engine, 0);
 	ck_assert_str_eq(r.out, "");
 	ck_assert_int_eq(pool_busy(p), 0);
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 	pool_free(p);
 
 	req.argv = absent;
 	run_one(&req, &r);
-	ck_assert_int_eq(r.end, POOL_SPAWN_FAILED);
+	ck_assert_int_eq(r.end, BACKEND_SPAWN_FAILED);
 	ck_assert_int_eq(r.code, ENOENT);
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 
 	req.argv = noexec;
 	run_one(&req, &r);
-	ck_assert_int_eq(r.end, POOL_SPAWN_FAILED);
+	ck_assert_int_eq(r.end, BACKEND_SPAWN_FAILED);
 	ck_assert_int_eq(r.code, EACCES);
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 
 	/* Found in PATH but not executable: EACCES, as execvp says. */
 	req.argv = searched;
 	req.env = env;
 	run_one(&req, &r);
-	ck_assert_int_eq(r.end, POOL_SPAWN_FAILED);
+	ck_assert_int_eq(r.end, BACKEND_SPAWN_FAILED);
 	ck_assert_int_eq(r.code, EACCES);
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 	req.env = NULL;
 
 	/* Never handed to a shell. */
 	req.argv = garbage;
 	run_one(&req, &r);
-	ck_assert_int_eq(r.end, POOL_SPAWN_FAILED);
+	ck_assert_int_eq(r.end, BACKEND_SPAWN_FAILED);
 	ck_assert_int_eq(r.code, ENOEXEC);
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 
 	free(noexec[0]);
 	free(garbage[0]);
@@ -735,7 +735,7 @@ END_TEST
 
 START_TEST(test_mem_limit)
 {
-	struct pool_result r;
+	struct backend_result r;
 	struct tjob j;
 	const char *dd = "dd if=/dev/zero of=/dev/null bs=200M count=1";
 
@@ -743,22 +743,22 @@ START_TEST(test_mem_limit)
 	 * space, fine without a limit. */
 	tjob_sh(&j, dd, NULL)->mem_limit = 100 * 1024 * 1024;
 	run_one(&j.req, &r);
-	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_int_eq(r.end, BACKEND_EXITED);
 	ck_assert_int_ne(r.code, 0);
 	ck_assert_ptr_nonnull(strstr(r.err, "memory exhausted"));
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 
 	tjob_sh(&j, dd, NULL);
 	run_one(&j.req, &r);
-	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_int_eq(r.end, BACKEND_EXITED);
 	ck_assert_int_eq(r.code, 0);
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 }
 END_TEST
 
 START_TEST(test_slots)
 {
-	struct pool_result r;
+	struct backend_result r;
 	struct tjob j[20];
 	struct pool *p;
 	char *dir, *script, *path, *s, num[16];
@@ -773,7 +773,7 @@ START_TEST(test_slots)
 	path = testutil_path(dir, "n");
 	ck_assert_int_eq(mkdir(path, 0755), 0);
 	free(path);
-	p = pool_new(3);
+	p = pool_new(3, NULL);
 	ck_assert_int_eq(pool_slots(p), 3);
 	while (ended < 20) {
 		while (started < 20 && pool_busy(p) < 3) {
@@ -787,10 +787,10 @@ START_TEST(test_slots)
 		if (pool_busy(p) == 3)
 			ck_assert_int_eq(pool_start(p, &j[0].req), -1);
 		wait_result(p, &r);
-		ck_assert_int_eq(r.end, POOL_EXITED);
+		ck_assert_int_eq(r.end, BACKEND_EXITED);
 		ck_assert_int_eq(r.code, 0);
 		seen[r.engine]++;
-		pool_result_clear(&r);
+		backend_result_clear(&r);
 		ended++;
 	}
 	pool_free(p);
@@ -814,8 +814,8 @@ END_TEST
 
 START_TEST(test_engines)
 {
-	struct pool_result r;
-	struct pool *p = pool_new(3);
+	struct backend_result r;
+	struct pool *p = pool_new(3, NULL);
 	struct tjob a, b, c;
 	int ends = 0;
 
@@ -832,16 +832,16 @@ START_TEST(test_engines)
 	wait_result(p, &r);
 	ck_assert_int_eq(r.engine, 1);
 	ck_assert_int_eq(r.code, 4);
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 	/* The lowest free engine is taken again. */
 	ck_assert_int_eq(pool_start(p, &a.req), 1);
 
 	pool_signal_all(p, SIGUSR1);
 	while (ends < 3) {
 		wait_result(p, &r);
-		ck_assert_int_eq(r.end, POOL_SIGNALED);
+		ck_assert_int_eq(r.end, BACKEND_SIGNALED);
 		ck_assert_int_eq(r.code, SIGUSR1);
-		pool_result_clear(&r);
+		backend_result_clear(&r);
 		ends++;
 	}
 	ck_assert_int_eq(pool_busy(p), 0);
@@ -865,7 +865,7 @@ START_TEST(test_free_kills_group)
 	/* Children of the job, one deaf to SIGTERM. */
 	script = xasprintf("sleep 1000 & sleep 1000 & "
 	    "(trap '' TERM; sleep 1000) & echo $$ > '%s'; wait", fifo);
-	p = pool_new(2);
+	p = pool_new(2, NULL);
 	ck_assert_int_eq(pool_start(p, tjob_sh(&j, script, NULL)), 0);
 	pgid = fifo_read_pid(fd);
 	ck_assert_int_eq(kill(-pgid, 0), 0);
@@ -885,7 +885,7 @@ END_TEST
 
 START_TEST(test_grandchildren)
 {
-	struct pool_result r;
+	struct backend_result r;
 	pid_t pid, pgid;
 	int status = 0;
 
@@ -893,10 +893,10 @@ START_TEST(test_grandchildren)
 
 	/* A daemon (own session) holding stdout does not hold the job. */
 	run_sh("setsid sleep 1000 & echo $!", &r);
-	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_int_eq(r.end, BACKEND_EXITED);
 	ck_assert_double_lt(r.end_time - r.start, 10);
 	pid = strtol(r.out, NULL, 10);
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 	ck_assert_int_gt(pid, 1);
 	ck_assert_int_eq(kill(pid, 0), 0);
 	ck_assert_int_eq(kill(pid, SIGKILL), 0);
@@ -905,10 +905,10 @@ START_TEST(test_grandchildren)
 
 	/* A background child in the group: killed with the group. */
 	run_sh("sleep 1000 & echo $$", &r);
-	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_int_eq(r.end, BACKEND_EXITED);
 	ck_assert_double_lt(r.end_time - r.start, 10);
 	pgid = strtol(r.out, NULL, 10);
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 	ck_assert_int_gt(pgid, 1);
 	assert_group_gone(pgid);
 	set_subreaper(false);
@@ -917,7 +917,7 @@ END_TEST
 
 START_TEST(test_fresh_process)
 {
-	struct pool_result r;
+	struct backend_result r;
 	sigset_t usr1, old;
 	void (*pipe_was)(int);
 	char *script;
@@ -929,13 +929,13 @@ START_TEST(test_fresh_process)
 	sigaddset(&usr1, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &usr1, &old);
 	run_sh("kill -PIPE $$; exit 0", &r);
-	ck_assert_int_eq(r.end, POOL_SIGNALED);
+	ck_assert_int_eq(r.end, BACKEND_SIGNALED);
 	ck_assert_int_eq(r.code, SIGPIPE);
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 	run_sh("kill -USR1 $$; exit 0", &r);
-	ck_assert_int_eq(r.end, POOL_SIGNALED);
+	ck_assert_int_eq(r.end, BACKEND_SIGNALED);
 	ck_assert_int_eq(r.code, SIGUSR1);
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	signal(SIGPIPE, pipe_was);
 
@@ -946,7 +946,7 @@ START_TEST(test_fresh_process)
 	    "[ -e /proc/$$/fd/$f ] && printf '%%s ' $f; done", fd);
 	run_sh(script, &r);
 	ck_assert_str_eq(r.out, "0 1 2 ");
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 	free(script);
 	close(fd);
 }
@@ -954,8 +954,8 @@ END_TEST
 
 START_TEST(test_runner_killed)
 {
-	struct pool_request *req;
-	struct pool_result r;
+	struct backend_job *req;
+	struct backend_result r;
 	struct pool *p;
 	struct tjob j;
 	char *dir, *fifo, *script;
@@ -971,7 +971,7 @@ START_TEST(test_runner_killed)
 	runner = fork();
 	ck_assert_int_ne(runner, -1);
 	if (runner == 0) {
-		p = pool_new(1);
+		p = pool_new(1, NULL);
 		req = tjob_sh(&j, script, NULL);
 		if (pool_start(p, req) != 0)
 			_exit(1);
@@ -997,27 +997,27 @@ END_TEST
 
 START_TEST(test_rusage)
 {
-	struct pool_result r;
+	struct backend_result r;
 	struct tjob j;
 	char *script;
 
 	run_sh("dd if=/dev/zero of=/dev/null bs=64M count=1 2>/dev/null", &r);
 	ck_assert_int_eq(r.code, 0);
 	ck_assert_int_ge(r.maxrss_kb, 60 * 1024);
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 
 	/* Burn 0.2 s of CPU by the job's own clock, whatever the load. */
 	script = xasprintf("while :; do read -r l < /proc/$$/stat; "
 	    "set -- ${l##*) }; [ $((${12} + ${13})) -ge %ld ] && break; done",
 	    sysconf(_SC_CLK_TCK) / 5);
 	run_one(tjob_sh(&j, script, NULL), &r);
-	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_int_eq(r.end, BACKEND_EXITED);
 	ck_assert_int_eq(r.code, 0);
 	ck_assert_double_gt(r.cpu_user + r.cpu_sys, 0.1);
 	ck_assert_double_lt(r.cpu_user + r.cpu_sys,
 	    r.end_time - r.start + 0.1);
 	ck_assert_int_gt(r.maxrss_kb, 0);
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 	free(script);
 }
 END_TEST
@@ -1025,13 +1025,13 @@ END_TEST
 START_TEST(test_fd_leaks)
 {
 	static char *missing[] = { "labrat-no-such-command", NULL };
-	struct pool_result r;
+	struct backend_result r;
 	struct pool *p;
 	struct tjob j;
 	int before, i, started = 0, ended = 0;
 
 	before = count_fds();
-	p = pool_new(2);
+	p = pool_new(2, NULL);
 	while (ended < 200) {
 		while (started < 200 && pool_busy(p) < 2) {
 			switch (started % 4) {
@@ -1056,7 +1056,7 @@ START_TEST(test_fd_leaks)
 			started++;
 		}
 		wait_result(p, &r);
-		pool_result_clear(&r);
+		backend_result_clear(&r);
 		ended++;
 	}
 	/* The pool keeps one descriptor (/dev/null) between jobs. */
@@ -1069,8 +1069,8 @@ END_TEST
 
 START_TEST(test_wakeup)
 {
-	struct pool_result r;
-	struct pool *p = pool_new(1);
+	struct backend_result r;
+	struct pool *p = pool_new(1, NULL);
 	struct tjob j;
 	double t0;
 	int fds[2];
@@ -1115,21 +1115,21 @@ alive(pid_t pid)
 
 START_TEST(test_session_handle)
 {
-	struct pool_request *req;
-	struct pool_result r;
+	struct backend_job *req;
+	struct backend_result r;
 	struct pool *p;
 	struct tjob j;
 	char handle[POOL_HANDLE_MAX], *want;
 	int engine;
 
 	/* Each job leads a session of its own; its handle names it. */
-	p = pool_new(1);
+	p = pool_new(1, NULL);
 	req = tjob_sh(&j, "echo $$ $(ps -o sid= -p $$)", NULL);
 	engine = pool_start(p, req);
 	ck_assert_int_eq(engine, 0);
 	pool_handle(p, engine, handle, sizeof handle);
 	wait_result(p, &r);
-	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_int_eq(r.end, BACKEND_EXITED);
 	want = xasprintf("local:%s:", proc_boot_id());
 	ck_assert_msg(strncmp(handle, want, strlen(want)) == 0, "%s", handle);
 	free(want);
@@ -1142,15 +1142,15 @@ START_TEST(test_session_handle)
 		ck_assert_msg(strstr(handle, want) != NULL, "%s", handle);
 		free(want);
 	}
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 	pool_free(p);
 }
 END_TEST
 
 START_TEST(test_reclaim)
 {
-	struct pool_request *req;
-	struct pool_result r;
+	struct backend_job *req;
+	struct backend_result r;
 	struct pool *p;
 	struct tjob j;
 	char *dir, *fifo, *script, handle[POOL_HANDLE_MAX], *why = NULL;
@@ -1174,7 +1174,7 @@ START_TEST(test_reclaim)
 	runner = fork();
 	ck_assert_int_ne(runner, -1);
 	if (runner == 0) {
-		p = pool_new(1);
+		p = pool_new(1, NULL);
 		req = tjob_sh(&j, script, NULL);
 		if (pool_start(p, req) != 0)
 			_exit(1);
@@ -1235,28 +1235,28 @@ END_TEST
 
 START_TEST(test_sigchld_ignored)
 {
-	struct pool_result r;
+	struct backend_result r;
 	struct pool *p;
 	struct tjob j;
 
 	/* Inherited SIG_IGN: the pool restores what wait4 needs. */
 	signal(SIGCHLD, SIG_IGN);
-	p = pool_new(1);
+	p = pool_new(1, NULL);
 	ck_assert_int_eq(pool_start(p, tjob_sh(&j, "exit 3", NULL)), 0);
 	wait_result(p, &r);
-	ck_assert_int_eq(r.end, POOL_EXITED);
+	ck_assert_int_eq(r.end, BACKEND_EXITED);
 	ck_assert_int_eq(r.code, 3);
-	pool_result_clear(&r);
+	backend_result_clear(&r);
 	/* Ignored behind the pool's back: the status is lost (or, if the
 	 * job was reaped before its pidfd was opened, it never properly
 	 * started): a failure either way, never an exit status of 0. */
 	signal(SIGCHLD, SIG_IGN);
 	ck_assert_int_eq(pool_start(p, tjob_sh(&j, "exit 0", NULL)), 0);
 	wait_result(p, &r);
-	ck_assert_msg(r.end == POOL_LOST || r.end == POOL_SPAWN_FAILED,
+	ck_assert_msg(r.end == BACKEND_LOST || r.end == BACKEND_SPAWN_FAILED,
 	    "end %d", (int)r.end);
-	ck_assert_int_eq(r.code, r.end == POOL_LOST ? ECHILD : ESRCH);
-	pool_result_clear(&r);
+	ck_assert_int_eq(r.code, r.end == BACKEND_LOST ? ECHILD : ESRCH);
+	backend_result_clear(&r);
 	signal(SIGCHLD, SIG_DFL);
 	pool_free(p);
 }
@@ -1264,14 +1264,14 @@ END_TEST
 
 START_TEST(test_shortage)
 {
-	struct pool_result r;
+	struct backend_result r;
 	struct rlimit rl, low;
 	struct pool *p;
 	struct tjob j;
 
 	/* Out of descriptors: nothing starts, and it is not the job's
 	 * failure (no result); once there are some, it starts. */
-	p = pool_new(2);
+	p = pool_new(2, NULL);
 	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
 	low = rl;
 	low.rlim_cur = (rlim_t)count_fds();
@@ -1284,8 +1284,8 @@ START_TEST(test_shortage)
 	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
 	ck_assert_int_eq(pool_start(p, tjob_sh(&j, "exit 0", NULL)), 0);
 	wait_result(p, &r);
-	ck_assert_int_eq(r.end, POOL_EXITED);
-	pool_result_clear(&r);
+	ck_assert_int_eq(r.end, BACKEND_EXITED);
+	backend_result_clear(&r);
 	/* No engine free is another answer. */
 	ck_assert_int_ge(pool_start(p, tjob_sh(&j, "sleep 5", NULL)), 0);
 	ck_assert_int_ge(pool_start(p, tjob_sh(&j, "sleep 5", NULL)), 0);
@@ -1307,13 +1307,13 @@ START_TEST(test_fd_cap)
 	ck_assert_int_ne(pid, -1);
 	if (pid == 0) {
 		struct rlimit rl = { 100, 100 };
-		struct pool_result r;
+		struct backend_result r;
 		struct pool *p;
 		struct tjob j;
 
 		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
 			_exit(10);
-		p = pool_new(500);
+		p = pool_new(500, NULL);
 		if (pool_slots(p) < 1 || pool_slots(p) > 12)
 			_exit(11);
 		if (pool_capped_by(p) != 100)
@@ -1322,11 +1322,11 @@ START_TEST(test_fd_cap)
 			_exit(13);
 		while (pool_wait(p, 1000, &r) != 1)
 			;
-		if (r.end != POOL_EXITED || strcmp(r.out, "100\n") != 0)
+		if (r.end != BACKEND_EXITED || strcmp(r.out, "100\n") != 0)
 			_exit(14);
-		pool_result_clear(&r);
+		backend_result_clear(&r);
 		pool_free(p);
-		p = pool_new(2);
+		p = pool_new(2, NULL);
 		if (pool_slots(p) != 2 || pool_capped_by(p) != 0)
 			_exit(15);
 		pool_free(p);

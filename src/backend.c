@@ -1,0 +1,46 @@
+/*
+ * backend.c -- the table of backends labrat knows, by the name a result
+ * set records, and what every backend shares.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "backend_int.h"
+#include "notebook.h"
+#include "util.h"
+
+/* The backends, by name. */
+static const struct {
+	const char *name;
+	struct backend *(*open)(const struct nb_set *s, struct loop *loop,
+	    char **err);
+} backend_table[] = {
+	{ "local", backend_local_open },
+};
+
+struct backend *
+backend_open(const struct nb_set *s, struct loop *loop, char **err)
+{
+	const char *name = s->backend != NULL && *s->backend != '\0' ?
+	    s->backend : "local";
+	size_t i;
+
+	for (i = 0; i < UTIL_ARRLEN(backend_table); i++) {
+		if (strcmp(name, backend_table[i].name) == 0)
+			return backend_table[i].open(s, loop, err);
+	}
+	*err = xasprintf("result set '%s' runs on backend '%s', which this "
+	    "labrat does not know: upgrade labrat", s->tag, name);
+	return NULL;
+}
+
+void
+backend_result_clear(struct backend_result *r)
+{
+	free(r->out);
+	free(r->err);
+	memset(r, 0, sizeof *r);
+}

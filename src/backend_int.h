@@ -1,0 +1,14 @@
+/*
+ * backend_int.h -- what backend.c needs from each backend: the function
+ * that opens it.
+ */
+#ifndef LABRAT_BACKEND_INT_H
+#define LABRAT_BACKEND_INT_H
+
+#include "backend.h"
+
+/* backend_local.c: the local pool of engines. */
+struct backend *backend_local_open(const struct nb_set *s, struct loop *loop,
+    char **err);
+
+#endif

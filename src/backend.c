@@ -15,11 +15,21 @@
 /* The backends, by name. */
 static const struct {
 	const char *name;
-	struct backend *(*open)(const struct nb_set *s, struct loop *loop,
-	    char **err);
+	backend_open_fn open;
 } backend_table[] = {
 	{ "local", backend_local_open },
 };
+
+/* One backend added at run time (a test's), or none. */
+static const char *backend_extra_name;
+static backend_open_fn backend_extra_open;
+
+void
+backend_register(const char *name, backend_open_fn open)
+{
+	backend_extra_name = name;
+	backend_extra_open = open;
+}
 
 struct backend *
 backend_open(const struct nb_set *s, struct loop *loop, char **err)
@@ -32,6 +42,9 @@ backend_open(const struct nb_set *s, struct loop *loop, char **err)
 		if (strcmp(name, backend_table[i].name) == 0)
 			return backend_table[i].open(s, loop, err);
 	}
+	if (backend_extra_name != NULL &&
+	    strcmp(name, backend_extra_name) == 0)
+		return backend_extra_open(s, loop, err);
 	*err = xasprintf("result set '%s' runs on backend '%s', which this "
 	    "labrat does not know: upgrade labrat", s->tag, name);
 	return NULL;

@@ -70,6 +70,7 @@ struct runner_job {
 	bool fresh;            /* a fresh position (w.job_id set by start) */
 	char *params;          /* its parameters as JSON */
 	char handle[BACKEND_HANDLE_MAX];
+	char host[BACKEND_HOST_MAX];
 	int engine;
 	double start;          /* wall clock */
 	bool purged;           /* given up by `labrat purge` */
@@ -482,7 +483,7 @@ runner_apply(struct runner *rn, struct runner_event *ev, char **err)
 		if (job->fresh)
 			job->w.job_id = 0;
 		return notebook_job_start(rn->nb, rn->set.id, &job->w,
-		    job->params, job->start, "localhost", job->engine,
+		    job->params, job->start, job->host, job->engine,
 		    job->handle, err);
 	case EV_END:
 		return runner_apply_end(rn, ev, err);
@@ -649,7 +650,7 @@ runner_start_one(struct runner *rn, char **err)
 	struct backend_job req;
 	struct runner_job *job;
 	struct runner_event *ev;
-	char host[BACKEND_HOST_MAX], *why = NULL;
+	char *why = NULL;
 	int rc, engine;
 
 	if ((rc = runner_next(rn, &w, err)) <= 0)
@@ -689,8 +690,8 @@ runner_start_one(struct runner *rn, char **err)
 	}
 	rn->start_delay = 0;
 	job->engine = engine;
-	backend_describe(rn->be, engine, host, sizeof host, job->handle,
-	    sizeof job->handle);
+	backend_describe(rn->be, engine, job->host, sizeof job->host,
+	    job->handle, sizeof job->handle);
 	job->params = ej.params;
 	ej.params = NULL;
 	experiment_job_clear(&ej);

@@ -25,6 +25,7 @@ main(void)
 	srunner_add_suite(sr, suite_pool());
 	srunner_add_suite(sr, suite_proc());
 	srunner_add_suite(sr, suite_notebook());
+	srunner_add_suite(sr, suite_runner());
 	srunner_add_suite(sr, suite_lock());
 	srunner_add_suite(sr, suite_summary());
 	srunner_add_suite(sr, suite_plot());

@@ -14,6 +14,7 @@ Suite *suite_experiment(void);
 Suite *suite_pool(void);
 Suite *suite_proc(void);
 Suite *suite_notebook(void);
+Suite *suite_runner(void);
 Suite *suite_lock(void);
 Suite *suite_summary(void);
 Suite *suite_plot(void);

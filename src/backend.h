@@ -104,6 +104,11 @@ struct backend;
 
 struct backend_ops {
 	const char *name;
+	/* True for a backend whose jobs outlive the runner (remote ones):
+	 * start only reserves an engine and names the job, the runner
+	 * commits the job's row with that handle, and only then calls
+	 * launch -- so a job never runs without a row that names it. */
+	bool record_first;
 	/* Engines now, and those running a job. */
 	int (*slots)(struct backend *b);
 	int (*busy)(struct backend *b);
@@ -111,6 +116,9 @@ struct backend_ops {
 	 * with an owned *why for both. */
 	int (*start)(struct backend *b, const struct backend_job *job,
 	    char **why);
+	/* record_first backends: run the job reserved on engine.  If it
+	 * cannot start, its end comes through reap as BACKEND_NOT_STARTED. */
+	void (*launch)(struct backend *b, int engine);
 	/* Where engine's job runs, and its handle. */
 	void (*describe)(struct backend *b, int engine, char *host,
 	    size_t hlen, char *handle, size_t len);
@@ -165,6 +173,13 @@ static inline int
 backend_start(struct backend *b, const struct backend_job *job, char **why)
 {
 	return b->ops->start(b, job, why);
+}
+
+static inline void
+backend_launch(struct backend *b, int engine)
+{
+	if (b->ops->record_first)
+		b->ops->launch(b, engine);
 }
 
 static inline void

@@ -79,6 +79,10 @@ struct nb_set {
 	                         boot): with runner_pid, names it beyond doubt */
 	char *reason;         /* the runner's last word on why it stopped,
 	                         "" if none */
+	char *backend_args;   /* the backend's arguments, a JSON object
+	                         ("{}" for local; hosts, staged files, ...) */
+	char *engines;        /* the runner's view of its engines, a JSON
+	                         array written as they change */
 };
 void notebook_set_clear(struct nb_set *s);
 
@@ -155,6 +159,9 @@ int notebook_set_lock(struct notebook *nb, int64_t set_id, char **err);
 int notebook_set_status(struct notebook *nb, int64_t set_id,
     const char *status, int64_t runner_pid, uint64_t runner_start,
     const char *reason, char **err);
+/* Record the runner's view of its engines (a JSON array of objects). */
+int notebook_set_engines(struct notebook *nb, int64_t set_id,
+    const char *json, char **err);
 /* The runner has acted on every control request up to seq. */
 int notebook_set_ack(struct notebook *nb, int64_t set_id, int64_t seq,
     char **err);

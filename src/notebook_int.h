@@ -32,7 +32,7 @@
 	"space, experiment, backend, cores, timeout, mem_limit, retries, " \
 	"repeat, sequential, seed, npoints, njobs, cursor, status, " \
 	"runner_pid, heartbeat, cwd, control, purge_before, control_seq, " \
-	"control_ack, runner_start, reason"
+	"control_ack, runner_start, reason, backend_args, engines"
 
 /* The columns of a job (aliased j), in the order nb_job_from_row reads
  * them. */
@@ -64,6 +64,7 @@ enum nb_stmt {
 	ST_SET_LOCK,
 	ST_SET_STATUS,
 	ST_SET_ACK,
+	ST_SET_ENGINES,
 	ST_SET_HEARTBEAT,
 	ST_SET_CONTROL,
 	ST_SET_PURGE_BEFORE,

@@ -36,6 +36,8 @@ notebook_set_clear(struct nb_set *s)
 	free(s->cwd);
 	free(s->control);
 	free(s->reason);
+	free(s->backend_args);
+	free(s->engines);
 	memset(s, 0, sizeof *s);
 }
 
@@ -75,6 +77,12 @@ nb_set_from_row(sqlite3_stmt *st, struct nb_set *s)
 	s->reason = nb_column_strdup(st, 28);
 	if (s->reason == NULL)
 		s->reason = xstrdup("");
+	s->backend_args = nb_column_strdup(st, 29);
+	if (s->backend_args == NULL)
+		s->backend_args = xstrdup("{}");
+	s->engines = nb_column_strdup(st, 30);
+	if (s->engines == NULL)
+		s->engines = xstrdup("[]");
 }
 
 /* Refuse a result set that could never run: bad tag, sizes, JSON. */
@@ -162,6 +170,7 @@ notebook_set_create(struct notebook *nb, struct nb_set *s, char **err)
 	sqlite3_bind_int64(st, 16, (int64_t)s->njobs);
 	/* A path is bytes: stored as given, never "sanitized". */
 	nb_bind_text(st, 17, s->cwd != NULL ? s->cwd : "");
+	nb_bind_text(st, 18, s->backend_args != NULL ? s->backend_args : "{}");
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		if (sqlite3_extended_errcode(nb->db) ==
 		    SQLITE_CONSTRAINT_UNIQUE)
@@ -345,6 +354,20 @@ notebook_set_status(struct notebook *nb, int64_t set_id, const char *status,
 	    err);
 	buf_free(&rb);
 	return rc;
+}
+
+/* Record the runner's view of its engines (a JSON array). */
+int
+notebook_set_engines(struct notebook *nb, int64_t set_id, const char *json,
+    char **err)
+{
+	sqlite3_stmt *st;
+
+	if ((st = nb_stmt(nb, ST_SET_ENGINES, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, set_id);
+	nb_bind_text(st, 2, json);
+	return nb_set_update(nb, st, set_id, "recording the engines", err);
 }
 
 /* Record that the runner acted on the control requests up to seq. */

@@ -137,9 +137,10 @@ const char *const nb_migrations[] = {
 	 * 3: result set ids are never reused (a runner whose set was
 	 * deleted must never write into a new set that took its id);
 	 * ordered control requests that the runner acknowledges; the
-	 * runner's start time (a pid is reused) and its last word; each
-	 * job's handle, through which a later runner finds what is left of
-	 * it.  The table is rebuilt with foreign keys off (notebook_open
+	 * runner's start time (a pid is reused) and its last word; the
+	 * backend's arguments (hosts, staged files, ...) and the runner's
+	 * view of its engines; each job's handle, through which a later
+	 * runner finds what is left of it.  The table is rebuilt with foreign keys off (notebook_open
 	 * runs migrations before it turns them on).
 	 */
 	"DROP VIEW current_job;\n"
@@ -173,7 +174,9 @@ const char *const nb_migrations[] = {
 	"	control_seq INTEGER NOT NULL DEFAULT 0,\n"
 	"	control_ack INTEGER NOT NULL DEFAULT 0,\n"
 	"	runner_start INTEGER NOT NULL DEFAULT 0,\n"
-	"	reason TEXT NOT NULL DEFAULT ''\n"
+	"	reason TEXT NOT NULL DEFAULT '',\n"
+	"	backend_args TEXT NOT NULL DEFAULT '{}',\n"
+	"	engines TEXT NOT NULL DEFAULT '[]'\n"
 	");\n"
 	"INSERT INTO resultset_new (id, tag, description, attributes, "
 	"created, locked, space, experiment, backend, cores, timeout, "
@@ -208,8 +211,9 @@ const char *const nb_sql[ST_COUNT] = {
 	[ST_SET_INSERT] = "INSERT INTO resultset (tag, description, "
 	    "attributes, created, space, experiment, backend, cores, timeout, "
 	    "mem_limit, retries, repeat, sequential, seed, npoints, njobs, "
-	    "cwd) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-	    "?13, ?14, ?15, ?16, ?17)",
+	    "cwd, backend_args) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+	[ST_SET_ENGINES] = "UPDATE resultset SET engines = ?2 WHERE id = ?1",
 	[ST_SET_FIND] = "SELECT " NB_SET_COLS " FROM resultset WHERE tag = ?1",
 	[ST_SET_GET] = "SELECT " NB_SET_COLS " FROM resultset WHERE id = ?1",
 	[ST_SET_LIST] = "SELECT " NB_SET_COLS " FROM resultset ORDER BY id",

@@ -551,6 +551,9 @@ runner_commit(struct runner *rn, char **err)
 	for (i = 0; i < rn->nevents; i++) {
 		if (rn->events[i].kind == EV_END)
 			runner_report_end(rn, &rn->events[i]);
+		/* A job whose row now names it may run. */
+		else if (rn->events[i].kind == EV_START && rn->be != NULL)
+			backend_launch(rn->be, rn->events[i].job->engine);
 	}
 	runner_journal_clear(rn);
 	if (rn->stalled_since != 0) {

@@ -33,6 +33,7 @@ static struct fake_script {
 	int lose_after;       /* after this many starts, lose every running
 	                         job once (0: never) */
 	bool never_started;   /* lose them as "never started" instead */
+	bool record_first;    /* reserve at start, run at launch */
 } fake;
 
 /* What the fake backend saw. */
@@ -42,6 +43,8 @@ static struct fake_seen {
 	int lost;
 	int max_busy;
 	int reclaimed;
+	int launched;
+	int launched_unrecorded; /* launched before their row named them */
 } seen;
 
 struct fake_job {
@@ -52,6 +55,8 @@ struct fake_job {
 	int order;            /* start number */
 	enum backend_end end;
 	int code;
+	int serial;           /* names the job in its handle */
+	bool launched;        /* running, not only reserved */
 };
 
 struct fake {
@@ -98,7 +103,7 @@ fake_on_timer(void *arg)
 	for (i = 0; i < f->slots; i++) {
 		struct fake_job *j = &f->jobs[i];
 
-		if (!j->busy || j->done)
+		if (!j->busy || j->done || !j->launched)
 			continue;
 		if (pick == NULL || (fake.reverse ? j->order > pick->order :
 		    j->order < pick->order))
@@ -134,6 +139,8 @@ fake_start(struct backend *b, const struct backend_job *job, char **why)
 	f->jobs[i].udata = job->udata;
 	f->jobs[i].point = fake_point(job);
 	f->jobs[i].order = ++seen.starts;
+	f->jobs[i].serial = seen.starts;
+	f->jobs[i].launched = !fake.record_first;
 	f->busy++;
 	if (f->busy > seen.max_busy)
 		seen.max_busy = f->busy;
@@ -152,17 +159,69 @@ fake_start(struct backend *b, const struct backend_job *job, char **why)
 			seen.lost++;
 		}
 	}
-	loop_timer(b->loop, util_monotonic() + 0.001, fake_on_timer, f);
+	if (!fake.record_first)
+		loop_timer(b->loop, util_monotonic() + 0.001, fake_on_timer,
+		    f);
 	return i;
+}
+
+static struct notebook *t_nb;
+
+
+/* Count the running rows named handle, over every set. */
+static int
+fake_count_handle(const struct nb_job *j, void *arg)
+{
+	struct { const char *want; int n; } *c = arg;
+
+	if (j->handle != NULL && strcmp(j->handle, c->want) == 0)
+		c->n++;
+	return 0;
+}
+
+/* True if a committed running row is named handle. */
+static bool
+fake_row_named(const char *handle)
+{
+	struct { const char *want; int n; } c = { handle, 0 };
+	struct nb_set *sets = NULL;
+	size_t n = 0, k;
+	char *err = NULL;
+
+	testutil_ok(notebook_set_list(t_nb, &sets, &n, &err), err, "list");
+	for (k = 0; k < n; k++) {
+		testutil_ok(notebook_jobs_each(t_nb, sets[k].id,
+		    NB_STATE_BIT(NB_RUNNING), true, fake_count_handle, &c, &err),
+		    err, "each");
+		notebook_set_clear(&sets[k]);
+	}
+	free(sets);
+	return c.n == 1;
+}
+
+/* Run a reserved job: its row must name it already. */
+static void
+fake_launch(struct backend *b, int engine)
+{
+	struct fake *f = (struct fake *)b;
+	char handle[64];
+
+	snprintf(handle, sizeof handle, "fake:%d:%d", engine,
+	    f->jobs[engine].serial);
+	if (!fake_row_named(handle))
+		seen.launched_unrecorded++;
+	f->jobs[engine].launched = true;
+	seen.launched++;
+	loop_timer(b->loop, util_monotonic() + 0.001, fake_on_timer, f);
 }
 
 static void
 fake_describe(struct backend *b, int engine, char *host, size_t hlen,
     char *handle, size_t len)
 {
-	(void)b;
 	snprintf(host, hlen, "fakehost%d", engine % 2);
-	snprintf(handle, len, "fake:%d", engine);
+	snprintf(handle, len, "fake:%d:%d", engine,
+	    ((struct fake *)b)->jobs[engine].serial);
 }
 
 static void
@@ -231,6 +290,20 @@ fake_close(struct backend *b, bool detach)
 	free(f);
 }
 
+static const struct backend_ops fake_ops_first = {
+	.name = "fake",
+	.record_first = true,
+	.slots = fake_slots,
+	.busy = fake_busy,
+	.start = fake_start,
+	.launch = fake_launch,
+	.describe = fake_describe,
+	.signal = fake_signal,
+	.reap = fake_reap,
+	.reclaim = fake_reclaim,
+	.close = fake_close,
+};
+
 static const struct backend_ops fake_ops = {
 	.name = "fake",
 	.slots = fake_slots,
@@ -250,7 +323,7 @@ fake_open(const struct nb_set *s, struct loop *loop, char **err)
 
 	(void)s;
 	(void)err;
-	f->b.ops = &fake_ops;
+	f->b.ops = fake.record_first ? &fake_ops_first : &fake_ops;
 	f->b.loop = loop;
 	f->slots = fake.slots;
 	f->jobs = xcalloc((size_t)f->slots, sizeof *f->jobs);
@@ -258,7 +331,6 @@ fake_open(const struct nb_set *s, struct loop *loop, char **err)
 }
 
 static char *t_dir;
-static struct notebook *t_nb;
 
 static void
 setup(void)
@@ -512,6 +584,24 @@ START_TEST(test_recovery_asks_backend)
 }
 END_TEST
 
+START_TEST(test_record_first)
+{
+	struct runner_report r;
+
+	/* A backend whose jobs outlive the runner: every job's row names
+	 * it before it runs. */
+	fake.record_first = true;
+	fake.reverse = true;
+	make_campaign("first", 30, 0);
+	r = run_campaign("first");
+	ck_assert(r.complete);
+	ck_assert_uint_eq(r.ok, 30);
+	ck_assert_int_eq(seen.launched, 30);
+	ck_assert_int_eq(seen.launched_unrecorded, 0);
+	assert_all_once("first", 30);
+}
+END_TEST
+
 Suite *
 suite_runner(void)
 {
@@ -525,6 +615,7 @@ suite_runner(void)
 	tcase_add_test(tc, test_never_started);
 	tcase_add_test(tc, test_failure_retried);
 	tcase_add_test(tc, test_recovery_asks_backend);
+	tcase_add_test(tc, test_record_first);
 	suite_add_tcase(s, tc);
 	return s;
 }

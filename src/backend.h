@@ -86,6 +86,7 @@ void backend_result_clear(struct backend_result *r);
 struct backend_recorded {
 	const char *host;     /* or NULL */
 	const char *handle;   /* or NULL (recorded by an older labrat) */
+	void *udata;          /* an adopted job's, handed back at its end */
 };
 
 /* What a reclaim found of a recorded job. */
@@ -94,6 +95,9 @@ enum backend_fate {
 	                         it again */
 	BACKEND_LEFT,         /* something is left that could not be stopped:
 	                         do not run it again yet */
+	BACKEND_ADOPTED,      /* it still runs, or ended while no runner
+	                         watched it: the backend watches it again on
+	                         an engine, and its end comes through reap */
 };
 
 /* start's answer when a job cannot be started now, for no fault of its
@@ -127,9 +131,12 @@ struct backend_ops {
 	/* A job that ended: 1 with *r (backend_result_clear it), 0 none. */
 	int (*reap)(struct backend *b, struct backend_result *r);
 	/* What is left of n jobs whose runner is gone: fates[i], and *why
-	 * (owned) for one that is left.  0, or -1 with *err. */
+	 * (owned) for one that is left.  With adopt, a backend whose jobs
+	 * outlive the runner may adopt them (engines[i] is then theirs);
+	 * without, what is left is killed.  0, or -1 with *err. */
 	int (*reclaim)(struct backend *b, const struct backend_recorded *jobs,
-	    size_t n, enum backend_fate *fates, char **why, char **err);
+	    size_t n, bool adopt, enum backend_fate *fates, int *engines,
+	    char **why, char **err);
 	/* Stop: kill every job and wait for them, or (detach) leave them
 	 * running; then free the backend. */
 	void (*close)(struct backend *b, bool detach);
@@ -203,9 +210,10 @@ backend_reap(struct backend *b, struct backend_result *r)
 
 static inline int
 backend_reclaim(struct backend *b, const struct backend_recorded *jobs,
-    size_t n, enum backend_fate *fates, char **why, char **err)
+    size_t n, bool adopt, enum backend_fate *fates, int *engines, char **why,
+    char **err)
 {
-	return b->ops->reclaim(b, jobs, n, fates, why, err);
+	return b->ops->reclaim(b, jobs, n, adopt, fates, engines, why, err);
 }
 
 static inline void

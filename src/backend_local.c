@@ -89,14 +89,18 @@ backend_local_reap(struct backend *b, struct backend_result *r)
 
 static int
 backend_local_reclaim(struct backend *b, const struct backend_recorded *jobs,
-    size_t n, enum backend_fate *fates, char **why, char **err)
+    size_t n, bool adopt, enum backend_fate *fates, int *engines, char **why,
+    char **err)
 {
 	const char **handles;
 	bool *gone;
 	size_t i;
 	int rc;
 
+	/* A local job dies with its runner: nothing to adopt. */
 	(void)b;
+	(void)adopt;
+	(void)engines;
 	handles = xcalloc(n + 1, sizeof *handles);
 	gone = xcalloc(n + 1, sizeof *gone);
 	for (i = 0; i < n; i++)

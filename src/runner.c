@@ -127,6 +127,7 @@ struct runner {
 	bool paused;            /* control: start no new jobs */
 	bool cancel;            /* control: stop everything */
 	bool gone;              /* the result set was deleted */
+	bool detached;          /* jobs left running on remote hosts */
 	uint64_t self_start;    /* this process's start time */
 	int lock_fd;
 	int ready_fd;           /* closed once the start is recorded */
@@ -767,11 +768,19 @@ runner_load(struct runner *rn, const char *tag, char **err)
 	return 0;
 }
 
-/* Collect the running jobs of a set for runner_reclaim. */
+/* A running row of a set, for reclaim. */
+struct runner_row {
+	int64_t id;
+	uint64_t point;
+	int rep;
+	int attempt;
+	char *host;
+	char *handle;
+};
+
+/* Collect the running jobs of a set for reclaim. */
 struct runner_running {
-	int64_t *ids;
-	uint64_t *points;
-	char **handles;
+	struct runner_row *rows;
 	size_t n;
 	double before;
 };
@@ -780,32 +789,57 @@ static int
 runner_collect_running(const struct nb_job *j, void *arg)
 {
 	struct runner_running *rr = arg;
+	struct runner_row *row;
 
 	if (rr->before > 0 && j->start >= rr->before)
 		return 0;
-	rr->ids = xreallocarray(rr->ids, rr->n + 1, sizeof *rr->ids);
-	rr->points = xreallocarray(rr->points, rr->n + 1,
-	    sizeof *rr->points);
-	rr->handles = xreallocarray(rr->handles, rr->n + 1,
-	    sizeof *rr->handles);
-	rr->ids[rr->n] = j->id;
-	rr->points[rr->n] = j->point;
-	rr->handles[rr->n] = j->handle != NULL ? xstrdup(j->handle) : NULL;
-	rr->n++;
+	rr->rows = xreallocarray(rr->rows, rr->n + 1, sizeof *rr->rows);
+	row = &rr->rows[rr->n++];
+	row->id = j->id;
+	row->point = j->point;
+	row->rep = j->rep;
+	row->attempt = j->attempt;
+	row->host = j->host != NULL ? xstrdup(j->host) : NULL;
+	row->handle = j->handle != NULL ? xstrdup(j->handle) : NULL;
 	return 0;
 }
 
-int
-runner_reclaim(struct notebook *nb, const struct nb_set *s,
-    struct backend *be, double before, bool requeue, uint64_t *done,
-    uint64_t *left, char **why, char **err)
+/* A job of a row the backend adopted: the runner watches it again. */
+static struct runner_job *
+runner_adopted(const struct runner_row *row)
+{
+	struct runner_job *job = xcalloc(1, sizeof *job);
+
+	job->w.job_id = row->id;
+	job->w.point = row->point;
+	job->w.rep = row->rep;
+	job->w.attempt = row->attempt;
+	job->start = util_now();
+	snprintf(job->host, sizeof job->host, "%s",
+	    row->host != NULL ? row->host : "");
+	snprintf(job->handle, sizeof job->handle, "%s",
+	    row->handle != NULL ? row->handle : "");
+	return job;
+}
+
+/*
+ * runner_reclaim, and for a live runner (rn) adoption: a job the backend
+ * adopts goes back on an engine of rn, and its end is recorded as any
+ * other's.
+ */
+static int
+runner_reclaim_rows(struct runner *rn, struct notebook *nb,
+    const struct nb_set *s, struct backend *be, double before, bool requeue,
+    uint64_t *done, uint64_t *left, char **why, char **err)
 {
 	struct runner_running rr;
 	struct backend_recorded *recs = NULL;
 	enum backend_fate *fates = NULL;
+	struct runner_job **jobs = NULL;
 	struct backend *own = NULL;
 	struct loop *loop = NULL;
 	char *kwhy = NULL;
+	int *engines = NULL;
 	size_t i;
 	int rc = -1;
 
@@ -820,7 +854,8 @@ runner_reclaim(struct notebook *nb, const struct nb_set *s,
 		rc = 0;
 		goto out;
 	}
-	/* What of each job still exists? The backend kills what is left. */
+	/* What of each job still exists? The backend kills what is left,
+	 * or adopts it. */
 	if (be == NULL) {
 		loop = loop_new();
 		if ((be = own = backend_open(s, loop, err)) == NULL)
@@ -828,22 +863,36 @@ runner_reclaim(struct notebook *nb, const struct nb_set *s,
 	}
 	recs = xcalloc(rr.n, sizeof *recs);
 	fates = xcalloc(rr.n, sizeof *fates);
-	for (i = 0; i < rr.n; i++)
-		recs[i].handle = rr.handles[i];
-	if (backend_reclaim(be, recs, rr.n, fates, &kwhy, err) != 0)
+	engines = xcalloc(rr.n, sizeof *engines);
+	jobs = xcalloc(rr.n, sizeof *jobs);
+	for (i = 0; i < rr.n; i++) {
+		recs[i].host = rr.rows[i].host;
+		recs[i].handle = rr.rows[i].handle;
+		if (rn != NULL)
+			recs[i].udata = jobs[i] = runner_adopted(&rr.rows[i]);
+	}
+	if (backend_reclaim(be, recs, rr.n, rn != NULL, fates, engines, &kwhy,
+	    err) != 0)
 		goto out;
 	for (i = 0; i < rr.n; i++) {
+		if (fates[i] == BACKEND_ADOPTED) {
+			jobs[i]->engine = engines[i];
+			*runner_engine(rn, engines[i]) = jobs[i];
+			jobs[i] = NULL;
+			(*done)++;
+			continue;
+		}
 		if (fates[i] != BACKEND_GONE) {
 			if ((*left)++ == 0)
 				*why = xasprintf("point %" PRIu64 " is not run "
 				    "again while what is left of its earlier "
 				    "job runs: %s ('labrat purge %s' gives up "
-				    "on it)", rr.points[i], kwhy, s->tag);
+				    "on it)", rr.rows[i].point, kwhy, s->tag);
 			continue;
 		}
 		if (!requeue)
 			continue;
-		switch (notebook_job_interrupt(nb, s->id, rr.ids[i], err)) {
+		switch (notebook_job_interrupt(nb, s->id, rr.rows[i].id, err)) {
 		case 1:
 			(*done)++;
 			break;
@@ -855,17 +904,30 @@ runner_reclaim(struct notebook *nb, const struct nb_set *s,
 	}
 	rc = 0;
 out:
-	for (i = 0; i < rr.n; i++)
-		free(rr.handles[i]);
-	free(rr.handles);
-	free(rr.ids);
-	free(rr.points);
+	for (i = 0; i < rr.n; i++) {
+		free(rr.rows[i].host);
+		free(rr.rows[i].handle);
+		if (jobs != NULL)
+			runner_job_free(jobs[i]);
+	}
+	free(rr.rows);
 	free(recs);
 	free(fates);
+	free(engines);
+	free(jobs);
 	free(kwhy);
 	backend_close(own, false);
 	loop_free(loop);
 	return rc;
+}
+
+int
+runner_reclaim(struct notebook *nb, const struct nb_set *s,
+    struct backend *be, double before, bool requeue, uint64_t *done,
+    uint64_t *left, char **why, char **err)
+{
+	return runner_reclaim_rows(NULL, nb, s, be, before, requeue, done,
+	    left, why, err);
 }
 
 /* Take the runner lock and recover what a dead runner left running. */
@@ -886,16 +948,17 @@ runner_claim(struct runner *rn, char **err)
 	}
 	if (rc != 0)
 		return -1;
-	if (runner_reclaim(rn->nb, &rn->set, rn->be, 0, true, &requeued, &left,
-	    &why, err) != 0)
+	if (runner_reclaim_rows(rn, rn->nb, &rn->set, rn->be, 0, true,
+	    &requeued, &left, &why, err) != 0)
 		return -1;
 	if (why != NULL)
 		runner_log(rn, "%" PRIu64 " job(s) left running: %s", left,
 		    why);
 	free(why);
 	if (requeued > 0)
-		runner_log(rn, "re-queued %" PRIu64 " job(s) interrupted "
-		    "earlier (what was left of them is killed)", requeued);
+		runner_log(rn, "recovered %" PRIu64 " job(s) interrupted "
+		    "earlier: re-queued (what was left of them killed) or "
+		    "adopted where they still run", requeued);
 	if (notebook_counts(rn->nb, &rn->set, &c, err) != 0)
 		return -1;
 	rn->cursor = rn->set.cursor;
@@ -1031,9 +1094,10 @@ runner_finish(struct runner *rn, struct runner_report *r, const char *why)
 		runner_journal_clear(rn);
 	}
 	/* What is left of the jobs stopped with the runner is killed; they
-	 * run again on resume, or are given up if cancelled. */
-	if (runner_reclaim(rn->nb, &rn->set, rn->be, 0, !rn->cancel, &n, &left,
-	    &kwhy, &err) != 0)
+	 * run again on resume, or are given up if cancelled.  Jobs left
+	 * running on remote hosts keep their rows: resume adopts them. */
+	if (!rn->detached && runner_reclaim(rn->nb, &rn->set, rn->be, 0,
+	    !rn->cancel, &n, &left, &kwhy, &err) != 0)
 		goto fail;
 	if (kwhy != NULL)
 		runner_log(rn, "%s", kwhy);
@@ -1217,7 +1281,10 @@ stop:
 			runner_ended(&rn, &pr);
 			backend_result_clear(&pr);
 		}
-		backend_close(rn.be, false);
+		/* Remote jobs go on without the runner (resume adopts
+		 * them), unless cancelled. */
+		rn.detached = rn.be->ops->record_first && !rn.cancel;
+		backend_close(rn.be, rn.detached);
 		rn.be = NULL;
 	}
 	if (runner_stop_signal != 0) {

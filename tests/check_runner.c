@@ -265,11 +265,14 @@ fake_reap(struct backend *b, struct backend_result *r)
 
 static int
 fake_reclaim(struct backend *b, const struct backend_recorded *jobs,
-    size_t n, enum backend_fate *fates, char **why, char **err)
+    size_t n, bool adopt, enum backend_fate *fates, int *engines, char **why,
+    char **err)
 {
 	size_t i;
 
 	(void)b;
+	(void)adopt;
+	(void)engines;
 	(void)jobs;
 	(void)why;
 	(void)err;

@@ -1,8 +1,9 @@
 /*
  * hosts.h -- the hosts of remote backends as users write them
  * (doc/hosts.md): one host spec "[user@]host[:port][/slots]", lists of
- * them from --hosts and from host files.  Pure parsing: no libssh, no
- * network, no name lookups.
+ * them from --hosts and from host files, and the host names the console
+ * offers for completion, read from an ssh config and a known_hosts file.
+ * Pure parsing: no libssh, no network, no name lookups.
  */
 #ifndef LABRAT_HOSTS_H
 #define LABRAT_HOSTS_H
@@ -90,5 +91,17 @@ int hosts_list_read_file(struct host_list *l, const char *path, char **err);
 /* Append the list to b as canonical specs separated by commas (what
  * hosts_list_parse reads back). */
 void hosts_list_format(const struct host_list *l, struct buf *b);
+
+/*
+ * The host names to offer for completion, sorted and each once (free with
+ * util_strv_free), as canonical specs: the aliases of the Host lines of
+ * the ssh config at ssh_config (patterns with * ? or ! left out; Include
+ * followed, see doc/hosts.md), and the hosts of the known_hosts file at
+ * known_hosts ("[h]:2222" becomes "h:2222"; hashed entries and @ markers
+ * left out).  Either path may be NULL; a file that is missing, unreadable
+ * or not a regular file adds nothing; names labrat would refuse are left
+ * out.
+ */
+char **hosts_read_names(const char *ssh_config, const char *known_hosts);
 
 #endif

@@ -3,7 +3,8 @@
  * to canonical text that parses the same), every refusal with its message
  * and position, lists with duplicates and their limit, host files with
  * comments, CRLF and errors at known lines, files that are FIFOs or
- * directories (refused without blocking).
+ * directories (refused without blocking), and the names offered for
+ * completion from ssh config and known_hosts samples.
  */
 #include "config.h"
 
@@ -562,6 +563,119 @@ START_TEST(test_file_read)
 }
 END_TEST
 
+/* Check the NULL-terminated names v are exactly want (NULL-terminated). */
+static void
+t_names_eq(char **v, const char *const *want)
+{
+	size_t i;
+
+	for (i = 0; want[i] != NULL; i++) {
+		ck_assert_msg(v[i] != NULL, "names end at %zu, want '%s'", i,
+		    want[i]);
+		ck_assert_msg(strcmp(v[i], want[i]) == 0, "name %zu is '%s', "
+		    "want '%s'", i, v[i], want[i]);
+	}
+	ck_assert_msg(v[i] == NULL, "extra name '%s'", v[i]);
+	util_strv_free(v);
+}
+
+START_TEST(test_names)
+{
+	char *ssh = testutil_path(t_dir, ".ssh");
+	char *config = testutil_path(ssh, "config");
+	char *known = testutil_path(ssh, "known_hosts");
+	char *confd = testutil_path(ssh, "conf.d");
+	char *one = testutil_path(confd, "one.conf");
+	char *two = testutil_path(confd, "two.conf");
+	char *extra = testutil_path(t_dir, "extra.conf");
+	char *home = testutil_path(t_dir, "home.conf");
+	char *fifo = testutil_path(t_dir, "fifo");
+	char *missing = testutil_path(t_dir, "missing");
+	const char *old_home = getenv("HOME");
+	char *saved_home = old_home != NULL ? xstrdup(old_home) : NULL;
+	struct buf cfg;
+	static const char *const want[] = {
+		"10.0.0.9", "192.0.2.1", "[::1]:2200", "[::2]", "alpha",
+		"beta", "delta", "epsilon", "eta", "from-home", "gamma", "iota",
+		"kappa", "kappa:2222", "kappa:2223", "mixed-case", "omicron",
+		"pi", "rho", "sigma", "zeta", NULL,
+	};
+	static const char *const none[] = { NULL };
+
+	ck_assert_int_eq(mkdir(ssh, 0700), 0);
+	ck_assert_int_eq(mkdir(confd, 0700), 0);
+	buf_init(&cfg);
+	buf_printf(&cfg,
+	    "# a comment\n"
+	    "Host alpha beta\n"
+	    "  HostName alpha.example.org\n"
+	    "  Port 2222\n"
+	    "host=gamma\n"
+	    "HOST = delta \"epsilon\"\r\n"
+	    "\tHost *.example.org !bad ga?ma zeta\n"
+	    "Host Mixed-Case\n"
+	    "Match host foo\n"
+	    "Host bad;name bob@x a/4 \"two words\" -opt\n"
+	    "Include conf.d/*.conf\n"
+	    "Include %s\n"
+	    "Include ~/home.conf\n"
+	    "Include %%d/x ${HOME}/y ~root/z\n"
+	    "Host eta # theta\n"
+	    "Hostname notme\n"
+	    "Host 10.0.0.9\n", extra);
+	testutil_write_file(config, cfg.data, cfg.len);
+	/* An Include that comes back to the config: bounded, as in ssh. */
+	testutil_write_file(one, "Host iota\nInclude config\n", 24);
+	testutil_write_file(two, "host rho\n", 9);
+	testutil_write_file(extra, "Host sigma\n", 11);
+	testutil_write_file(home, "Host from-home\n", 15);
+	buf_reset(&cfg);
+	buf_adds(&cfg,
+	    "# comment\n"
+	    "kappa,192.0.2.1 ssh-ed25519 AAAAC3Nza\n"
+	    "[kappa]:2222,[kappa]:2223 ssh-ed25519 AAAAC3Nza\n"
+	    "[::1]:2200,::2 ssh-rsa AAAAB3Nza\n"
+	    "|1|F1E1KeoE/eEWhi10WpGv4OdiO6Y=|3988QV0VE8wmZL7suNrYQLITLCg= "
+	    "ssh-ed25519 AAAAC3Nza\n"
+	    "@cert-authority *.example.org ssh-ed25519 AAAAC3Nza\n"
+	    "@revoked mu ssh-rsa AAAAB3Nza\n"
+	    "!nu,*.xi,omicron ecdsa-sha2-nistp256 AAAAE2Vj\n"
+	    "   pi ssh-ed25519 AAAAC3Nza\r\n"
+	    "alpha,ALPHA ssh-ed25519 AAAAC3Nza\n"
+	    "bad;host,[bad]:0,[x]:y,[::1 ssh-rsa AAAA\n"
+	    "\n");
+	testutil_write_file(known, cfg.data, cfg.len);
+	buf_free(&cfg);
+
+	setenv("HOME", t_dir, 1);
+	alarm(10);
+	t_names_eq(hosts_read_names(config, known), want);
+	/* Missing files, no files, and files that are not regular: no
+	 * names, and no waiting. */
+	t_names_eq(hosts_read_names(NULL, NULL), none);
+	t_names_eq(hosts_read_names(missing, missing), none);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	t_names_eq(hosts_read_names(fifo, fifo), none);
+	t_names_eq(hosts_read_names(ssh, confd), none);
+	alarm(0);
+	if (saved_home != NULL)
+		setenv("HOME", saved_home, 1);
+	else
+		unsetenv("HOME");
+	free(saved_home);
+	free(missing);
+	free(fifo);
+	free(home);
+	free(extra);
+	free(two);
+	free(one);
+	free(confd);
+	free(known);
+	free(config);
+	free(ssh);
+}
+END_TEST
+
 Suite *
 suite_hosts(void)
 {
@@ -577,6 +691,7 @@ suite_hosts(void)
 	tc = tcase_create("files");
 	tcase_add_checked_fixture(tc, t_setup, t_teardown);
 	tcase_add_test(tc, test_file_read);
+	tcase_add_test(tc, test_names);
 	suite_add_tcase(s, tc);
 	return s;
 }

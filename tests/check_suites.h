@@ -22,5 +22,6 @@ Suite *suite_cmdline(void);
 Suite *suite_table(void);
 Suite *suite_define(void);
 Suite *suite_view_plot(void);
+Suite *suite_hosts(void);
 
 #endif

@@ -54,11 +54,25 @@ static const char *const shellquote_seeds[] = {
 	NULL,
 };
 
+static const char *const hosts_seeds[] = {
+	"alice@node1:2222/4,[::1]:2222/auto,4/bob@node2,Node3.Example.ORG",
+	"\xef\xbb\xbf# hosts\nnode1\n  bob@node2:22/4 # big\r\n"
+	"[fe80::1%eth0]/2\n\n8/c,d\n",
+	"Host alpha beta\nHost=gamma *.x !y\n  HOST = \"delta\" # c\n"
+	"Include conf.d/*\nMatch host z\n",
+	"kappa,[lambda]:2222,::1 ssh-ed25519 AAAA\n|1|x=|y= ssh-rsa A\n"
+	"@revoked mu k\n[::2]:22 k\n",
+	"010.0.0.1,127.1,0x7f.1,-oProxyCommand=x,h:99999/0,h/1025,:",
+	"user:pw@h;rm -rf,a@b@c,[::1,[::1]x,[n]:2,a..b,h:1:2,\xc3\xa9\xff",
+	NULL,
+};
+
 static const struct target targets[] = {
 	{ "space", fuzz_space, space_seeds },
 	{ "output", fuzz_output, output_seeds },
 	{ "json", fuzz_json, json_seeds },
 	{ "shellquote", fuzz_shellquote, shellquote_seeds },
+	{ "hosts", fuzz_hosts, hosts_seeds },
 };
 
 static const char *const tokens[] = {

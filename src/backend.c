@@ -12,13 +12,32 @@
 #include "notebook.h"
 #include "util.h"
 
-/* The backends, by name. */
+/* The backends, by name: how to open one, and how to try it first (NULL:
+ * nothing to try). */
 static const struct {
 	const char *name;
 	backend_open_fn open;
+	int (*check)(const struct nb_set *s, char **warn, char **err);
 } backend_table[] = {
-	{ "local", backend_local_open },
+	{ "local", backend_local_open, NULL },
+	{ "ssh", backend_ssh_open, backend_ssh_check },
 };
+
+int
+backend_check(const struct nb_set *s, char **warn, char **err)
+{
+	const char *name = s->backend != NULL && *s->backend != '\0' ?
+	    s->backend : "local";
+	size_t i;
+
+	*warn = NULL;
+	for (i = 0; i < UTIL_ARRLEN(backend_table); i++) {
+		if (strcmp(name, backend_table[i].name) == 0)
+			return backend_table[i].check == NULL ? 0 :
+			    backend_table[i].check(s, warn, err);
+	}
+	return 0;
+}
 
 /* One backend added at run time (a test's), or none. */
 static const char *backend_extra_name;

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "output.h"
+#include "util.h"
 
 struct loop;
 struct nb_set;
@@ -137,6 +138,11 @@ struct backend_ops {
 	int (*reclaim)(struct backend *b, const struct backend_recorded *jobs,
 	    size_t n, bool adopt, enum backend_fate *fates, int *engines,
 	    char **why, char **err);
+	/* Append the engines as a JSON object for status and the console:
+	 * for each host (by name) its slots, busy, state ("up",
+	 * "connecting", "down"), jobs done, round trip in ms, and the last
+	 * error of a host not up. */
+	void (*engines)(struct backend *b, struct buf *json);
 	/* Stop: kill every job and wait for them, or (detach) leave them
 	 * running; then free the backend. */
 	void (*close)(struct backend *b, bool detach);
@@ -157,6 +163,15 @@ struct backend {
  */
 struct backend *backend_open(const struct nb_set *s, struct loop *loop,
     char **err);
+
+/*
+ * Try the backend that set s names before its campaign is recorded: for
+ * SSH, log in to every host (recording new host keys if asked).  -1 with
+ * *err for what would make the campaign fail for good (a key refused, a
+ * host key that changed, no host reachable); 0, with *warn (owned) for
+ * what may pass (a host unreachable for now), or NULL.
+ */
+int backend_check(const struct nb_set *s, char **warn, char **err);
 
 /* Make backend_open know one more backend by name (the runner suite's
  * fake backend). */
@@ -214,6 +229,12 @@ backend_reclaim(struct backend *b, const struct backend_recorded *jobs,
     char **err)
 {
 	return b->ops->reclaim(b, jobs, n, adopt, fates, engines, why, err);
+}
+
+static inline void
+backend_engines(struct backend *b, struct buf *json)
+{
+	b->ops->engines(b, json);
 }
 
 static inline void

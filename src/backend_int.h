@@ -11,4 +11,9 @@
 struct backend *backend_local_open(const struct nb_set *s, struct loop *loop,
     char **err);
 
+/* backend_ssh.c: engines on other machines over SSH. */
+struct backend *backend_ssh_open(const struct nb_set *s, struct loop *loop,
+    char **err);
+int backend_ssh_check(const struct nb_set *s, char **warn, char **err);
+
 #endif

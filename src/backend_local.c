@@ -114,6 +114,14 @@ backend_local_reclaim(struct backend *b, const struct backend_recorded *jobs,
 }
 
 static void
+backend_local_engines(struct backend *b, struct buf *json)
+{
+	buf_printf(json, "{\"localhost\":{\"slots\":%d,\"busy\":%d,"
+	    "\"state\":\"up\"}}", backend_local_slots(b),
+	    backend_local_busy(b));
+}
+
+static void
 backend_local_close(struct backend *b, bool detach)
 {
 	struct backend_local *bl = (struct backend_local *)b;
@@ -134,6 +142,7 @@ static const struct backend_ops backend_local_ops = {
 	.signal = backend_local_signal,
 	.reap = backend_local_reap,
 	.reclaim = backend_local_reclaim,
+	.engines = backend_local_engines,
 	.close = backend_local_close,
 };
 

@@ -111,6 +111,57 @@ cmd_info_time(char *out, size_t len, double t)
 	strftime(out, len, "%Y-%m-%d %H:%M", &tm);
 }
 
+/* Print the engines of a live campaign on another backend than local:
+ * one line per host with its state, and its last error if it is not up.
+ * *all_down tells if none is up. */
+static void
+cmd_info_engines(const struct nb_set *s, int w, bool *all_down)
+{
+	struct json_object hosts, e;
+	const struct json_member *m;
+	char *err = NULL;
+	struct buf t;
+	size_t i;
+
+	*all_down = false;
+	if (strcmp(s->backend, "local") == 0 || json_parse_object(s->engines,
+	    strlen(s->engines), &hosts, &err, NULL) != 0) {
+		free(err);
+		return;
+	}
+	buf_init(&t);
+	*all_down = hosts.n > 0;
+	for (i = 0; i < hosts.n; i++) {
+		if (json_parse_object(hosts.members[i].text,
+		    hosts.members[i].len, &e, &err, NULL) != 0) {
+			free(err);
+			err = NULL;
+			continue;
+		}
+		printf("%*s  host %s", w, "", cmd_info_clean(&t,
+		    hosts.members[i].name, 0));
+		if ((m = json_object_get(&e, "state")) != NULL) {
+			printf(": %s", cmd_info_clean(&t, m->text, 0));
+			if (strcmp(m->text, "up") == 0)
+				*all_down = false;
+		}
+		if ((m = json_object_get(&e, "busy")) != NULL)
+			printf(", %s", m->text);
+		if ((m = json_object_get(&e, "slots")) != NULL)
+			printf("/%s engines busy", m->text);
+		if ((m = json_object_get(&e, "done")) != NULL)
+			printf(", %s done", m->text);
+		if ((m = json_object_get(&e, "rtt_ms")) != NULL)
+			printf(", rtt %s ms", m->text);
+		if ((m = json_object_get(&e, "error")) != NULL)
+			printf(" (%s)", cmd_info_clean(&t, m->text, 0));
+		printf("\n");
+		json_object_free(&e);
+	}
+	json_object_free(&hosts);
+	buf_free(&t);
+}
+
 int
 cmd_print_status(struct notebook *nb, struct nb_set *sets, size_t n,
     bool json)
@@ -162,6 +213,10 @@ cmd_print_status(struct notebook *nb, struct nb_set *sets, size_t n,
 				buf_adds(&b, ",\"reason\":");
 				json_append_string(&b, why, strlen(why));
 			}
+			if (strcmp(sets[i].backend, "local") != 0)
+				buf_printf(&b, ",\"backend\":\"%s\",\"engines\":%s",
+				    strcmp(sets[i].backend, "ssh") == 0 ? "ssh" :
+				    "other", sets[i].engines);
 			buf_addc(&b, '}');
 			puts(b.data);
 			continue;
@@ -175,6 +230,14 @@ cmd_print_status(struct notebook *nb, struct nb_set *sets, size_t n,
 		    c.n[NB_CANCELLED]);
 		if (why != NULL)
 			printf("%*s  why: %s\n", w, "", why);
+		if (campaign_live(st)) {
+			bool all_down;
+
+			cmd_info_engines(&sets[i], w, &all_down);
+			if (all_down)
+				printf("%*s  why: every host is down: the "
+				    "campaign waits until one answers\n", w, "");
+		}
 	}
 	free(why);
 	buf_free(&b);

@@ -16,10 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd_int.h"
+#include "backend.h"
 #include "experiment.h"
+#include "hosts.h"
 #include "export.h"
 #include "json.h"
 #include "output.h"
@@ -109,6 +112,12 @@ struct run_args {
 	bool dry_run;
 	bool shell;
 	bool wait;
+	const char *backend;    /* "local" (default) or "ssh" */
+	struct host_list hosts; /* --hosts and --hostfile */
+	char **stage;           /* --stage: absolute paths */
+	int reconnections;
+	bool accept_new;
+	char *backend_args;     /* the JSON the result set records */
 };
 
 /* Print a grammar error with a caret under the offending byte. */
@@ -165,12 +174,109 @@ cmd_run_attr(struct run_args *a, const char *arg)
 	return 0;
 }
 
+/* Add --stage PATH: a file (or the files of a directory) to copy to
+ * every host; recorded as an absolute path. */
+static int
+cmd_run_stage(struct run_args *a, const char *path)
+{
+	char *abs = realpath(path, NULL);
+	size_t n = util_strv_len(a->stage);
+	struct stat sb;
+
+	if (abs == NULL || stat(abs, &sb) != 0 ||
+	    !(S_ISREG(sb.st_mode) || S_ISDIR(sb.st_mode))) {
+		free(abs);
+		return cmd_usage("run", "--stage needs a file or a directory "
+		    "that exists, not '%s'", path);
+	}
+	a->stage = xreallocarray(a->stage, n + 2, sizeof *a->stage);
+	a->stage[n] = abs;
+	a->stage[n + 1] = NULL;
+	return 0;
+}
+
+/* Check the backend's options and build what the result set records:
+ * 0 or an exit code. */
+static int
+cmd_run_backend_args(struct run_args *a)
+{
+	struct buf b, hosts;
+	uint8_t key[8];
+	size_t i;
+
+	if (a->backend == NULL)
+		a->backend = a->hosts.n > 0 ? "ssh" : "local";
+	if (strcmp(a->backend, "local") == 0) {
+		if (a->hosts.n > 0 || a->stage != NULL || a->accept_new)
+			return cmd_usage("run", "--hosts, --hostfile, --stage "
+			    "and --accept-new-hosts are for --backend ssh");
+		a->backend_args = xstrdup("{}");
+		return 0;
+	}
+	if (a->hosts.n == 0)
+		return cmd_usage("run", "--backend ssh needs hosts: --hosts "
+		    "'[user@]host[:port][/slots],...' or --hostfile FILE "
+		    "(see 'labrat help hosts')");
+	if (getrandom(key, sizeof key, 0) != (ssize_t)sizeof key)
+		util_fatal("cannot draw a campaign key: %s", strerror(errno));
+	buf_init(&b);
+	buf_init(&hosts);
+	hosts_list_format(&a->hosts, &hosts);
+	buf_adds(&b, "{\"hosts\":");
+	json_append_string(&b, hosts.data, hosts.len);
+	buf_adds(&b, ",\"key\":\"");
+	for (i = 0; i < sizeof key; i++)
+		buf_printf(&b, "%02x", key[i]);
+	buf_printf(&b, "\",\"reconnections\":%d,\"accept_new\":%s",
+	    a->reconnections, a->accept_new ? "true" : "false");
+	if (a->stage != NULL) {
+		buf_adds(&b, ",\"stage\":[");
+		for (i = 0; a->stage[i] != NULL; i++) {
+			if (i > 0)
+				buf_addc(&b, ',');
+			json_append_string(&b, a->stage[i],
+			    strlen(a->stage[i]));
+		}
+		buf_addc(&b, ']');
+	}
+	buf_addc(&b, '}');
+	a->backend_args = buf_steal(&b);
+	buf_free(&hosts);
+	return 0;
+}
+
+/* Try the campaign's backend before anything is recorded: 0 or an exit
+ * code (the message printed). */
+static int
+cmd_run_check_backend(struct run_args *a)
+{
+	struct nb_set s;
+	char *err = NULL, *warn = NULL;
+
+	memset(&s, 0, sizeof s);
+	s.tag = (char *)(a->tag != NULL ? a->tag : "run");
+	s.backend = (char *)a->backend;
+	s.backend_args = a->backend_args;
+	if (backend_check(&s, &warn, &err) != 0) {
+		cmd_error("%s", err);
+		free(err);
+		return CMD_EXIT_USAGE;
+	}
+	if (warn != NULL) {
+		cmd_error("warning: %s", warn);
+		free(warn);
+	}
+	return 0;
+}
+
 /* Parse run's command line into a; 0 or an exit code. */
 static int
 cmd_run_parse(int argc, char **argv, struct run_args *a)
 {
 	enum { OPT_ZIP = 256, OPT_ORDER, OPT_SEED, OPT_CORES, OPT_TIMEOUT,
-	    OPT_MEM, OPT_RETRIES, OPT_REPEAT, OPT_DRY, OPT_WAIT, OPT_SHELL };
+	    OPT_MEM, OPT_RETRIES, OPT_REPEAT, OPT_DRY, OPT_WAIT, OPT_SHELL,
+	    OPT_BACKEND, OPT_HOSTS, OPT_HOSTFILE, OPT_STAGE, OPT_RECONNECT,
+	    OPT_ACCEPT_NEW };
 	static const struct option longopts[] = {
 		{ "notebook", required_argument, NULL, 'n' },
 		{ "tag", required_argument, NULL, 't' },
@@ -188,6 +294,12 @@ cmd_run_parse(int argc, char **argv, struct run_args *a)
 		{ "dry-run", no_argument, NULL, OPT_DRY },
 		{ "wait", no_argument, NULL, OPT_WAIT },
 		{ "shell", no_argument, NULL, OPT_SHELL },
+		{ "backend", required_argument, NULL, OPT_BACKEND },
+		{ "hosts", required_argument, NULL, OPT_HOSTS },
+		{ "hostfile", required_argument, NULL, OPT_HOSTFILE },
+		{ "stage", required_argument, NULL, OPT_STAGE },
+		{ "reconnections", required_argument, NULL, OPT_RECONNECT },
+		{ "accept-new-hosts", no_argument, NULL, OPT_ACCEPT_NEW },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -280,6 +392,39 @@ cmd_run_parse(int argc, char **argv, struct run_args *a)
 		case OPT_SHELL:
 			a->shell = true;
 			break;
+		case OPT_BACKEND:
+			if (strcmp(optarg, "local") != 0 &&
+			    strcmp(optarg, "ssh") != 0)
+				rc = cmd_usage("run", "--backend is local or ssh, "
+				    "not '%s'", optarg);
+			a->backend = optarg;
+			break;
+		case OPT_HOSTS:
+			if (hosts_list_parse(&a->hosts, optarg, "--hosts",
+			    &err) != 0) {
+				rc = cmd_usage("run", "%s", err);
+				free(err);
+				err = NULL;
+			}
+			break;
+		case OPT_HOSTFILE:
+			if (hosts_list_read_file(&a->hosts, optarg, &err) != 0) {
+				rc = cmd_usage("run", "%s", err);
+				free(err);
+				err = NULL;
+			}
+			break;
+		case OPT_STAGE:
+			rc = cmd_run_stage(a, optarg);
+			break;
+		case OPT_RECONNECT:
+			rc = cmd_run_parse_int("--reconnections", optarg, 0,
+			    1000, &v);
+			a->reconnections = (int)v;
+			break;
+		case OPT_ACCEPT_NEW:
+			a->accept_new = true;
+			break;
 		case 'h':
 			printf("usage: labrat run %s\n\n%s", cmd_run_args,
 			    cmd_run_help);
@@ -294,6 +439,8 @@ cmd_run_parse(int argc, char **argv, struct run_args *a)
 	if (space_nparams(a->space) == 0)
 		return cmd_usage("run", "no parameters: add at least one with "
 		    "-p NAME=VALUES (e.g. -p 'x=1..10')");
+	if ((rc = cmd_run_backend_args(a)) != 0)
+		return rc;
 	if (space_finish(a->space, &se) != 0) {
 		fprintf(stderr, "labrat run: %s\n", se.msg);
 		space_error_clear(&se);
@@ -380,6 +527,22 @@ cmd_run_duration(struct buf *b, double s)
 		buf_adds(b, "more than 10^15 years");
 }
 
+/* The engines a campaign of a would have, for the estimate: the cores
+ * rule here, the hosts' slots over SSH (a host of unknown size counted
+ * as one). */
+static int
+cmd_run_engines(const struct run_args *a)
+{
+	size_t i;
+	int n = 0;
+
+	if (a->hosts.n == 0)
+		return pool_cores_rule(a->cores, pool_cores_available());
+	for (i = 0; i < a->hosts.n; i++)
+		n += a->hosts.specs[i].slots > 0 ? a->hosts.specs[i].slots : 1;
+	return n;
+}
+
 /* Run one random point without recording it; estimate the campaign. */
 static int
 cmd_run_dry(struct run_args *a)
@@ -395,7 +558,7 @@ cmd_run_dry(struct run_args *a)
 	struct buf line, results, error, tail, clean;
 	uint64_t point;
 	size_t i;
-	int cores = pool_cores_rule(a->cores, pool_cores_available());
+	int cores = cmd_run_engines(a);
 	/* What the job and the user wrote reaches the terminal cleaned. */
 	int text = util_is_utf8_locale() ? 0 : UTIL_TEXT_ASCII;
 	double took;
@@ -440,7 +603,8 @@ cmd_run_dry(struct run_args *a)
 	req.mem_limit = a->mem;
 	memset(&s, 0, sizeof s);
 	s.tag = (char *)(a->tag != NULL ? a->tag : "dry-run");
-	s.backend = (char *)"local";
+	s.backend = (char *)(a->backend != NULL ? a->backend : "local");
+	s.backend_args = a->backend_args;
 	s.cores = 1;
 	if (runner_try(&s, &req, &pr, &err) != 0) {
 		cmd_error("%s", err);
@@ -453,9 +617,13 @@ cmd_run_dry(struct run_args *a)
 	buf_reset(&line);
 	cmd_run_duration(&line, took);
 	if (o.state == NB_OK) {
-		printf("  ok in %s, peak memory %.1f MiB, cpu %.3f s\n",
-		    line.data, (double)pr.maxrss_kb / 1024,
-		    pr.cpu_user + pr.cpu_sys);
+		if (pr.maxrss_kb >= 0)
+			printf("  ok in %s, peak memory %.1f MiB, cpu %.3f s\n",
+			    line.data, (double)pr.maxrss_kb / 1024,
+			    pr.cpu_user + pr.cpu_sys);
+		else
+			printf("  ok in %s on %s (its memory and cpu are not "
+			    "measured there)\n", line.data, pr.host);
 		util_clean_text(&clean, o.results_json,
 		    strlen(o.results_json), text);
 		printf("  results:  %s\n", clean.data);
@@ -554,7 +722,8 @@ cmd_run_create(struct notebook *nb, struct run_args *a, char **tag)
 	s.attributes = at.data;
 	s.space = sp.data;
 	s.experiment = ex.data;
-	s.backend = (char *)"local";
+	s.backend = (char *)(a->backend != NULL ? a->backend : "local");
+	s.backend_args = a->backend_args;
 	s.cores = a->cores;
 	s.timeout = a->timeout;
 	s.mem_limit = a->mem;
@@ -611,6 +780,8 @@ cmd_run(int argc, char **argv)
 	int rc;
 
 	memset(&a, 0, sizeof a);
+	hosts_list_init(&a.hosts);
+	a.reconnections = 5;
 	a.repeat = 1;
 	a.space = space_new();
 	buf_init(&a.attrs);
@@ -627,6 +798,10 @@ cmd_run(int argc, char **argv)
 		rc = cmd_run_dry(&a);
 		goto out;
 	}
+	/* A host that would need a password, or whose key is not known,
+	 * is refused now, not by the runner after it detached. */
+	if ((rc = cmd_run_check_backend(&a)) != 0)
+		goto out;
 	if ((rc = cmd_open_notebook(&nb, NOTEBOOK_CREATE)) != 0)
 		goto out;
 	if ((rc = cmd_run_create(nb, &a, &tag)) != 0)
@@ -643,6 +818,9 @@ out:
 	space_free(a.space);
 	experiment_free(&a.exp);
 	buf_free(&a.attrs);
+	hosts_list_free(&a.hosts);
+	util_strv_free(a.stage);
+	free(a.backend_args);
 	return rc;
 }
 
@@ -718,6 +896,7 @@ cmd_demo(int argc, char **argv)
 			    argv[optind - 1]);
 	}
 	memset(&a, 0, sizeof a);
+	hosts_list_init(&a.hosts);
 	buf_init(&a.attrs);
 	a.repeat = 1;
 	a.space = space_new();
@@ -794,5 +973,8 @@ out:
 	space_free(a.space);
 	experiment_free(&a.exp);
 	buf_free(&a.attrs);
+	hosts_list_free(&a.hosts);
+	util_strv_free(a.stage);
+	free(a.backend_args);
 	return rc;
 }

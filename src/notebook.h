@@ -82,7 +82,7 @@ struct nb_set {
 	char *backend_args;   /* the backend's arguments, a JSON object
 	                         ("{}" for local; hosts, staged files, ...) */
 	char *engines;        /* the runner's view of its engines, a JSON
-	                         array written as they change */
+	                         object by host, written as they change */
 };
 void notebook_set_clear(struct nb_set *s);
 
@@ -159,7 +159,7 @@ int notebook_set_lock(struct notebook *nb, int64_t set_id, char **err);
 int notebook_set_status(struct notebook *nb, int64_t set_id,
     const char *status, int64_t runner_pid, uint64_t runner_start,
     const char *reason, char **err);
-/* Record the runner's view of its engines (a JSON array of objects). */
+/* Record the runner's view of its engines (a JSON object by host). */
 int notebook_set_engines(struct notebook *nb, int64_t set_id,
     const char *json, char **err);
 /* The runner has acted on every control request up to seq. */

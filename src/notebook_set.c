@@ -82,7 +82,7 @@ nb_set_from_row(sqlite3_stmt *st, struct nb_set *s)
 		s->backend_args = xstrdup("{}");
 	s->engines = nb_column_strdup(st, 30);
 	if (s->engines == NULL)
-		s->engines = xstrdup("[]");
+		s->engines = xstrdup("{}");
 }
 
 /* Refuse a result set that could never run: bad tag, sizes, JSON. */
@@ -356,7 +356,7 @@ notebook_set_status(struct notebook *nb, int64_t set_id, const char *status,
 	return rc;
 }
 
-/* Record the runner's view of its engines (a JSON array). */
+/* Record the runner's view of its engines (a JSON object by host). */
 int
 notebook_set_engines(struct notebook *nb, int64_t set_id, const char *json,
     char **err)

@@ -176,7 +176,7 @@ const char *const nb_migrations[] = {
 	"	runner_start INTEGER NOT NULL DEFAULT 0,\n"
 	"	reason TEXT NOT NULL DEFAULT '',\n"
 	"	backend_args TEXT NOT NULL DEFAULT '{}',\n"
-	"	engines TEXT NOT NULL DEFAULT '[]'\n"
+	"	engines TEXT NOT NULL DEFAULT '{}'\n"
 	");\n"
 	"INSERT INTO resultset_new (id, tag, description, attributes, "
 	"created, locked, space, experiment, backend, cores, timeout, "

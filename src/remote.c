@@ -57,6 +57,7 @@ struct remote_chan {
 	void *arg;
 	bool exited;          /* exit status or signal seen */
 	bool closed;          /* closed() was called */
+	bool held;            /* its owner frees it (remote_chan_free) */
 	struct remote_chan *next;
 };
 
@@ -197,6 +198,7 @@ remote_connect(const char *host, const char *user, int port,
 	struct remote *r;
 	char *dir = remote_ssh_dir(), *config = NULL, *known = NULL;
 	long timeout = o->timeout > 0 ? (long)o->timeout : 10;
+	bool refused = false;
 	int one = 1;
 
 	*rp = NULL;
@@ -233,8 +235,10 @@ remote_connect(const char *host, const char *user, int port,
 	}
 	remote_tune_socket(r);
 	if (remote_check_key(r, known != NULL ? known :
-	    "~/.ssh/known_hosts", o, err) != 0 || remote_auth(r, err) != 0)
+	    "~/.ssh/known_hosts", o, err) != 0 || remote_auth(r, err) != 0) {
+		refused = true;
 		goto fail;
+	}
 	r->ev = ssh_event_new();
 	if (r->ev == NULL || ssh_event_add_session(r->ev, r->s) != SSH_OK) {
 		*err = xasprintf("host %s: cannot watch the connection", host);
@@ -250,7 +254,7 @@ fail:
 	free(config);
 	free(known);
 	remote_close(r);
-	return -1;
+	return refused ? REMOTE_REFUSED : -1;
 }
 
 const char *
@@ -285,13 +289,17 @@ remote_chan_closed(struct remote_chan *c, bool lost)
 void
 remote_close(struct remote *r)
 {
-	struct remote_chan *c;
+	struct remote_chan *c, *next;
 
 	if (r == NULL)
 		return;
-	for (c = r->chans; c != NULL; c = c->next) {
+	for (c = r->chans; c != NULL; c = next) {
+		next = c->next;
 		remote_chan_closed(c, true);
+		/* libssh frees its channels with the session. */
 		c->r = NULL;
+		if (!c->held)
+			free(c);
 	}
 	if (r->ev != NULL) {
 		ssh_event_remove_session(r->ev, r->s);
@@ -464,6 +472,20 @@ remote_chan_free(struct remote_chan *c)
 	free(c);
 }
 
+/* Free the channels that are closed and that no owner holds: outside of
+ * libssh's callbacks, where they may not be freed. */
+static void
+remote_sweep(struct remote *r)
+{
+	struct remote_chan *c, *next;
+
+	for (c = r->chans; c != NULL; c = next) {
+		next = c->next;
+		if (c->closed && !c->held)
+			remote_chan_free(c);
+	}
+}
+
 int
 remote_pump(struct remote *r)
 {
@@ -473,8 +495,10 @@ remote_pump(struct remote *r)
 		r->lost = true;
 	if (!r->lost && !ssh_is_connected(r->s))
 		r->lost = true;
-	if (!r->lost)
+	if (!r->lost) {
+		remote_sweep(r);
 		return 0;
+	}
 	for (c = r->chans; c != NULL; c = next) {
 		next = c->next;
 		remote_chan_closed(c, true);
@@ -546,6 +570,7 @@ remote_run(struct remote *r, const char *cmd, const char *input, size_t len,
 	if ((c = remote_exec(r, cmd, input, len, &remote_run_ops, &st,
 	    err)) == NULL)
 		return -1;
+	c->held = true;
 	while (!st.done) {
 		if (util_monotonic() > until) {
 			*err = xasprintf("host %s: no answer in %.0f s", r->name,

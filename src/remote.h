@@ -35,9 +35,12 @@ struct remote_opts {
  * Connect to host (a name from ~/.ssh/config, or an address) as user
  * (NULL: the config's, else the local user) on port (0: the config's,
  * else 22), check its key against known_hosts and authenticate with the
- * agent or the default keys.  0 with *r, or -1 with *err naming the host
- * and saying what to do (a changed key: its type and fingerprint).
+ * agent or the default keys.  0 with *r; or, with *err naming the host
+ * and saying what to do (a changed key: its type and fingerprint),
+ * REMOTE_REFUSED when the host was reached but refused (its key, no key
+ * accepted: trying again will not help), -1 when it could not be reached.
  */
+#define REMOTE_REFUSED (-2)
 int remote_connect(const char *host, const char *user, int port,
     const struct remote_opts *o, struct remote **r, char **err);
 void remote_close(struct remote *r);
@@ -70,13 +73,14 @@ struct remote_chan_ops {
 /*
  * Start cmd on a new channel of r, send it input and EOF, and return
  * without waiting: what it prints and how it ends reach ops as
- * remote_pump processes the connection.  NULL with *err.
+ * remote_pump processes the connection.  Once ops->closed has been called
+ * the channel is freed by the connection: forget it.  NULL with *err.
  */
 struct remote_chan *remote_exec(struct remote *r, const char *cmd,
     const char *input, size_t len, const struct remote_chan_ops *ops,
     void *arg, char **err);
-/* Forget a channel (it is closed if still open); ops are not called
- * again. */
+/* Close and free a channel before its end (ops are not called again):
+ * only before ops->closed. */
 void remote_chan_free(struct remote_chan *c);
 /* Channels open on r. */
 int remote_channels(const struct remote *r);

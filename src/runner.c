@@ -84,6 +84,7 @@ enum runner_event_kind {
 	EV_ACK,                /* control requests acted on, up to seq */
 	EV_PURGED,             /* purge_before handled: reset it */
 	EV_HEARTBEAT,
+	EV_ENGINES,            /* the backend's engines, JSON in results */
 };
 
 /* What an end came to once written: counted when it is committed. */
@@ -128,6 +129,7 @@ struct runner {
 	bool cancel;            /* control: stop everything */
 	bool gone;              /* the result set was deleted */
 	bool detached;          /* jobs left running on remote hosts */
+	char *engines_said;     /* the engines as last journalled */
 	uint64_t self_start;    /* this process's start time */
 	int lock_fd;
 	int ready_fd;           /* closed once the start is recorded */
@@ -497,6 +499,9 @@ runner_apply(struct runner *rn, struct runner_event *ev, char **err)
 		return notebook_set_purge_before(rn->nb, rn->set.id, 0, err);
 	case EV_HEARTBEAT:
 		return notebook_heartbeat(rn->nb, rn->set.id, err);
+	case EV_ENGINES:
+		return notebook_set_engines(rn->nb, rn->set.id,
+		    ev->results.data, err);
 	}
 	return 0;
 }
@@ -1049,15 +1054,17 @@ runner_try(const struct nb_set *s, const struct backend_job *job,
 	struct loop *loop = loop_new();
 	struct backend *be;
 	char *why = NULL;
-	int rc = -1;
+	int rc = -1, engine;
 
 	memset(r, 0, sizeof *r);
 	if ((be = backend_open(s, loop, err)) == NULL)
 		goto out;
-	if (backend_start(be, job, &why) < 0) {
+	if ((engine = backend_start(be, job, &why)) < 0) {
 		*err = why;
 		goto out;
 	}
+	/* Nothing is recorded in a dry run: it runs at once. */
+	backend_launch(be, engine);
 	while (backend_reap(be, r) == 0)
 		loop_run_once(loop, -1);
 	rc = 0;
@@ -1155,6 +1162,24 @@ runner_engine(struct runner *rn, int engine)
 	return &rn->engines[engine];
 }
 
+/* Journal the backend's engines if they changed since last said. */
+static void
+runner_say_engines(struct runner *rn)
+{
+	struct buf now;
+
+	buf_init(&now);
+	backend_engines(rn->be, &now);
+	if (rn->engines_said == NULL || strcmp(rn->engines_said,
+	    now.data) != 0) {
+		free(rn->engines_said);
+		rn->engines_said = xstrdup(now.data);
+		buf_adds(&runner_journal_add(rn, EV_ENGINES)->results,
+		    now.data);
+	}
+	buf_free(&now);
+}
+
 /* Tell whoever started the runner that its start is recorded (the pipe
  * reaches its end), once. */
 static void
@@ -1212,6 +1237,7 @@ runner_run(struct notebook *nb, const char *tag, const struct runner_opts *o,
 	notebook_busy_timeout(nb, RUNNER_BUSY_MS);
 	rn.paused = strcmp(rn.set.control, "pause") == 0;
 	runner_say_status(&rn, rn.paused ? "paused" : "running");
+	runner_say_engines(&rn);
 	runner_journal_add(&rn, EV_ACK)->seq = rn.acked;
 	if (runner_commit(&rn, err) != 0)
 		goto stop;
@@ -1247,6 +1273,7 @@ runner_run(struct notebook *nb, const char *tag, const struct runner_opts *o,
 		}
 		if (util_monotonic() - rn.last_heartbeat >= RUNNER_HEARTBEAT) {
 			runner_journal_add(&rn, EV_HEARTBEAT);
+			runner_say_engines(&rn);
 			rn.last_heartbeat = util_monotonic();
 		}
 		stopping = runner_stop_signal != 0 || rn.cancel;
@@ -1316,6 +1343,7 @@ out:
 	for (i = 0; rn.engines != NULL && i < rn.nengines; i++)
 		runner_job_free(rn.engines[i]);
 	free(rn.engines);
+	free(rn.engines_said);
 	free(rn.vals);
 	space_free(rn.space);
 	experiment_free(&rn.exp);

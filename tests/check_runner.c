@@ -283,6 +283,13 @@ fake_reclaim(struct backend *b, const struct backend_recorded *jobs,
 }
 
 static void
+fake_engines(struct backend *b, struct buf *json)
+{
+	buf_printf(json, "{\"fakehost\":{\"slots\":%d}}",
+	    ((struct fake *)b)->slots);
+}
+
+static void
 fake_close(struct backend *b, bool detach)
 {
 	struct fake *f = (struct fake *)b;
@@ -304,6 +311,7 @@ static const struct backend_ops fake_ops_first = {
 	.signal = fake_signal,
 	.reap = fake_reap,
 	.reclaim = fake_reclaim,
+	.engines = fake_engines,
 	.close = fake_close,
 };
 
@@ -316,6 +324,7 @@ static const struct backend_ops fake_ops = {
 	.signal = fake_signal,
 	.reap = fake_reap,
 	.reclaim = fake_reclaim,
+	.engines = fake_engines,
 	.close = fake_close,
 };
 

@@ -28,6 +28,9 @@
 #include "config.h"
 
 #include <sys/random.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
 
 #include <errno.h>
 #include <inttypes.h>
@@ -89,6 +92,8 @@ struct ssh_host {
 	uint64_t done;        /* jobs ended on it */
 	double rtt;           /* seconds of the last probe's round trip */
 	bool staged;
+	char **abandoned;     /* ids of jobs given up while it was down:
+	                         killed when it is back, never to run twice */
 };
 
 enum ssh_job_state {
@@ -135,6 +140,7 @@ struct backend_ssh {
 };
 
 static void ssh_host_lost(struct ssh_host *h, const char *why);
+static void ssh_host_kill_abandoned(struct ssh_host *h);
 static void ssh_arm(struct backend_ssh *bs);
 
 /* A host's name in job rows and handles: the spec without its slots
@@ -404,13 +410,53 @@ ssh_on_socket(int fd, short revents, void *arg)
 		ssh_host_lost(h, "the connection was lost");
 }
 
-/* Copy the staged files to host h (once). */
+/* Copy path (a file, or a directory's tree) to remote on host h. */
+static int
+ssh_stage_path(struct ssh_host *h, const char *path, const char *remote,
+    int depth, char **err)
+{
+	struct dirent *de;
+	struct stat sb;
+	char *p, *r;
+	bool copied;
+	DIR *d;
+	int rc = 0;
+
+	if (lstat(path, &sb) != 0) {
+		*err = xasprintf("cannot stage %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (S_ISREG(sb.st_mode))
+		return remote_put(h->conn, path, remote, &copied, err);
+	if (!S_ISDIR(sb.st_mode))
+		return 0;	/* links, FIFOs, devices: never copied */
+	if (depth > 32 || (d = opendir(path)) == NULL) {
+		*err = xasprintf("cannot stage %s: %s", path, depth > 32 ?
+		    "directories nested too deep" : strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		p = xasprintf("%s/%s", path, de->d_name);
+		r = xasprintf("%s/%s", remote, de->d_name);
+		rc = ssh_stage_path(h, p, r, depth + 1, err);
+		free(p);
+		free(r);
+	}
+	closedir(d);
+	return rc;
+}
+
+/* Copy the staged files and directories to host h (once): each lands in
+ * the campaign's directory, where jobs run, under its own name. */
 static int
 ssh_host_stage(struct ssh_host *h, char **err)
 {
 	struct backend_ssh *bs = h->bs;
 	char **p, *remote, *base;
-	bool copied;
+	int rc;
 
 	if (h->staged)
 		return 0;
@@ -418,11 +464,10 @@ ssh_host_stage(struct ssh_host *h, char **err)
 		base = strrchr(*p, '/');
 		remote = xasprintf("%s/%s/%s", SSH_ROOT, bs->key,
 		    base != NULL ? base + 1 : *p);
-		if (remote_put(h->conn, *p, remote, &copied, err) != 0) {
-			free(remote);
-			return -1;
-		}
+		rc = ssh_stage_path(h, *p, remote, 0, err);
 		free(remote);
+		if (rc != 0)
+			return -1;
 	}
 	h->staged = true;
 	return 0;
@@ -492,6 +537,7 @@ ssh_host_connect(struct ssh_host *h, char **err)
 	h->failures = 0;
 	free(h->error);
 	h->error = NULL;
+	ssh_host_kill_abandoned(h);
 	ssh_host_engines(h);
 	loop_watch(h->bs->b.loop, remote_fd(h->conn), POLLIN, ssh_on_socket,
 	    h);
@@ -533,6 +579,48 @@ ssh_host_lost(struct ssh_host *h, const char *why)
 	ssh_arm(h->bs);
 }
 
+/* Remember that job id, given up on, may still run on h. */
+static void
+ssh_host_abandon(struct ssh_host *h, const char *id)
+{
+	size_t n = util_strv_len(h->abandoned);
+
+	h->abandoned = xreallocarray(h->abandoned, n + 2,
+	    sizeof *h->abandoned);
+	h->abandoned[n] = xstrdup(id);
+	h->abandoned[n + 1] = NULL;
+}
+
+/* h is back: kill the jobs given up on while it was down (they ran again
+ * elsewhere) and remove their directories. */
+static void
+ssh_host_kill_abandoned(struct ssh_host *h)
+{
+	struct buf cmd, d;
+	size_t i;
+
+	if (h->abandoned == NULL)
+		return;
+	buf_init(&cmd);
+	buf_init(&d);
+	for (i = 0; h->abandoned[i] != NULL; i++) {
+		buf_reset(&d);
+		ssh_job_dir(h->bs, h->abandoned[i], &d);
+		buf_adds(&cmd, "( cd ");
+		experiment_shell_quote(&cmd, d.data, d.len);
+		buf_adds(&cmd, " 2>/dev/null && { p=$(cat pid 2>/dev/null); "
+		    "[ -n \"$p\" ] && { kill -KILL -- -\"$p\" 2>/dev/null || "
+		    "kill -KILL \"$p\" 2>/dev/null; }; d=$PWD; cd .. && "
+		    "rm -rf \"$d\"; } ); ");
+	}
+	buf_adds(&cmd, "true");
+	util_strv_free(h->abandoned);
+	h->abandoned = NULL;
+	ssh_host_send(h, cmd.data);
+	buf_free(&cmd);
+	buf_free(&d);
+}
+
 /* A host given up on: its detached jobs run again elsewhere. */
 static void
 ssh_host_give_up(struct ssh_host *h)
@@ -544,6 +632,8 @@ ssh_host_give_up(struct ssh_host *h)
 		j = ssh_host_job(h, k);
 		if (j->state != JOB_DETACHED && j->state != JOB_RESERVED)
 			continue;
+		if (j->state == JOB_DETACHED)
+			ssh_host_abandon(h, j->id);
 		j->end = j->state == JOB_RESERVED ? BACKEND_NOT_STARTED :
 		    BACKEND_HOST_LOST;
 		j->code = 0;
@@ -934,6 +1024,7 @@ ssh_close(struct backend *b, bool detach)
 		hosts_spec_free(&h->spec);
 		free(h->label);
 		free(h->error);
+		util_strv_free(h->abandoned);
 	}
 	free(bs->hosts);
 	free(bs->jobs);

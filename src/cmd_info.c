@@ -162,6 +162,58 @@ cmd_info_engines(const struct nb_set *s, int w, bool *all_down)
 	buf_free(&t);
 }
 
+/* Append ,"backend":...,"engines":{...} for a remote set (the engines
+ * re-written, so that the output is valid JSON whatever the notebook
+ * holds). */
+static void
+cmd_info_json_engines(struct buf *b, const struct nb_set *s)
+{
+	struct json_object o;
+	char *err = NULL;
+
+	buf_adds(b, ",\"backend\":");
+	json_append_string(b, s->backend, strlen(s->backend));
+	buf_adds(b, ",\"engines\":");
+	if (json_parse_object(s->engines, strlen(s->engines), &o, &err,
+	    NULL) == 0) {
+		json_append_object(b, &o);
+		json_object_free(&o);
+	} else {
+		buf_adds(b, "{}");
+		free(err);
+	}
+}
+
+/* Print the hosts and staged files of a remote campaign. */
+static void
+cmd_show_backend(const struct nb_set *s, struct buf *t)
+{
+	struct json_object o;
+	const struct json_member *m;
+	char *err = NULL, **stage = NULL;
+	size_t i;
+
+	if (strcmp(s->backend, "local") == 0 ||
+	    json_parse_object(s->backend_args, strlen(s->backend_args), &o,
+	    &err, NULL) != 0) {
+		free(err);
+		return;
+	}
+	if ((m = json_object_get(&o, "hosts")) != NULL &&
+	    m->type == JSON_STRING)
+		printf("hosts       %s\n", cmd_info_clean(t, m->text, 0));
+	if ((m = json_object_get(&o, "stage")) != NULL &&
+	    m->type == JSON_ARRAY &&
+	    json_parse_string_array(m->text, m->len, &stage, &err) == 0) {
+		for (i = 0; stage[i] != NULL; i++)
+			printf("%s %s\n", i == 0 ? "staged     " : "           ",
+			    cmd_info_clean(t, stage[i], 0));
+		util_strv_free(stage);
+	}
+	free(err);
+	json_object_free(&o);
+}
+
 int
 cmd_print_status(struct notebook *nb, struct nb_set *sets, size_t n,
     bool json)
@@ -214,9 +266,7 @@ cmd_print_status(struct notebook *nb, struct nb_set *sets, size_t n,
 				json_append_string(&b, why, strlen(why));
 			}
 			if (strcmp(sets[i].backend, "local") != 0)
-				buf_printf(&b, ",\"backend\":\"%s\",\"engines\":%s",
-				    strcmp(sets[i].backend, "ssh") == 0 ? "ssh" :
-				    "other", sets[i].engines);
+				cmd_info_json_engines(&b, &sets[i]);
 			buf_addc(&b, '}');
 			puts(b.data);
 			continue;
@@ -473,6 +523,7 @@ cmd_show_set(struct notebook *nb, struct nb_set *s)
 	if (s->mem_limit > 0)
 		printf(", memory %" PRIu64 " MiB", s->mem_limit >> 20);
 	printf(", retries %d, repeat %d\n", s->retries, s->repeat);
+	cmd_show_backend(s, &t);
 	printf("order       %s", s->sequential ? "sequential" : "random");
 	if (!s->sequential)
 		printf(" (seed %" PRIu64 ")", s->seed);

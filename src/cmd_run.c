@@ -35,6 +35,8 @@ const char cmd_run_args[] =
     "[-n FILE] [-t TAG] [-d TEXT] [-a NAME=VALUE]... -p NAME=VALUES... "
     "[--zip X,Y]... [--order random|sequential] [--seed N] [--cores N] "
     "[--timeout T] [--mem SIZE] [--retries N] [--repeat N] [--shell] "
+    "[--backend local|ssh] [--hosts SPEC,...] [--hostfile FILE] "
+    "[--stage PATH]... [--reconnections N] [--accept-new-hosts] "
     "[--dry-run] [--wait] [--] COMMAND [ARG...]";
 
 const char cmd_run_help[] =
@@ -61,6 +63,15 @@ const char cmd_run_help[] =
 "      --shell              run COMMAND with /bin/sh -c; each {NAME} becomes\n"
 "                           \"${LABRAT_PARAM_NAME}\", never the value, and\n"
 "                           unsafe places are refused (help experiment)\n"
+"      --backend B          where jobs run: local (default) or ssh\n"
+"      --hosts SPEC,...     ssh: [user@]host[:port][/slots] (labrat help hosts)\n"
+"      --hostfile FILE      ssh: one host spec a line, # comments\n"
+"      --stage PATH         ssh: copy a file (or a directory's files) to\n"
+"                           every host first; jobs run where it lands\n"
+"      --reconnections N    ssh: tries after a dropped connection before a\n"
+"                           host is down and its jobs run elsewhere (5)\n"
+"      --accept-new-hosts   ssh: record the key of a host not yet in\n"
+"                           known_hosts (a changed key is always refused)\n"
 "      --dry-run            run one random point, report its time and memory\n"
 "                           and estimate the campaign; record nothing\n"
 "      --wait               run in the foreground until the end, with a\n"

@@ -1,0 +1,134 @@
+#!/bin/sh
+# SSH engines against real OpenSSH servers (tests/sshhosts.sh: two hosts
+# on loopback, a client HOME of the test's own): a full campaign on both;
+# hostile parameter values arriving byte for byte on the remote side;
+# host keys refused (changed) or accepted only with --accept-new-hosts;
+# staging with the execute bit; a dropped connection, a host stopped for
+# good, kill -9 of the runner -- and every point recorded exactly once,
+# no job running twice.  Jobs wait at the test's gate, so every fault
+# lands while they run.  Skips (77) where no sshd can be started.
+. "$LABRAT_SRCDIR/tests/e2e/lib.sh"
+. "$LABRAT_SRCDIR/tests/sshhosts.sh"
+
+trap 'sshh_teardown; pkill -f "$T/" 2>/dev/null; rm -rf "$T"' EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+sshh_setup "$T/ssh" 2
+case $? in
+0) ;;
+1) skip "no private sshd: $SSHH_ERROR" ;;
+*) fail "$SSHH_ERROR" ;;
+esac
+export HOME="$SSHH_HOME"
+HOSTS=$(sshh_hosts 2 h1 h2)
+
+# every_point_once TAG N: N points, each with exactly one ok current job,
+# and no point ran two attempts at once (attempts overlapping in time).
+every_point_once() {
+	[ "$(status_field "$1" ok)" = "$2" ] ||
+		fail "$1: $2 ok expected, got $(status_field "$1" ok)"
+	[ "$(sql "select count(distinct point) from current_job where tag = '$1' and state = 'ok'")" = "$2" ] ||
+		fail "$1: a point is missing or recorded twice"
+	[ "$(sql "select count(*) from job a join job b on a.set_id = b.set_id and a.point = b.point and a.id < b.id join resultset s on s.id = a.set_id where s.tag = '$1' and a.state = 'ok' and b.state = 'ok'")" = 0 ] ||
+		fail "$1: a point has two ok attempts"
+}
+
+# 1. A full campaign on two hosts: results, host and handle recorded.
+expect_exit 0 "$LABRAT" run --wait -t full --hosts "$HOSTS" -p 'x=1..40' -- \
+	sh -c 'echo "y=$(($1 * 2))"' sh {x}
+every_point_once full 40
+[ "$(sql "select sum(json_extract(results, '\$.y')) from current_job where tag = 'full'")" = 1640 ] ||
+	fail "full: the results do not add up"
+[ "$(sql "select count(distinct host) from current_job where tag = 'full'")" = 2 ] ||
+	fail "full: both hosts should have run jobs"
+[ "$(sql "select count(*) from current_job where tag = 'full' and handle like 'ssh:%'")" = 40 ] ||
+	fail "full: every job should have an ssh handle"
+expect_exit 0 "$LABRAT" show full
+contains out "hosts"
+# Nothing is left behind on the hosts.
+[ -z "$(find "$HOME/.labrat" -path '*/jobs/*' -prune -print 2>/dev/null | head -1)" ] ||
+	fail "job directories were left on the hosts"
+
+# 2. Hostile values reach the remote job byte for byte, never a shell.
+mkdir got
+values='{"'"'"'; touch pwned'"'"'", "$(touch pwned2)", "`touch pwned3`", "a\nb", "\"q\"", "*", "-n", " lead", "tail ", "back\\\\slash"}'
+expect_exit 0 "$LABRAT" run --wait -t hostile --order sequential --hosts "$HOSTS" \
+	-p "v=$values" -- sh -c 'printf "%s" "$1" > "$2/$LABRAT_POINT"; printf "%s" "$LABRAT_PARAM_v" > "$2/env.$LABRAT_POINT"; echo ok=1' \
+	sh {v} "$T/got"
+every_point_once hostile 10
+for f in pwned pwned2 pwned3; do
+	[ -e "$HOME/$f" ] || [ -e "$HOME/.labrat/$f" ] || [ -e "$T/$f" ] &&
+		fail "a value was run by a shell: $f exists"
+done
+printf '%s' "'; touch pwned'" >exp0
+printf '%s' 'a
+b' >exp3
+printf '%s' 'back\\slash' >exp9
+for k in 0 3 9; do
+	cmp -s "exp$k" "got/$k" || fail "value $k changed on its way: $(cat "got/$k")"
+	cmp -s "exp$k" "got/env.$k" || fail "LABRAT_PARAM_v $k changed on its way"
+done
+
+# 3. Host keys: a changed key is refused, naming host, type and
+# fingerprint; an unknown host is refused unless --accept-new-hosts.
+sshh_add_host bad changed || fail "$SSHH_ERROR"
+expect_exit 2 "$LABRAT" run -t bad --hosts "$SSHH_bad_SPEC" -p 'x=1' -- true
+contains err "does NOT match"
+contains err "SHA256:"
+lacks err "(null)"
+sshh_add_host newh unknown || fail "$SSHH_ERROR"
+expect_exit 2 "$LABRAT" run -t new --hosts "$SSHH_newh_SPEC" -p 'x=1' -- true
+contains err "not in"
+contains err "--accept-new-hosts"
+before=$(wc -l <"$SSHH_KNOWN_HOSTS")
+expect_exit 0 "$LABRAT" run --wait -t new --accept-new-hosts --hosts "$SSHH_newh_SPEC" \
+	-p 'x=1..3' -- sh -c 'echo y=1'
+every_point_once new 3
+[ "$(wc -l <"$SSHH_KNOWN_HOSTS")" -gt "$before" ] || fail "the new host key was not recorded"
+
+# 4. Staging: a script with its execute bit, and a directory.
+mkdir kit
+printf '#!/bin/sh\necho "y=$(($1 + 1))"\n' >kit/step
+chmod 755 kit/step
+printf 'data\n' >kit/data.txt
+expect_exit 0 "$LABRAT" run --wait -t staged --hosts "$HOSTS" --stage kit -p 'x=1..6' -- \
+	sh -c 'test -f kit/data.txt && ./kit/step "$1"' sh {x}
+every_point_once staged 6
+
+# 5. A dropped connection mid-job: the jobs go on, are collected, and
+# every point ends once.
+expect_exit 0 "$LABRAT" run -t drop --hosts "$HOSTS" -p 'x=1..8' -- "$GATED" {x}
+wait_until "4 jobs run" count_at_least drop running 4
+sshh_drop h1 || fail "$SSHH_ERROR"
+gate_open main
+expect_exit 0 "$LABRAT" wait drop --timeout 120
+every_point_once drop 8
+gate_close main
+
+# 6. kill -9 of the runner mid-campaign, then resume: the remote jobs are
+# adopted (still attempt 1) or collected, every point once.
+expect_exit 0 "$LABRAT" run -t dead --hosts "$HOSTS" -p 'x=1..8' -- "$GATED" {x}
+wait_until "4 jobs run" count_at_least dead running 4
+kill -9 "$(status_field dead runner_pid)"
+wait_until "the runner is gone" state_is dead dead
+expect_exit 0 "$LABRAT" resume dead
+gate_open main
+expect_exit 0 "$LABRAT" wait dead --timeout 120
+every_point_once dead 8
+[ "$(sql "select count(*) from job j join resultset s on s.id = j.set_id where s.tag = 'dead' and j.state = 'interrupted'")" = 0 ] ||
+	fail "dead: running jobs were re-run instead of adopted"
+gate_close main
+
+# 7. A host stopped for good mid-campaign: its work goes to the other;
+# when it comes back, what it still ran is killed.
+expect_exit 0 "$LABRAT" run -t stop --reconnections 1 --hosts "$HOSTS" -p 'x=1..8' -- "$GATED" {x}
+wait_until "4 jobs run" count_at_least stop running 4
+sshh_stop h2 || fail "$SSHH_ERROR"
+gate_open main
+expect_exit 0 "$LABRAT" wait stop --timeout 180
+every_point_once stop 8
+expect_exit 0 "$LABRAT" status stop
+gate_close main
+exit 0

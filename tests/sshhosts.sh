@@ -526,17 +526,16 @@ sshh_ssh() {
 sshh_hosts() {
 	_h_slots=$1
 	shift
-	_h_sep=
+	_h_list=
 	for _h_n in "$@"; do
 		_sshh_known "$_h_n" || {
 			echo "sshh_hosts: $SSHH_ERROR" >&2
 			return 2
 		}
-		printf '%s%s%s' "$_h_sep" "$(_sshh_get "$_h_n" SPEC)" \
-		    "${_h_slots:+/$_h_slots}"
-		_h_sep=,
+		_h_list="${_h_list:+$_h_list,}$(_sshh_get "$_h_n" SPEC)"
+		_h_list="$_h_list${_h_slots:+/$_h_slots}"
 	done
-	echo
+	printf '%s\n' "$_h_list"
 }
 
 sshh_known_hosts_form() {

@@ -813,6 +813,11 @@ sshh_add_netns_host() {
 	    _sshh_ip -n "$_e_ns" addr add "$_c_in/30" dev "$_e_in" &&
 	    _sshh_ip -n "$_e_ns" link set "$_e_in" up &&
 	    _sshh_ip -n "$_e_ns" link set lo up || return 2
+	# A cut (the inside end down) leaves this side without carrier: its
+	# route must stay in use, whatever the machine's default, or connects
+	# would fail at once on the blackhole route instead of timing out.
+	echo 0 >"/proc/sys/net/ipv4/conf/$_e_out/ignore_routes_with_linkdown" \
+	    2>/dev/null
 	# A fixed neighbour entry: with the link cut, packets then vanish
 	# silently instead of failing address resolution (No route to host).
 	_e_mac=$(ip -n "$_e_ns" -o link show dev "$_e_in" |

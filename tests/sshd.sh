@@ -19,9 +19,15 @@
 #
 # Set before sshd_start to change: SSHD_USER (the account to log in as; by
 # default the current one, the only one possible unless running as root)
-# and SSHD_EXTRA_CONFIG (lines appended to the server's config).  The
+# and SSHD_EXTRA_CONFIG (lines appended to the server's config; not a
+# SetEnv line: sshd takes only the first, which the harness writes).  The
 # sanitizer variables ASAN_OPTIONS, UBSAN_OPTIONS and LSAN_OPTIONS are sent
-# to the remote commands when set.
+# to the remote commands when set.  Remote commands get SHLVL=1 so that the
+# account's ~/.bashrc is not run for them (see sshd_config_lines).
+#
+# tests/sshhosts.sh builds several hosts, an agent, namespaces and faults on
+# the helpers below (sshd_config_lines, sshd_spawn, sshd_kill_wait,
+# sshd_alive, ssh_quote).
 
 SSHD_BIN=${SSHD_BIN:-/usr/sbin/sshd}
 
@@ -63,33 +69,104 @@ sshd_alive() {
 	fi
 }
 
+# Print the config every test server shares: port $1, listening on
+# address $2, host key $3, pid file $4, authorized keys file $5, the one
+# user allowed $6, and $7 (may be empty) more NAME=VALUE words for the
+# environment of the remote commands.  sshd honours only its first SetEnv
+# line: a caller's own variables go in $7, not in a second SetEnv.
+sshd_config_lines() {
+	echo "Port $1"
+	echo "ListenAddress $2"
+	echo "AddressFamily inet"
+	echo "HostKey $3"
+	echo "PidFile $4"
+	echo "AuthorizedKeysFile $5"
+	echo "AllowUsers $6"
+	echo "PubkeyAuthentication yes"
+	echo "PasswordAuthentication no"
+	echo "KbdInteractiveAuthentication no"
+	echo "UsePAM no"
+	# The keys live under /tmp, writable by all.
+	echo "StrictModes no"
+	echo "PermitRootLogin prohibit-password"
+	echo "PrintMotd no"
+	echo "PrintLastLog no"
+	echo "X11Forwarding no"
+	echo "AcceptEnv ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS"
+	# Debian's bash runs ~/.bashrc for every command sshd starts (a heavy
+	# one costs 100 ms and more a command) unless SHLVL says it is not a
+	# top-level shell: remote commands run as if through a plain sh.
+	echo "SetEnv SHLVL=1${7:+ $7}"
+	echo "Subsystem sftp internal-sftp"
+	echo "LogLevel INFO"
+}
+
 # Write the server's config for port $1.
 sshd_write_config() {
 	{
-		echo "Port $1"
-		echo "ListenAddress $SSHD_HOST"
-		echo "AddressFamily inet"
-		echo "HostKey $SSHD_HOST_KEY"
-		echo "PidFile $SSHD_DIR/sshd.pid"
-		echo "AuthorizedKeysFile $SSHD_DIR/authorized_keys"
-		echo "AllowUsers $SSHD_USER"
-		echo "PubkeyAuthentication yes"
-		echo "PasswordAuthentication no"
-		echo "KbdInteractiveAuthentication no"
-		echo "UsePAM no"
-		# The keys live under /tmp, writable by all.
-		echo "StrictModes no"
-		echo "PermitRootLogin prohibit-password"
-		echo "PrintMotd no"
-		echo "PrintLastLog no"
-		echo "X11Forwarding no"
-		echo "AcceptEnv ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS"
-		echo "Subsystem sftp internal-sftp"
-		echo "LogLevel INFO"
+		sshd_config_lines "$1" "$SSHD_HOST" "$SSHD_HOST_KEY" \
+		    "$SSHD_DIR/sshd.pid" "$SSHD_DIR/authorized_keys" \
+		    "$SSHD_USER" ""
 		if [ -n "${SSHD_EXTRA_CONFIG:-}" ]; then
 			printf '%s\n' "$SSHD_EXTRA_CONFIG"
 		fi
 	} >"$SSHD_CONFIG"
+}
+
+# End process $1, a child of this shell: SIGTERM, then SIGKILL if it is
+# still there after 2 s.
+sshd_kill_wait() {
+	kill "$1" 2>/dev/null
+	_k_tries=100
+	while sshd_alive "$1" && [ "$_k_tries" -gt 0 ]; do
+		sleep 0.02
+		_k_tries=$((_k_tries - 1))
+	done
+	sshd_alive "$1" && kill -9 "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
+}
+
+# Run CMD... (an sshd started with -D -e, or a command that execs one) in
+# the background, its output appended to file $1, and wait until it
+# listens on address $2 port $3: 0 when it does, with its pid in
+# SSHD_SPAWN_PID; 2 if the port is taken; 1 with SSHD_ERROR if the server
+# failed otherwise or did not listen within SSHD_START_TIMEOUT seconds
+# (then it is stopped).  Only what CMD writes from now on is looked at.
+sshd_spawn() {
+	_w_log=$1
+	_w_addr=$2
+	_w_port=$3
+	shift 3
+	_w_off=$(($(wc -c <"$_w_log" 2>/dev/null || echo 0) + 1))
+	"$@" </dev/null >>"$_w_log" 2>&1 &
+	SSHD_SPAWN_PID=$!
+	_w_tries=$((SSHD_START_TIMEOUT * 20))
+	while [ "$_w_tries" -gt 0 ]; do
+		if tail -c +"$_w_off" "$_w_log" | grep -q \
+		    "^Server listening on $_w_addr port $_w_port"; then
+			return 0
+		fi
+		if ! sshd_alive "$SSHD_SPAWN_PID"; then
+			wait "$SSHD_SPAWN_PID" 2>/dev/null
+			SSHD_SPAWN_PID=
+			if tail -c +"$_w_off" "$_w_log" |
+			    grep -q 'Address already in use'; then
+				return 2
+			fi
+			SSHD_ERROR="sshd exited at startup: $(tail -c \
+			    +"$_w_off" "$_w_log" | tail -n 3 | tr '\n' ' ')"
+			return 1
+		fi
+		sleep 0.05
+		_w_tries=$((_w_tries - 1))
+	done
+	SSHD_ERROR="sshd did not listen on $_w_addr port $_w_port within"
+	SSHD_ERROR="$SSHD_ERROR $SSHD_START_TIMEOUT s: $(tail -c +"$_w_off" \
+	    "$_w_log" | tail -n 3 | tr '\n' ' ')"
+	sshd_kill_wait "$SSHD_SPAWN_PID"
+	SSHD_SPAWN_PID=
+	return 1
 }
 
 # Start sshd on port $1 and wait until it listens: 0 when it does, 2 if
@@ -97,32 +174,11 @@ sshd_write_config() {
 sshd_try_port() {
 	sshd_write_config "$1"
 	: >"$SSHD_LOG"
-	"$SSHD_BIN" -f "$SSHD_CONFIG" -D -e </dev/null >>"$SSHD_LOG" 2>&1 &
-	SSHD_PID=$!
-	_t_tries=$((SSHD_START_TIMEOUT * 20))
-	while [ "$_t_tries" -gt 0 ]; do
-		if grep -q "^Server listening on $SSHD_HOST port $1" \
-		    "$SSHD_LOG"; then
-			return 0
-		fi
-		if ! sshd_alive "$SSHD_PID"; then
-			wait "$SSHD_PID" 2>/dev/null
-			SSHD_PID=
-			if grep -q 'Address already in use' "$SSHD_LOG"; then
-				return 2
-			fi
-			SSHD_ERROR="sshd exited at startup: $(tail -n 3 \
-			    "$SSHD_LOG" | tr '\n' ' ')"
-			return 1
-		fi
-		sleep 0.05
-		_t_tries=$((_t_tries - 1))
-	done
-	SSHD_ERROR="sshd did not listen on port $1 within"
-	SSHD_ERROR="$SSHD_ERROR $SSHD_START_TIMEOUT s: $(tail -n 3 \
-	    "$SSHD_LOG" | tr '\n' ' ')"
-	sshd_stop
-	return 1
+	sshd_spawn "$SSHD_LOG" "$SSHD_HOST" "$1" \
+	    "$SSHD_BIN" -f "$SSHD_CONFIG" -D -e
+	_t_rc=$?
+	SSHD_PID=$SSHD_SPAWN_PID
+	return $_t_rc
 }
 
 # Start a private sshd with its keys and config in directory $1 (created if
@@ -247,14 +303,7 @@ sshd_start() {
 # Sessions still open keep their own processes until their clients end.
 sshd_stop() {
 	[ -n "${SSHD_PID:-}" ] || return 0
-	kill "$SSHD_PID" 2>/dev/null
-	_p_tries=100
-	while sshd_alive "$SSHD_PID" && [ "$_p_tries" -gt 0 ]; do
-		sleep 0.02
-		_p_tries=$((_p_tries - 1))
-	done
-	sshd_alive "$SSHD_PID" && kill -9 "$SSHD_PID" 2>/dev/null
-	wait "$SSHD_PID" 2>/dev/null
+	sshd_kill_wait "$SSHD_PID"
 	SSHD_PID=
 	return 0
 }

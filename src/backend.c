@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,4 +76,19 @@ backend_result_clear(struct backend_result *r)
 	free(r->out);
 	free(r->err);
 	memset(r, 0, sizeof *r);
+}
+
+void
+backend_log(struct backend *b, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	if (b->log == NULL)
+		return;
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	b->log(b->log_arg, msg);
+	free(msg);
 }

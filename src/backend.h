@@ -153,7 +153,14 @@ struct backend {
 	struct loop *loop;
 	char *note;           /* what the runner should say of it once, or
 	                         NULL (e.g. engines capped by a limit) */
+	/* Where the backend says what happens to its engines (a host lost,
+	 * back, down), set by the runner; NULL: nowhere. */
+	void (*log)(void *arg, const char *msg);
+	void *log_arg;
 };
+
+/* Say msg through b's log, if it has one. */
+void backend_log(struct backend *b, const char *fmt, ...) UTIL_PRINTF(2, 3);
 
 /*
  * Open the backend that set s names (s->backend: "local") for its

@@ -83,6 +83,7 @@ struct ssh_host {
 	struct host_spec spec;
 	char *label;          /* the spec as text: the job's host column */
 	struct remote *conn;
+	int fd;               /* its socket, as watched on the loop, or -1 */
 	enum ssh_host_state state;
 	char *error;          /* the last error, or NULL */
 	int failures;         /* connections lost or refused in a row */
@@ -533,14 +534,17 @@ ssh_host_connect(struct ssh_host *h, char **err)
 		goto fail;
 	if (h->rtt == 0)
 		ssh_host_slots(h, err);
+	if (h->state != HOST_CONNECTING || h->failures > 0)
+		backend_log(&h->bs->b, "host %s is back (%d engine(s))",
+		    h->label, h->slots);
 	h->state = HOST_UP;
 	h->failures = 0;
 	free(h->error);
 	h->error = NULL;
 	ssh_host_kill_abandoned(h);
 	ssh_host_engines(h);
-	loop_watch(h->bs->b.loop, remote_fd(h->conn), POLLIN, ssh_on_socket,
-	    h);
+	h->fd = remote_fd(h->conn);
+	loop_watch(h->bs->b.loop, h->fd, POLLIN, ssh_on_socket, h);
 	/* Jobs that ran on while it was away: watch them again. */
 	for (k = 0; k < h->slots; k++) {
 		if (ssh_host_job(h, k)->state == JOB_DETACHED)
@@ -557,6 +561,9 @@ fail:
 	if (h->state != HOST_DOWN && h->failures > h->bs->reconnections) {
 		h->state = HOST_DOWN;
 		h->retry_at = util_monotonic() + SSH_DOWN_RETRY;
+		backend_log(&h->bs->b, "host %s is down after %d tries (%s): "
+		    "its jobs run elsewhere; it is tried again every %.0f s",
+		    h->label, h->failures, *err, SSH_DOWN_RETRY);
 	} else if (h->state == HOST_DOWN)
 		h->retry_at = util_monotonic() + SSH_DOWN_RETRY;
 	return -1;
@@ -569,8 +576,11 @@ ssh_host_lost(struct ssh_host *h, const char *why)
 {
 	if (h->state != HOST_UP)
 		return;
+	backend_log(&h->bs->b, "host %s: %s; reconnecting (its jobs go on)",
+	    h->label, why);
 	ssh_host_error(h, why);
-	loop_unwatch(h->bs->b.loop, remote_fd(h->conn));
+	loop_unwatch(h->bs->b.loop, h->fd);
+	h->fd = -1;
 	remote_close(h->conn);   /* channels closed(lost): jobs detached */
 	h->conn = NULL;
 	h->state = HOST_CONNECTING;
@@ -1017,10 +1027,9 @@ ssh_close(struct backend *b, bool detach)
 	}
 	for (i = 0; i < bs->nhosts; i++) {
 		h = &bs->hosts[i];
-		if (h->conn != NULL) {
-			loop_unwatch(b->loop, remote_fd(h->conn));
-			remote_close(h->conn);
-		}
+		if (h->fd != -1)
+			loop_unwatch(b->loop, h->fd);
+		remote_close(h->conn);
 		hosts_spec_free(&h->spec);
 		free(h->label);
 		free(h->error);
@@ -1179,6 +1188,7 @@ backend_ssh_open(const struct nb_set *s, struct loop *loop, char **err)
 		h = &bs->hosts[i];
 		h->bs = bs;
 		h->first = -1;
+		h->fd = -1;
 		h->spec = l.specs[i];
 		memset(&l.specs[i], 0, sizeof l.specs[i]);
 		h->label = ssh_host_label(&h->spec);

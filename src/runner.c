@@ -1128,6 +1128,13 @@ fail:
 	free(err);
 }
 
+/* What the backend says of its engines goes to the runner's log. */
+static void
+runner_backend_log(void *arg, const char *msg)
+{
+	runner_log(arg, "%s", msg);
+}
+
 /* Open the campaign's backend on the runner's loop, which also watches
  * the self-pipe. */
 static int
@@ -1138,6 +1145,8 @@ runner_open_backend(struct runner *rn, char **err)
 	    NULL);
 	if ((rn->be = backend_open(&rn->set, rn->loop, err)) == NULL)
 		return -1;
+	rn->be->log = runner_backend_log;
+	rn->be->log_arg = rn;
 	if (rn->be->note != NULL)
 		runner_log(rn, "%s", rn->be->note);
 	rn->nengines = (size_t)backend_slots(rn->be);

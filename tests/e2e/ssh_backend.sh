@@ -10,7 +10,7 @@
 . "$LABRAT_SRCDIR/tests/e2e/lib.sh"
 . "$LABRAT_SRCDIR/tests/sshhosts.sh"
 
-trap 'sshh_teardown; pkill -f "$T/" 2>/dev/null; rm -rf "$T"' EXIT
+trap 'sshh_teardown; rm -rf "$T"' EXIT
 trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -130,5 +130,40 @@ gate_open main
 expect_exit 0 "$LABRAT" wait stop --timeout 180
 every_point_once stop 8
 expect_exit 0 "$LABRAT" status stop
+contains "$LABRAT_NOTEBOOK.log" "is down after"
 gate_close main
+
+# 8. A key with a passphrase: refused with a message that says to use
+# ssh-agent, and accepted through the agent.  Nothing is ever prompted.
+if sshh_agent_start; then
+	HOME=$SSHH_AGENT_HOME expect_exit 2 "$LABRAT" run -t noagent \
+		--hosts "$(sshh_hosts 1 h1)" -p 'x=1' -- true </dev/null
+	contains err "ssh-agent"
+	HOME=$SSHH_AGENT_HOME SSH_AUTH_SOCK=$SSHH_AGENT_SOCK expect_exit 0 \
+		"$LABRAT" run --wait -t agent --hosts "$(sshh_hosts 1 h1)" \
+		-p 'x=1..3' -- sh -c 'echo y=1'
+	every_point_once agent 3
+fi
+
+# 9. A network link cut silently mid-campaign (root, namespaces): the cut
+# is noticed, the host comes back when the link does, its jobs are
+# collected, every point once.
+sshh_add_netns_host far
+case $? in
+0)
+	expect_exit 0 "$LABRAT" run -t cut --hosts "$(sshh_hosts 2 far)" \
+		-p 'x=1..6' -- "$GATED" {x}
+	wait_until "2 jobs run" count_at_least cut running 2
+	sshh_link_down far || fail "$SSHH_ERROR"
+	wait_until "the cut is noticed" grep -q "cut\\[.*reconnecting" \
+		"$LABRAT_NOTEBOOK.log"
+	gate_open main
+	sshh_link_up far || fail "$SSHH_ERROR"
+	expect_exit 0 "$LABRAT" wait cut --timeout 180
+	every_point_once cut 6
+	gate_close main
+	;;
+1) echo "note: no network namespaces here ($SSHH_ERROR): link cut not tried" ;;
+*) fail "$SSHH_ERROR" ;;
+esac
 exit 0

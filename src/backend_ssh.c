@@ -529,9 +529,13 @@ ssh_host_connect(struct ssh_host *h, char **err)
 	if (remote_connect(h->spec.host, h->spec.user, h->spec.port, &o,
 	    &h->conn, err) != 0)
 		goto fail;
-	if ((h->slots == 0 && ssh_host_slots(h, err) != 0) ||
-	    ssh_host_stage(h, err) != 0)
+	if (h->slots == 0 && ssh_host_slots(h, err) != 0)
 		goto fail;
+	if (ssh_host_stage(h, err) != 0) {
+		/* Trying again would not help: down, with the reason. */
+		h->failures = h->bs->reconnections;
+		goto fail;
+	}
 	if (h->rtt == 0)
 		ssh_host_slots(h, err);
 	if (h->state != HOST_CONNECTING || h->failures > 0)

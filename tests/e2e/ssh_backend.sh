@@ -23,6 +23,14 @@ case $? in
 esac
 export HOME="$SSHH_HOME"
 HOSTS=$(sshh_hosts 2 h1 h2)
+# The hosts are this machine: their home is the account's, not $HOME.
+RHOME=$(sshh_ssh h1 'echo "$HOME"') || fail "no remote home"
+
+# started TAG N: N jobs of TAG have really started on their hosts.
+started() {
+	_key=$(sql "select json_extract(backend_args, '\$.key') from resultset where tag = '$1'")
+	[ "$(ls "$RHOME/.labrat/campaigns/$_key/jobs/"*/pid 2>/dev/null | wc -l)" -ge "$2" ]
+}
 
 # every_point_once TAG N: N points, each with exactly one ok current job,
 # and no point ran two attempts at once (attempts overlapping in time).
@@ -48,7 +56,9 @@ every_point_once full 40
 expect_exit 0 "$LABRAT" show full
 contains out "hosts"
 # Nothing is left behind on the hosts.
-[ -z "$(find "$HOME/.labrat" -path '*/jobs/*' -prune -print 2>/dev/null | head -1)" ] ||
+key=$(sql "select json_extract(backend_args, '\$.key') from resultset where tag = 'full'")
+[ -n "$key" ] && [ -d "$RHOME/.labrat/campaigns/$key" ] || fail "no campaign directory on the hosts"
+[ -z "$(ls "$RHOME/.labrat/campaigns/$key/jobs" 2>/dev/null)" ] ||
 	fail "job directories were left on the hosts"
 
 # 2. Hostile values reach the remote job byte for byte, never a shell.
@@ -59,7 +69,7 @@ expect_exit 0 "$LABRAT" run --wait -t hostile --order sequential --hosts "$HOSTS
 	sh {v} "$T/got"
 every_point_once hostile 10
 for f in pwned pwned2 pwned3; do
-	[ -e "$HOME/$f" ] || [ -e "$HOME/.labrat/$f" ] || [ -e "$T/$f" ] &&
+	[ -n "$(find "$RHOME/.labrat" "$T" -name "$f" 2>/dev/null)" ] &&
 		fail "a value was run by a shell: $f exists"
 done
 printf '%s' "'; touch pwned'" >exp0
@@ -100,7 +110,7 @@ every_point_once staged 6
 # 5. A dropped connection mid-job: the jobs go on, are collected, and
 # every point ends once.
 expect_exit 0 "$LABRAT" run -t drop --hosts "$HOSTS" -p 'x=1..8' -- "$GATED" {x}
-wait_until "4 jobs run" count_at_least drop running 4
+wait_until "4 jobs run on their hosts" started drop 4
 sshh_drop h1 || fail "$SSHH_ERROR"
 gate_open main
 expect_exit 0 "$LABRAT" wait drop --timeout 120
@@ -110,7 +120,7 @@ gate_close main
 # 6. kill -9 of the runner mid-campaign, then resume: the remote jobs are
 # adopted (still attempt 1) or collected, every point once.
 expect_exit 0 "$LABRAT" run -t dead --hosts "$HOSTS" -p 'x=1..8' -- "$GATED" {x}
-wait_until "4 jobs run" count_at_least dead running 4
+wait_until "4 jobs run on their hosts" started dead 4
 kill -9 "$(status_field dead runner_pid)"
 wait_until "the runner is gone" state_is dead dead
 expect_exit 0 "$LABRAT" resume dead
@@ -124,7 +134,7 @@ gate_close main
 # 7. A host stopped for good mid-campaign: its work goes to the other;
 # when it comes back, what it still ran is killed.
 expect_exit 0 "$LABRAT" run -t stop --reconnections 1 --hosts "$HOSTS" -p 'x=1..8' -- "$GATED" {x}
-wait_until "4 jobs run" count_at_least stop running 4
+wait_until "4 jobs run on their hosts" started stop 4
 sshh_stop h2 || fail "$SSHH_ERROR"
 gate_open main
 expect_exit 0 "$LABRAT" wait stop --timeout 180
@@ -145,7 +155,35 @@ if sshh_agent_start; then
 	every_point_once agent 3
 fi
 
-# 9. A network link cut silently mid-campaign (root, namespaces): the cut
+# 9. A timeout kills the job's whole process group on its host; purge of
+# a campaign whose runner died kills its remote jobs.
+live_sleeps() {
+	_n=0
+	for _p in $(pgrep -f "^sleep $1\$"); do
+		_st=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' \
+		    "/proc/$_p/status" 2>/dev/null)
+		[ -n "$_st" ] && [ "$_st" != Z ] && _n=$((_n + 1))
+	done
+	echo $_n
+}
+sleeps_are() {
+	[ "$(live_sleeps "$1")" = "$2" ]
+}
+mark=$(( ($$ % 1000) + 4000 ))
+expect_exit 1 "$LABRAT" run --wait -t slow --timeout 1 --hosts "$(sshh_hosts 1 h1)" \
+	-p 'x=1' -- sh -c "sleep $mark & sleep $mark; echo y=1"
+sql "select error from current_job where tag = 'slow'" >e
+contains e "timed out"
+wait_until "the timed-out job's processes are gone" sleeps_are $mark 0
+expect_exit 0 "$LABRAT" run -t pk --hosts "$(sshh_hosts 2 h1)" -p 'x=1..2' -- \
+	sh -c "sleep $mark; echo y=1"
+wait_until "2 remote jobs run" sleeps_are $mark 2
+kill -9 "$(status_field pk runner_pid)"
+wait_until "the runner of pk is gone" state_is pk dead
+expect_exit 0 "$LABRAT" purge pk
+[ "$(live_sleeps $mark)" = 0 ] || fail "purge left the remote jobs running"
+
+# 10. A network link cut silently mid-campaign (root, namespaces): the cut
 # is noticed, the host comes back when the link does, its jobs are
 # collected, every point once.
 sshh_add_netns_host far

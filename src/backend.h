@@ -79,7 +79,7 @@ struct backend_result {
 	bool err_truncated;
 	double start, end_time; /* wall clock, seconds since the epoch */
 	int64_t maxrss_kb;    /* peak resident set, -1: unknown */
-	double cpu_user, cpu_sys;
+	double cpu_user, cpu_sys; /* seconds, -1: unknown */
 };
 void backend_result_clear(struct backend_result *r);
 

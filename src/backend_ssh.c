@@ -873,6 +873,8 @@ ssh_reap(struct backend *b, struct backend_result *r)
 		r->end_time = j->end_time;
 		/* What the host used is not measured (say so: -1). */
 		r->maxrss_kb = -1;
+		r->cpu_user = -1;
+		r->cpu_sys = -1;
 		j->state = JOB_FREE;
 		j->udata = NULL;
 		return 1;

@@ -424,7 +424,7 @@ export_job_row(const struct nb_job *j, void *arg)
 	if (j->maxrss_kb >= 0 && j->end > 0)
 		buf_printf(&x->line, "%" PRId64, j->maxrss_kb);
 	buf_addc(&x->line, ',');
-	if (j->end > 0)
+	if (j->end > 0 && j->cpu_user >= 0)
 		buf_printf(&x->line, "%.6f", j->cpu_user + j->cpu_sys);
 	buf_addc(&x->line, ',');
 	buf_adds(&x->line, j->truncated ? "true" : "false");

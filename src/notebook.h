@@ -226,7 +226,7 @@ struct nb_outcome {
 	int exit_code;            /* -1: none */
 	int signal;               /* 0: none */
 	int64_t maxrss_kb;        /* -1: unknown */
-	double cpu_user, cpu_sys; /* seconds */
+	double cpu_user, cpu_sys; /* seconds; -1: unknown (stored NULL) */
 	bool truncated;           /* the output was cut */
 	bool requeue;             /* also queue attempt+1 of this point and
 	                             repetition (a retry): this row stops
@@ -297,7 +297,7 @@ struct nb_job {
 	int exit_code;            /* -1: none */
 	int signal;               /* 0: none */
 	int64_t maxrss_kb;        /* -1: unknown */
-	double cpu_user, cpu_sys;
+	double cpu_user, cpu_sys; /* -1: unknown */
 	bool truncated;
 	const char *handle;       /* the backend's name for it, or NULL */
 };

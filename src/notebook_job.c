@@ -424,8 +424,13 @@ nb_job_finish(struct notebook *nb, int64_t set_id, int64_t job_id,
 	nb_bind_int_or_null(st, 9, o->exit_code, -1);
 	nb_bind_int_or_null(st, 10, o->signal, 0);
 	nb_bind_int_or_null(st, 11, o->maxrss_kb, -1);
-	sqlite3_bind_double(st, 12, o->cpu_user);
-	sqlite3_bind_double(st, 13, o->cpu_sys);
+	if (o->cpu_user >= 0 && o->cpu_sys >= 0) {
+		sqlite3_bind_double(st, 12, o->cpu_user);
+		sqlite3_bind_double(st, 13, o->cpu_sys);
+	} else {
+		sqlite3_bind_null(st, 12);
+		sqlite3_bind_null(st, 13);
+	}
 	sqlite3_bind_int(st, 14, o->truncated);
 	if (nb_run(nb, st, "recording a job's end", err) != 0)
 		goto out;

@@ -82,8 +82,14 @@ nb_job_from_row(sqlite3_stmt *st, struct nb_job *j)
 	j->exit_code = (int)nb_column_int(st, 14, -1);
 	j->signal = (int)nb_column_int(st, 15, 0);
 	j->maxrss_kb = nb_column_int(st, 16, -1);
-	j->cpu_user = sqlite3_column_double(st, 17);
-	j->cpu_sys = sqlite3_column_double(st, 18);
+	if (sqlite3_column_type(st, 17) == SQLITE_NULL ||
+	    sqlite3_column_type(st, 18) == SQLITE_NULL) {
+		j->cpu_user = -1;
+		j->cpu_sys = -1;
+	} else {
+		j->cpu_user = sqlite3_column_double(st, 17);
+		j->cpu_sys = sqlite3_column_double(st, 18);
+	}
 	j->truncated = sqlite3_column_int(st, 19) != 0;
 	j->handle = (const char *)sqlite3_column_text(st, 20);
 }

@@ -15,6 +15,11 @@ unset LABRAT_DEMO_EXPERIMENT
 
 fail() {
 	echo "FAIL: $*" >&2
+	# What the runners said, so that a failure in CI can be understood.
+	if [ -s "$LABRAT_NOTEBOOK.log" ]; then
+		echo "--- the last lines of $LABRAT_NOTEBOOK.log:" >&2
+		tail -n 60 "$LABRAT_NOTEBOOK.log" >&2
+	fi
 	exit 1
 }
 

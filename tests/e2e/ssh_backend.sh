@@ -203,7 +203,11 @@ case $? in
 		"$LABRAT_NOTEBOOK.log"
 	gate_open main
 	sshh_link_up far || fail "$SSHH_ERROR"
-	expect_exit 0 "$LABRAT" wait cut --timeout 180
+	if ! "$LABRAT" wait cut --timeout 180 >out 2>err; then
+		cat err >&2
+		"$LABRAT" status cut >&2
+		fail "cut: the campaign did not end after the link came back"
+	fi
 	every_point_once cut 6
 	gate_close main
 	;;

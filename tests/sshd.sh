@@ -181,15 +181,10 @@ sshd_try_port() {
 	return $_t_rc
 }
 
-# Start a private sshd with its keys and config in directory $1 (created if
-# missing).  0 when a login with the client key works; 1 with SSHD_ERROR if
-# this machine cannot run one (no sshd or ssh, a failed config test, no
-# start, a locked account: skip the test); 2 with SSHD_ERROR if the server
-# runs but refuses the login (a fault of the harness or the machine's setup).
-sshd_start() {
-	SSHD_ERROR=
-	SSHD_PID=
-	SSHD_HOST=127.0.0.1
+# _sshd_can_run FUNC DIR: OpenSSH's server and client are here and DIR is
+# an absolute plain path that configs can carry.  0, or 1 (skip) or 2
+# (fault) with SSHD_ERROR; FUNC names the caller in the message.
+_sshd_can_run() {
 	if [ ! -x "$SSHD_BIN" ]; then
 		SSHD_ERROR="$SSHD_BIN is missing (install openssh-server)"
 		return 1
@@ -200,17 +195,30 @@ sshd_start() {
 			return 1
 		fi
 	done
-	case $1 in
+	case $2 in
 	/*) ;;
-	*) SSHD_ERROR="sshd_start needs an absolute directory, not '$1'"
+	*) SSHD_ERROR="$1 needs an absolute directory, not '$2'"
 	   return 2 ;;
 	esac
-	case $1 in
+	case $2 in
 	*[!A-Za-z0-9._/+-]*)
-		SSHD_ERROR="the directory '$1' has characters that SSH_OPTS"
+		SSHD_ERROR="the directory '$2' has characters that the configs"
 		SSHD_ERROR="$SSHD_ERROR cannot carry: set TMPDIR to a plain path"
 		return 1 ;;
 	esac
+	return 0
+}
+
+# Start a private sshd with its keys and config in directory $1 (created if
+# missing).  0 when a login with the client key works; 1 with SSHD_ERROR if
+# this machine cannot run one (no sshd or ssh, a failed config test, no
+# start, a locked account: skip the test); 2 with SSHD_ERROR if the server
+# runs but refuses the login (a fault of the harness or the machine's setup).
+sshd_start() {
+	SSHD_ERROR=
+	SSHD_PID=
+	SSHD_HOST=127.0.0.1
+	_sshd_can_run sshd_start "$1" || return
 	SSHD_DIR=$1
 	mkdir -p "$SSHD_DIR" || {
 		SSHD_ERROR="cannot create '$SSHD_DIR'"

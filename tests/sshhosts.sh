@@ -296,27 +296,12 @@ sshh_setup() {
 	'' | *[!0-9]*) SSHH_ERROR="sshh_setup: '$2' is not a number of hosts"
 		return 2 ;;
 	esac
-	if [ ! -x "$SSHD_BIN" ]; then
-		SSHH_ERROR="$SSHD_BIN is missing (install openssh-server)"
-		return 1
+	_sshd_can_run sshh_setup "$1"
+	_s_rc=$?
+	if [ $_s_rc -ne 0 ]; then
+		SSHH_ERROR=$SSHD_ERROR
+		return $_s_rc
 	fi
-	for _s_prog in ssh ssh-keygen; do
-		if ! command -v "$_s_prog" >/dev/null 2>&1; then
-			SSHH_ERROR="$_s_prog is missing (install openssh-client)"
-			return 1
-		fi
-	done
-	case $1 in
-	/*) ;;
-	*) SSHH_ERROR="sshh_setup needs an absolute directory, not '$1'"
-	   return 2 ;;
-	esac
-	case $1 in
-	*[!A-Za-z0-9._/+-]*)
-		SSHH_ERROR="the directory '$1' has characters that the configs"
-		SSHH_ERROR="$SSHH_ERROR cannot carry: set TMPDIR to a plain path"
-		return 1 ;;
-	esac
 	SSHH_DIR=$1
 	if ! mkdir -p "$SSHH_DIR" || ! chmod 755 "$SSHH_DIR"; then
 		SSHH_ERROR="cannot create '$SSHH_DIR'"

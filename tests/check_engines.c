@@ -1,9 +1,10 @@
 /*
  * check_engines.c -- the engines suite: the runner's engines JSON read
  * into rows and totals (hostile text cleaned, odd values read as not
- * known), the header's engines words for local and remote sets, and the
- * header line cut to fit, over a temporary notebook whose set is made
- * live by holding its runner lock.
+ * known), the header's engines words for local and remote sets, the
+ * header line cut to fit, and the sets view listing the engines of a
+ * remote set on a bare ncurses screen, over a temporary notebook whose
+ * set is made live by holding its runner lock.
  */
 #include "config.h"
 
@@ -43,6 +44,23 @@ t_utf8(void)
 	    setlocale(LC_ALL, "C.utf8") == NULL &&
 	    setlocale(LC_ALL, "en_US.UTF-8") == NULL)
 		ck_abort_msg("no UTF-8 locale (C.UTF-8) on this system");
+}
+
+/* True if s holds a control character (an escape would reach the
+ * terminal). */
+static bool
+t_has_control(const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			return true;
+		/* C1 controls, U+0080..U+009F, as UTF-8. */
+		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			return true;
+	}
+	return false;
 }
 
 START_TEST(test_parse)
@@ -279,6 +297,59 @@ t_teardown(void)
 	setlocale(LC_ALL, "C");
 }
 
+/* Read the notebook and draw the view, as the console does. */
+static void
+t_draw(void)
+{
+	struct view *v = t_c.views[0];
+
+	console_refresh(&t_c);
+	v->ops->update(v, &t_c);
+	werase(t_body);
+	v->ops->draw(v, &t_c, t_body);
+}
+
+/* Row y of the body, without trailing blanks. */
+static const char *
+t_row(int y)
+{
+	static char line[512];
+	int n;
+
+	n = mvwinnstr(t_body, y, 0, line, 80 * 4);
+	ck_assert_int_ge(n, 0);
+	line[n] = '\0';
+	while (n > 0 && line[n - 1] == ' ')
+		line[--n] = '\0';
+	return line;
+}
+
+/* The first row of the body holding text, or -1. */
+static int
+t_find(const char *text)
+{
+	int y;
+
+	for (y = 0; y < 19; y++) {
+		if (strstr(t_row(y), text) != NULL)
+			return y;
+	}
+	return -1;
+}
+
+/* Check that some row holds text. */
+static void
+t_assert_row(const char *text)
+{
+	int y;
+
+	if (t_find(text) >= 0)
+		return;
+	for (y = 0; y < 19; y++)
+		fprintf(stderr, "%2d|%s|\n", y, t_row(y));
+	ck_abort_msg("no row holds '%s'", text);
+}
+
 START_TEST(test_header_text)
 {
 	struct buf b, want;
@@ -351,6 +422,95 @@ START_TEST(test_header_text)
 }
 END_TEST
 
+START_TEST(test_sets_view)
+{
+	struct view *v = t_c.views[0];
+	struct buf many;
+	char *err = NULL;
+	int y, i;
+
+	/* A local set: no engines part. */
+	t_set("here", "local", "{}", "{\"localhost\":{\"slots\":2,"
+	    "\"busy\":0,\"state\":\"up\"}}", false);
+	t_draw();
+	t_assert_row(" here ");
+	ck_assert_int_eq(t_find("ENGINES"), -1);
+
+	/* A live remote set: every host with its state, busy/slots, jobs
+	 * done and round trip, and the last error of the one down. */
+	t_set("remote", "ssh", t_args, t_engines, true);
+	console_refresh(&t_c);
+	console_select(&t_c, 1);
+	t_draw();
+	t_assert_row("ENGINES of remote over ssh: 2/3 hosts up, 5/12 "
+	    "engines busy");
+	t_assert_row(" HOST                                  STATE      "
+	    "BUSY/SLOTS     DONE        RTT");
+	t_assert_row(" node1                                 up            "
+	    "3/4          120     1.2 ms");
+	t_assert_row(" alice@node2:2222                      up            "
+	    "2/8           77    23.4 ms");
+	t_assert_row(" node3                                 down          "
+	    "0/-            0          -");
+	y = t_find(" node3 ");
+	ck_assert_str_eq(t_row(y + 1), "    last error: cannot connect to "
+	    "node3: ?[31mrefused?[0m?2J: check that sshd");
+	ck_assert_str_eq(t_row(y + 2), "    runs there");
+	for (y = 0; y < 19; y++)
+		ck_assert_msg(!t_has_control(t_row(y)), "row %d: '%s'", y,
+		    t_row(y));
+
+	/* Many hosts: the view says which it shows, PgDn scrolls. */
+	buf_init(&many);
+	buf_addc(&many, '{');
+	for (i = 0; i < 40; i++)
+		buf_printf(&many, "%s\"h%02d\":{\"slots\":1,\"busy\":1,"
+		    "\"state\":\"up\"}", i > 0 ? "," : "", i);
+	buf_addc(&many, '}');
+	testutil_ok(notebook_set_engines(t_c.nb, t_c.sets[1].id, many.data,
+	    &err), err, "set_engines");
+	buf_free(&many);
+	t_draw();
+	t_assert_row("40/40 hosts up, 40/40 engines busy");
+	t_assert_row(" HOST 1-13 of 40 (PgUp PgDn)           STATE      "
+	    "BUSY/SLOTS");
+	/* Both sets keep a row. */
+	t_assert_row(" here ");
+	t_assert_row(" remote ");
+	t_assert_row(" h00 ");
+	ck_assert(v->ops->key_fn(v, &t_c, KEY_NPAGE));
+	werase(t_body);
+	v->ops->draw(v, &t_c, t_body);
+	ck_assert_int_eq(t_find(" h00 "), -1);
+	t_assert_row(" HOST 10-22 of 40 (PgUp PgDn)");
+	t_assert_row(" h09 ");
+	ck_assert(v->ops->key_fn(v, &t_c, KEY_PPAGE));
+	werase(t_body);
+	v->ops->draw(v, &t_c, t_body);
+	t_assert_row(" h00 ");
+
+	/* Its runner gone: the engines as last seen, said so. */
+	lock_release(t_lock);
+	t_lock = -1;
+	t_draw();
+	t_assert_row("ENGINES of remote over ssh, as its runner last saw them "
+	    "(runner dead)");
+
+	/* Unreadable engines are said to be. */
+	testutil_ok(notebook_set_engines(t_c.nb, t_c.sets[1].id, "{oops",
+	    &err), err, "set_engines");
+	t_draw();
+	t_assert_row("ENGINES of remote over ssh: what its runner recorded of "
+	    "them cannot be read");
+
+	/* Back to the local set: PgDn is not the view's. */
+	console_select(&t_c, 0);
+	t_draw();
+	ck_assert_int_eq(t_find("ENGINES"), -1);
+	ck_assert(!v->ops->key_fn(v, &t_c, KEY_NPAGE));
+}
+END_TEST
+
 Suite *
 suite_engines(void)
 {
@@ -363,6 +523,7 @@ suite_engines(void)
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(screen, t_setup, t_teardown);
 	tcase_add_test(screen, test_header_text);
+	tcase_add_test(screen, test_sets_view);
 	suite_add_tcase(s, screen);
 	return s;
 }

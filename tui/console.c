@@ -258,6 +258,7 @@ console_on_accept(const char *line, void *arg)
 	void (*done)(struct console *, const char *, void *) = c->edit_done;
 
 	c->edit_done = NULL;
+	c->edit_complete = NULL;
 	if (done != NULL)
 		done(c, line, c->edit_arg);
 	else
@@ -278,6 +279,7 @@ console_prompt(struct console *c, const char *initial)
 	free(c->message);
 	c->message = NULL;
 	c->edit_done = NULL;
+	c->edit_complete = NULL;
 	cmdline_start(c->cl, ":", initial);
 	c->dirty = true;
 }

@@ -661,6 +661,56 @@ START_TEST(test_cores_text)
 }
 END_TEST
 
+/* The backend line of the description of a set on backend, with args. */
+static char *
+t_backend_line(const char *backend, const char *args)
+{
+	struct nb_set s;
+	char **lines, *line = NULL;
+	size_t i;
+
+	memset(&s, 0, sizeof s);
+	s.tag = (char *)"far";
+	s.description = (char *)"";
+	s.space = (char *)"{}";
+	s.experiment = (char *)"{}";
+	s.backend = (char *)backend;
+	s.backend_args = (char *)args;
+	s.cwd = (char *)"";
+	s.repeat = 1;
+	lines = define_describe_set(&s, 4);
+	for (i = 0; lines[i] != NULL; i++) {
+		if (strncmp(lines[i], "backend\t", 8) == 0)
+			line = xstrdup(lines[i] + 8);
+	}
+	util_strv_free(lines);
+	ck_assert_ptr_nonnull(line);
+	return line;
+}
+
+START_TEST(test_describe_backend)
+{
+	char *line;
+
+	/* A remote set: its hosts, not this machine's cores. */
+	line = t_backend_line("ssh", "{\"hosts\":\"node1/4,alice@node2:2222\","
+	    "\"key\":\"ab\"}");
+	ck_assert_str_eq(line, "ssh, 2 hosts: node1/4,alice@node2:2222");
+	free(line);
+	line = t_backend_line("ssh", "{\"key\":\"ab\"}");
+	ck_assert_str_eq(line, "ssh, no hosts recorded");
+	free(line);
+	line = t_backend_line("ssh", "{\"hosts\":\"a b\"}");
+	ck_assert_ptr_nonnull(strstr(line, "ssh, its hosts cannot be read: "
+	    "hosts column 2: a blank"));
+	free(line);
+	line = t_backend_line("local", "{}");
+	ck_assert_str_eq(line, "local, cores 0: all cores: 4 engines on this "
+	    "machine");
+	free(line);
+}
+END_TEST
+
 START_TEST(test_text_layout)
 {
 	char **v;
@@ -1127,6 +1177,7 @@ suite_define(void)
 	tcase_add_test(tc, test_zip);
 	tcase_add_test(tc, test_limits);
 	tcase_add_test(tc, test_cores_text);
+	tcase_add_test(tc, test_describe_backend);
 	tcase_add_test(tc, test_text_layout);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(screen, t_screen_setup, t_screen_teardown);

@@ -50,6 +50,10 @@ static const char *const t_words[] = {
 	"dir/b.csv", NULL
 };
 
+/* When set, what is offered instead, as a comma-separated list of hosts
+ * (the console's hosts field). */
+static const char *const *t_list_words;
+
 static void
 t_on_accept(const char *line, void *arg)
 {
@@ -72,6 +76,13 @@ t_on_complete(const char *line, const char *text, int start, void *arg)
 	t_comp_line = xstrdup(line);
 	t_comp_text = xstrdup(text);
 	t_comp_start = start;
+	if (t_list_words != NULL) {
+		cmdline_complete_list(t_cl, ',');
+		v = xcalloc(8, sizeof *v);
+		for (i = 0; t_list_words[i] != NULL; i++)
+			v[i] = xstrdup(t_list_words[i]);
+		return v;
+	}
 	v = xcalloc(UTIL_ARRLEN(t_words), sizeof *v);
 	for (i = 0; t_words[i] != NULL; i++)
 		v[i] = xstrdup(t_words[i]);
@@ -464,6 +475,35 @@ START_TEST(test_complete_several)
 }
 END_TEST
 
+START_TEST(test_complete_list)
+{
+	static const char *const one[] = { "a/4,node1", NULL };
+	static const char *const two[] = { "a/4,node1", "a/4,node2", NULL };
+
+	/* A list of hosts goes on after a match: no space. */
+	t_list_words = one;
+	cmdline_start(t_cl, "hosts: ", "");
+	t_type("a/4,no\t");
+	ck_assert_str_eq(t_comp_text, "a/4,no");
+	ck_assert_str_eq(t_screen_text(), "hosts: a/4,node1");
+	t_enter(",b", "a/4,node1,b");
+
+	/* Matches are listed by their last item. */
+	t_list_words = two;
+	cmdline_start(t_cl, "hosts: ", "");
+	t_type("a/4,n\t");
+	ck_assert_str_eq(t_screen_text(), "hosts: a/4,node");
+	t_type("\t\t");
+	ck_assert_str_eq(t_screen_text(), "hosts: a/4,node  node1  node2");
+	cmdline_cancel(t_cl);
+
+	/* The next completion of words is as before. */
+	t_list_words = NULL;
+	cmdline_start(t_cl, ":", "");
+	t_enter("sta\t", "status ");
+}
+END_TEST
+
 START_TEST(test_utf8)
 {
 	cmdline_start(t_cl, ":", "");
@@ -801,6 +841,7 @@ suite_cmdline(void)
 	tcase_add_test(tc, test_search);
 	tcase_add_test(tc, test_complete_unique);
 	tcase_add_test(tc, test_complete_several);
+	tcase_add_test(tc, test_complete_list);
 	tcase_add_test(tc, test_utf8);
 	tcase_add_test(tc, test_scroll);
 	tcase_add_test(tc, test_history_file);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "check_suites.h"
 #include "../tui/cmdline.h"
@@ -68,12 +69,17 @@ START_TEST(test_form_edit)
 	size_t n;
 
 	define_form_init(&f);
-	/* Every field a row; an empty list still has one. */
+	/* Every field a row but the hosts (the backend is local); an empty
+	 * list still has one. */
 	n = define_form_rows(&f, &rows);
-	ck_assert_uint_eq(n, DEFINE_NFIELDS);
+	ck_assert_uint_eq(n, DEFINE_NFIELDS - 1);
 	ck_assert_int_eq(rows[DEFINE_PARAMS].field, DEFINE_PARAMS);
 	ck_assert(rows[DEFINE_PARAMS].empty);
+	ck_assert_int_eq(rows[DEFINE_BACKEND].field, DEFINE_BACKEND);
+	ck_assert_int_eq(rows[DEFINE_BACKEND + 1].field, DEFINE_CORES);
 	free(rows);
+	ck_assert_str_eq(define_form_get(&f, DEFINE_BACKEND, 0), "local");
+	ck_assert_str_eq(define_form_get(&f, DEFINE_HOSTS, 0), "");
 	ck_assert_str_eq(define_form_get(&f, DEFINE_CORES, 0), "0");
 	ck_assert_str_eq(define_form_get(&f, DEFINE_REPEAT, 0), "1");
 	ck_assert_str_eq(define_form_get(&f, DEFINE_SHELL, 0), "no");
@@ -87,7 +93,7 @@ START_TEST(test_form_edit)
 	ck_assert_str_eq(f.params[1], "y={a, b}");
 	ck_assert_ptr_null(f.params[2]);
 	n = define_form_rows(&f, &rows);
-	ck_assert_uint_eq(n, DEFINE_NFIELDS + 1);
+	ck_assert_uint_eq(n, DEFINE_NFIELDS);
 	ck_assert_int_eq(rows[3].field, DEFINE_PARAMS);
 	ck_assert_uint_eq(rows[3].item, 1);
 	ck_assert(!rows[3].empty);
@@ -107,6 +113,27 @@ START_TEST(test_form_edit)
 	ck_assert_str_eq(define_form_get(&f, DEFINE_ORDER, 0), "sequential");
 	define_form_remove(&f, DEFINE_SHELL, 0);
 	ck_assert(!f.shell);
+
+	/* The ssh backend: the hosts take the place of the cores. */
+	define_form_toggle(&f, DEFINE_BACKEND);
+	ck_assert_str_eq(define_form_get(&f, DEFINE_BACKEND, 0), "ssh");
+	n = define_form_rows(&f, &rows);
+	ck_assert_uint_eq(n, DEFINE_NFIELDS - 1);
+	ck_assert_int_eq(rows[DEFINE_BACKEND].field, DEFINE_BACKEND);
+	ck_assert_int_eq(rows[DEFINE_BACKEND + 1].field, DEFINE_HOSTS);
+	ck_assert_int_eq(rows[DEFINE_BACKEND + 2].field, DEFINE_TIMEOUT);
+	free(rows);
+	define_form_set(&f, DEFINE_HOSTS, 0, " node1/4,node2 ");
+	ck_assert_str_eq(define_form_get(&f, DEFINE_HOSTS, 0), "node1/4,node2");
+	define_form_set(&f, DEFINE_BACKEND, 0, "local");
+	ck_assert(!f.ssh);
+	define_form_set(&f, DEFINE_BACKEND, 0, "ssh");
+	ck_assert(f.ssh);
+	define_form_remove(&f, DEFINE_BACKEND, 0);
+	ck_assert(!f.ssh);
+	ck_assert(define_field_is_toggle(DEFINE_BACKEND));
+	ck_assert(!define_field_is_toggle(DEFINE_HOSTS));
+	ck_assert_str_eq(define_field_label(DEFINE_HOSTS), "hosts");
 	define_form_clear(&f);
 }
 END_TEST
@@ -127,6 +154,12 @@ START_TEST(test_argv)
 		"run", "-p", "x=1..3", "--cores", "0", "--retries", "0",
 		"--repeat", "1", "--order", "random", "--shell", "--",
 		"./e", "{x}", "|", "tee", "out", NULL,
+	};
+	static const char *const ssh[] = {
+		"run", "-p", "x=1..3", "--backend", "ssh", "--hosts",
+		"node1/4,alice@node2:2222", "--retries", "0", "--repeat", "1",
+		"--order", "random", "--", "./e", "{x}", "|", "tee", "out",
+		NULL,
 	};
 	struct define_form f;
 	char **v, *err = NULL;
@@ -162,6 +195,15 @@ START_TEST(test_argv)
 	t_words_eq(v, plain);
 	util_strv_free(v);
 
+	/* The ssh backend: its hosts as one word, and no cores. */
+	define_form_toggle(&f, DEFINE_SHELL);
+	define_form_toggle(&f, DEFINE_BACKEND);
+	define_form_set(&f, DEFINE_HOSTS, 0, "node1/4,alice@node2:2222");
+	v = define_argv(&f, &err);
+	t_words_eq(v, ssh);
+	util_strv_free(v);
+	define_form_toggle(&f, DEFINE_BACKEND);
+
 	/* A command that cannot be split. */
 	define_form_set(&f, DEFINE_COMMAND, 0, "./e 'unclosed {x}");
 	ck_assert_ptr_null(define_argv(&f, &err));
@@ -176,12 +218,20 @@ START_TEST(test_preview)
 	struct define_form f;
 	struct define_check chk;
 
+	struct buf want;
+
 	t_logistic(&f);
 	define_check(&f, NULL, NULL, &chk);
 	ck_assert_msg(chk.ok, "%s", chk.error);
 	ck_assert_str_eq(chk.summary,
 	    "3 parameters, 1803 points x repeat 1 = 1803 jobs");
 	ck_assert_uint_eq(chk.jobs, 1803);
+	/* Where the jobs run: the engines of this machine. */
+	buf_init(&want);
+	buf_adds(&want, "backend local, ");
+	define_cores_text(0, pool_cores_available(), &want);
+	ck_assert_str_eq(chk.where, want.data);
+	buf_free(&want);
 	define_check_clear(&chk);
 
 	define_form_set(&f, DEFINE_REPEAT, 0, "2");
@@ -218,6 +268,182 @@ START_TEST(test_preview)
 	ck_assert_ptr_nonnull(strstr(chk.error, "no command"));
 	define_check_clear(&chk);
 	define_form_clear(&f);
+}
+END_TEST
+
+/* Check f as the form does and expect an error in the hosts field, at
+ * display column col (-1: none), saying what. */
+static void
+t_hosts_error(struct define_form *f, const struct define_edit *ed, int col,
+    const char *what)
+{
+	struct define_check chk;
+
+	define_check(f, ed, NULL, &chk);
+	ck_assert(!chk.ok);
+	ck_assert_int_eq(chk.field, DEFINE_HOSTS);
+	ck_assert_msg(strstr(chk.error, what) != NULL, "'%s' lacks '%s'",
+	    chk.error, what);
+	if (col < 0)
+		ck_assert(!chk.has_col);
+	else {
+		ck_assert(chk.has_col);
+		ck_assert_int_eq(chk.col, col);
+		ck_assert_str_eq(chk.text, ed != NULL ? ed->text :
+		    define_form_get(f, DEFINE_HOSTS, 0));
+	}
+	define_check_clear(&chk);
+}
+
+/* Check f and expect it ok, its jobs running where says. */
+static void
+t_hosts_ok(struct define_form *f, const char *hosts, const char *where)
+{
+	struct define_check chk;
+
+	define_form_set(f, DEFINE_HOSTS, 0, hosts);
+	define_check(f, NULL, NULL, &chk);
+	ck_assert_msg(chk.ok, "%s: %s", hosts, chk.error);
+	ck_assert_str_eq(chk.where, where);
+	define_check_clear(&chk);
+}
+
+START_TEST(test_hosts)
+{
+	struct define_form f;
+	struct define_edit ed;
+	struct define_check chk;
+
+	t_logistic(&f);
+	/* Local: the hosts field is not shown, nor checked. */
+	define_form_set(&f, DEFINE_HOSTS, 0, "not a host");
+	define_check(&f, NULL, NULL, &chk);
+	ck_assert_msg(chk.ok, "%s", chk.error);
+	ck_assert_ptr_nonnull(strstr(chk.where, "backend local, "));
+	define_check_clear(&chk);
+	/* ssh: hosts_list_parse says what is wrong, with its column. */
+	define_form_toggle(&f, DEFINE_BACKEND);
+	define_form_set(&f, DEFINE_HOSTS, 0, "");
+	t_hosts_error(&f, NULL, -1, "hosts: no host given: write "
+	    "[user@]host[:port][/slots]");
+	define_form_set(&f, DEFINE_HOSTS, 0, "node1/4,node2:0");
+	t_hosts_error(&f, NULL, 14, "hosts column 15: ");
+	define_form_set(&f, DEFINE_HOSTS, 0, "node1,bob@n2,Node1/2");
+	t_hosts_error(&f, NULL, 13, "hosts column 14: host node1 is given "
+	    "twice, first at hosts column 1");
+	/* While it is typed (blanks are kept then). */
+	ed.field = DEFINE_HOSTS;
+	ed.item = 0;
+	ed.text = "node1/4, node2";
+	t_hosts_error(&f, &ed, 8, "hosts column 9: a blank is not allowed");
+	/* Columns are display columns, from characters. */
+	ed.text = "\xe6\x97\xa5";
+	t_utf8();
+	t_hosts_error(&f, &ed, 0, "hosts column 1: ");
+	ed.text = "n,\xe6\x97\xa5";
+	t_hosts_error(&f, &ed, 2, "hosts column 3: ");
+	setlocale(LC_ALL, "C");
+	/* An error of a field above comes first, unless the hosts are
+	 * being typed. */
+	define_form_set(&f, DEFINE_COMMAND, 0, "");
+	define_check(&f, NULL, NULL, &chk);
+	ck_assert_int_eq(chk.field, DEFINE_COMMAND);
+	define_check_clear(&chk);
+	ed.text = "node1/4,node2 ,x";
+	t_hosts_error(&f, &ed, 13, "hosts column 14: a blank");
+	ed.text = "node1/4";
+	define_check(&f, &ed, NULL, &chk);
+	ck_assert_int_eq(chk.field, DEFINE_COMMAND);
+	define_check_clear(&chk);
+	define_form_set(&f, DEFINE_COMMAND, 0, "./examples/logistic {r} {x0}");
+
+	/* The preview: hosts and slots. */
+	t_hosts_ok(&f, "node1/4,alice@node2:2222/8,node3",
+	    "backend ssh, 3 hosts, 12 slots (+1 auto)");
+	t_hosts_ok(&f, "node1/1", "backend ssh, 1 host, 1 slot");
+	t_hosts_ok(&f, "a,b/auto",
+	    "backend ssh, 2 hosts, slots auto (one per core of each)");
+	define_form_clear(&f);
+}
+END_TEST
+
+START_TEST(test_hosts_complete)
+{
+	static char *names[] = {
+		(char *)"build", (char *)"gpu7.lab", (char *)"node1",
+		(char *)"node2", (char *)"node4:2222", NULL,
+	};
+	static const char *const all[] = {
+		"build", "gpu7.lab", "node1", "node2", "node4:2222", NULL,
+	};
+	static const char *const no[] = {
+		"node1", "node2", "node4:2222", NULL,
+	};
+	static const char *const after[] = {
+		"node1/4,node2", "node1/4,node4:2222", NULL,
+	};
+	static const char *const user[] = {
+		"x,alice@node1", "x,alice@node2", "x,alice@node4:2222", NULL,
+	};
+	char **v, *dir, *ssh, *path;
+	const char *home = getenv("HOME");
+	char *saved = home != NULL ? xstrdup(home) : NULL;
+
+	v = define_hosts_complete("", names);
+	t_words_eq(v, all);
+	util_strv_free(v);
+	v = define_hosts_complete("no", names);
+	t_words_eq(v, no);
+	util_strv_free(v);
+	/* The word after the last comma; hosts given already are left
+	 * out. */
+	v = define_hosts_complete("node1/4,no", names);
+	t_words_eq(v, after);
+	util_strv_free(v);
+	/* A user stays; the same host as another user is another login. */
+	v = define_hosts_complete("x,alice@no", names);
+	t_words_eq(v, user);
+	util_strv_free(v);
+	v = define_hosts_complete("x,alice@node2,alice@no", names);
+	ck_assert_str_eq(v[0], "x,alice@node2,alice@node1");
+	ck_assert_str_eq(v[1], "x,alice@node2,alice@node4:2222");
+	ck_assert_ptr_null(v[2]);
+	util_strv_free(v);
+	/* Hosts are compared as ssh would: Node1 is node1, node1:22 is
+	 * another login. */
+	v = define_hosts_complete("Node1:22/3,bob@node2,no", names);
+	ck_assert_str_eq(v[0], "Node1:22/3,bob@node2,node1");
+	util_strv_free(v);
+	v = define_hosts_complete("Node1/3,bob@node2,no", names);
+	ck_assert_str_eq(v[0], "Node1/3,bob@node2,node2");
+	util_strv_free(v);
+	ck_assert_ptr_null(define_hosts_complete("zz", names));
+	ck_assert_ptr_null(define_hosts_complete("a,", NULL));
+
+	/* The names come from ~/.ssh/config and ~/.ssh/known_hosts. */
+	dir = testutil_tempdir();
+	ssh = testutil_path(dir, ".ssh");
+	ck_assert_int_eq(mkdir(ssh, 0700), 0);
+	path = testutil_path(ssh, "config");
+	testutil_write_file(path, "Host node1 node2 *.corp\n", 24);
+	free(path);
+	path = testutil_path(ssh, "known_hosts");
+	testutil_write_file(path, "[node4]:2222 ssh-ed25519 AAAA\n", 30);
+	free(path);
+	setenv("HOME", dir, 1);
+	v = define_host_names();
+	t_words_eq(v, no);
+	util_strv_free(v);
+	unsetenv("HOME");
+	v = define_host_names();
+	ck_assert_ptr_null(v[0]);
+	util_strv_free(v);
+	if (saved != NULL)
+		setenv("HOME", saved, 1);
+	free(saved);
+	testutil_rmtree(dir);
+	free(dir);
+	free(ssh);
 }
 END_TEST
 
@@ -435,6 +661,56 @@ START_TEST(test_cores_text)
 }
 END_TEST
 
+/* The backend line of the description of a set on backend, with args. */
+static char *
+t_backend_line(const char *backend, const char *args)
+{
+	struct nb_set s;
+	char **lines, *line = NULL;
+	size_t i;
+
+	memset(&s, 0, sizeof s);
+	s.tag = (char *)"far";
+	s.description = (char *)"";
+	s.space = (char *)"{}";
+	s.experiment = (char *)"{}";
+	s.backend = (char *)backend;
+	s.backend_args = (char *)args;
+	s.cwd = (char *)"";
+	s.repeat = 1;
+	lines = define_describe_set(&s, 4);
+	for (i = 0; lines[i] != NULL; i++) {
+		if (strncmp(lines[i], "backend\t", 8) == 0)
+			line = xstrdup(lines[i] + 8);
+	}
+	util_strv_free(lines);
+	ck_assert_ptr_nonnull(line);
+	return line;
+}
+
+START_TEST(test_describe_backend)
+{
+	char *line;
+
+	/* A remote set: its hosts, not this machine's cores. */
+	line = t_backend_line("ssh", "{\"hosts\":\"node1/4,alice@node2:2222\","
+	    "\"key\":\"ab\"}");
+	ck_assert_str_eq(line, "ssh, 2 hosts: node1/4,alice@node2:2222");
+	free(line);
+	line = t_backend_line("ssh", "{\"key\":\"ab\"}");
+	ck_assert_str_eq(line, "ssh, no hosts recorded");
+	free(line);
+	line = t_backend_line("ssh", "{\"hosts\":\"a b\"}");
+	ck_assert_ptr_nonnull(strstr(line, "ssh, its hosts cannot be read: "
+	    "hosts column 2: a blank"));
+	free(line);
+	line = t_backend_line("local", "{}");
+	ck_assert_str_eq(line, "local, cores 0: all cores: 4 engines on this "
+	    "machine");
+	free(line);
+}
+END_TEST
+
 START_TEST(test_text_layout)
 {
 	char **v;
@@ -481,10 +757,18 @@ t_on_accept(const char *line, void *arg)
 	void (*done)(struct console *, const char *, void *) = c->edit_done;
 
 	c->edit_done = NULL;
+	c->edit_complete = NULL;
 	if (done != NULL)
 		done(c, line, c->edit_arg);
 	else
 		console_command(c, line);
+}
+
+/* What console.c does to complete. */
+static char **
+t_on_complete(const char *line, const char *text, int start, void *arg)
+{
+	return console_complete(arg, line, text, start);
 }
 
 static void
@@ -798,6 +1082,84 @@ START_TEST(test_draw_form)
 }
 END_TEST
 
+START_TEST(test_draw_hosts)
+{
+	char *ssh, *path, *saved = getenv("HOME") != NULL ?
+	    xstrdup(getenv("HOME")) : NULL;
+	int y;
+
+	ssh = testutil_path(t_dir, ".ssh");
+	ck_assert_int_eq(mkdir(ssh, 0700), 0);
+	path = testutil_path(ssh, "config");
+	testutil_write_file(path, "Host node1 node2 build\n", 23);
+	setenv("HOME", t_dir, 1);
+	t_c.cl = cmdline_open(t_cmdwin, NULL, t_on_accept, t_on_complete,
+	    &t_c);
+	console_define_open(&t_c);
+	t_draw();
+	t_assert_row(" backend      local  on this machine");
+	t_assert_row(" cores        0  ");
+	ck_assert_int_lt(t_find(" hosts "), 0);
+	/* No note about SSH coming later. */
+	ck_assert_ptr_null(strstr(t_row(0), "SSH"));
+
+	/* Enter flips the backend to ssh: hosts instead of cores. */
+	for (y = 0; y < 6; y++)
+		t_key('j');
+	t_key('\r');
+	t_draw();
+	t_assert_row(" backend      ssh  on other machines over ssh");
+	t_assert_row(" hosts        e.g. node1/4,alice@node2:2222 (Tab "
+	    "completes names)");
+	ck_assert_int_lt(t_find(" cores "), 0);
+
+	/* A bad host list: the error, the text and a caret under it, as
+	 * it is typed. */
+	t_key('j');
+	t_key('\r');
+	ck_assert(cmdline_active(t_c.cl));
+	t_type("node1/4,node2 ,x");
+	t_draw();
+	t_assert_row(" error: hosts column 14: a blank is not allowed in a "
+	    "host spec");
+	y = t_find("  node1/4,node2 ,x");
+	ck_assert_int_ge(y, 0);
+	ck_assert_str_eq(t_row(y + 1), "               ^");
+	t_assert_row("!hosts        node1/4,node2 ,x");
+
+	/* Tab completes the host after the last comma, from ~/.ssh, with
+	 * no space after it. */
+	cmdline_key(t_c.cl, 'u' & 0x1f);
+	t_type("node1/4,bu\t");
+	ck_assert_str_eq(cmdline_text(t_c.cl), "node1/4,build");
+	t_type(",no\t");
+	ck_assert_str_eq(cmdline_text(t_c.cl), "node1/4,build,node2");
+	t_key('\r');
+	ck_assert(!cmdline_active(t_c.cl));
+	t_draw();
+	t_assert_row(" hosts        node1/4,build,node2");
+
+	/* A whole form: the preview says where the jobs run. */
+	t_key('a');
+	t_type("x=1..3\r");
+	t_key('j');
+	t_key('j');
+	t_key('\r');
+	t_type("echo {x}\r");
+	t_draw();
+	t_assert_row(" 1 parameter, 3 points x repeat 1 = 3 jobs");
+	t_assert_row(" backend ssh, 3 hosts, 4 slots (+2 auto)");
+	t_assert_row(" Press s to start it.");
+	if (saved != NULL)
+		setenv("HOME", saved, 1);
+	else
+		unsetenv("HOME");
+	free(saved);
+	free(path);
+	free(ssh);
+}
+END_TEST
+
 Suite *
 suite_define(void)
 {
@@ -808,16 +1170,20 @@ suite_define(void)
 	tcase_add_test(tc, test_form_edit);
 	tcase_add_test(tc, test_argv);
 	tcase_add_test(tc, test_preview);
+	tcase_add_test(tc, test_hosts);
+	tcase_add_test(tc, test_hosts_complete);
 	tcase_add_test(tc, test_param_error);
 	tcase_add_test(tc, test_placeholder);
 	tcase_add_test(tc, test_zip);
 	tcase_add_test(tc, test_limits);
 	tcase_add_test(tc, test_cores_text);
+	tcase_add_test(tc, test_describe_backend);
 	tcase_add_test(tc, test_text_layout);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(screen, t_screen_setup, t_screen_teardown);
 	tcase_add_test(screen, test_draw_set);
 	tcase_add_test(screen, test_draw_form);
+	tcase_add_test(screen, test_draw_hosts);
 	suite_add_tcase(s, screen);
 	return s;
 }

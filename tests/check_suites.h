@@ -23,5 +23,6 @@ Suite *suite_table(void);
 Suite *suite_define(void);
 Suite *suite_view_plot(void);
 Suite *suite_hosts(void);
+Suite *suite_engines(void);
 
 #endif

@@ -68,8 +68,11 @@ struct cmdline {
 
 	char **cands;			/* candidates of the completion */
 	size_t cand_next;		/* under way */
+	char list_sep;			/* they are lists of items separated
+					   by it (0: words) */
 	char **matches;			/* listed by Tab Tab */
-	size_t match_skip;		/* bytes of directory not shown */
+	size_t match_skip;		/* bytes of directory (or of the
+					   list's first items) not shown */
 
 	int hscroll;			/* first text column shown */
 };
@@ -198,6 +201,7 @@ cmdline_attempt(const char *text, int start, int end)
 	rl_attempted_completion_over = 1;
 	if (cl == NULL || cl->complete == NULL)
 		return NULL;
+	cl->list_sep = 0;
 	cands = cl->complete(rl_line_buffer, text, start, cl->arg);
 	if (cands == NULL)
 		return NULL;
@@ -212,9 +216,10 @@ cmdline_attempt(const char *text, int start, int end)
 	m = rl_completion_matches(text, cmdline_generate);
 	cl->cands = NULL;
 	util_strv_free(cands);
-	/* A directory is completed further, not followed by a space. */
+	/* A directory is completed further, not followed by a space; so
+	 * is a list, which may go on. */
 	if (m != NULL && m[1] == NULL && (mlen = strlen(m[0])) > 0 &&
-	    m[0][mlen - 1] == '/')
+	    (m[0][mlen - 1] == '/' || cl->list_sep != 0))
 		rl_completion_suppress_append = 1;
 	return m;
 }
@@ -224,7 +229,8 @@ static void
 cmdline_list_matches(char **matches, int n, int max)
 {
 	struct cmdline *cl = cmdline_current;
-	const char *slash = strrchr(matches[0], '/');
+	const char *slash = strrchr(matches[0], cl->list_sep != 0 ?
+	    cl->list_sep : '/');
 	int i;
 
 	(void)max;
@@ -232,7 +238,8 @@ cmdline_list_matches(char **matches, int n, int max)
 	cl->matches = xcalloc((size_t)n + 1, sizeof *cl->matches);
 	for (i = 0; i < n; i++)
 		cl->matches[i] = xstrdup(matches[i + 1]);
-	/* File names show without the directory they all share. */
+	/* File names show without the directory they all share, items of
+	 * a list without the items before them. */
 	cl->match_skip = slash != NULL ? (size_t)(slash - matches[0]) + 1 : 0;
 }
 
@@ -884,4 +891,10 @@ cmdline_history_path(void)
 	path = xasprintf("%s/history", dir);
 	free(dir);
 	return path;
+}
+
+void
+cmdline_complete_list(struct cmdline *cl, char sep)
+{
+	cl->list_sep = sep;
 }

@@ -71,6 +71,13 @@ void cmdline_draw(struct cmdline *cl);
 /* The window was resized or replaced. */
 void cmdline_set_window(struct cmdline *cl, WINDOW *win);
 
+/* Called by the complete function: the word being completed is a list
+ * of items separated by sep ("node1,node2/4"), whose candidates are the
+ * list with its last item completed.  A lone match gets no space after
+ * it (the list may go on), and listed matches show their last item
+ * only. */
+void cmdline_complete_list(struct cmdline *cl, char sep);
+
 /* The text being typed (valid until the next call), or NULL when the
  * line is not being edited. */
 const char *cmdline_text(const struct cmdline *cl);

@@ -135,35 +135,20 @@ console_duration(char *out, size_t len, double s)
 static void
 console_draw_header(struct console *c)
 {
-	const struct nb_set *s = console_set(c);
 	const struct nb_counts *n = console_counts(c);
 	struct buf b;
 	char eta[32];
 	uint64_t done;
-	int slots, busy, barw, fill, i;
+	int barw, fill, i;
 
 	buf_init(&b);
 	werase(c->header);
 	wattrset(c->header, console_attr(c, STYLE_HEADER));
-	/* Most important first: what is cut at the right edge is the
-	 * notebook's path. */
-	buf_adds(&b, " labrat");
-	if (s != NULL) {
-		slots = s->cores;
-		busy = (int)n->n[NB_RUNNING];
-		buf_printf(&b, "  set %s  runner %s", s->tag,
-		    campaign_state_name(c->states[c->cur]));
-		if (campaign_live(c->states[c->cur]))
-			buf_printf(&b, " (pid %" PRId64 ")", s->runner_pid);
-		buf_printf(&b, "  engines %d/%d  %s", busy,
-		    pool_cores_rule(slots, pool_cores_available()), s->backend);
-	} else
-		buf_adds(&b, "  no result sets yet: press n to define one");
-	buf_printf(&b, "  %s", c->nb_path);
+	console_header_text(c, c->cols, pool_cores_available(), &b);
 	console_text(c->header, 0, 0, c->cols, b.data, true);
 
 	buf_reset(&b);
-	if (s != NULL) {
+	if (n != NULL) {
 		done = n->n[NB_OK] + n->n[NB_FAILED] + n->n[NB_CANCELLED];
 		barw = 12;
 		fill = (int)floor(n->ready * barw);
@@ -273,6 +258,7 @@ console_on_accept(const char *line, void *arg)
 	void (*done)(struct console *, const char *, void *) = c->edit_done;
 
 	c->edit_done = NULL;
+	c->edit_complete = NULL;
 	if (done != NULL)
 		done(c, line, c->edit_arg);
 	else
@@ -293,6 +279,7 @@ console_prompt(struct console *c, const char *initial)
 	free(c->message);
 	c->message = NULL;
 	c->edit_done = NULL;
+	c->edit_complete = NULL;
 	cmdline_start(c->cl, ":", initial);
 	c->dirty = true;
 }

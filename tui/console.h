@@ -94,6 +94,10 @@ struct console {
 	 * before the call, and when the ':' prompt opens. */
 	void (*edit_done)(struct console *, const char *line, void *arg);
 	void *edit_arg;
+	/* While edit_done is set: completion candidates for the field (as
+	 * console_complete), or NULL for the command line's own. */
+	char **(*edit_complete)(struct console *, const char *line,
+	    const char *text, int start, void *arg);
 	int rows, cols;
 	bool color;
 	bool utf8;

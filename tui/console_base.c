@@ -1,9 +1,9 @@
 /*
  * console_base.c -- the console state every view and command uses, with
  * no terminal loop: the current set and its refresh from the notebook,
- * the event log and message line, selection, and drawing text and styles
- * into a window.  Kept apart from console.c so views can be tested on a
- * bare ncurses screen.
+ * the event log and message line, selection, the header's line that says
+ * where you are, and drawing text and styles into a window.  Kept apart
+ * from console.c so views can be tested on a bare ncurses screen.
  */
 #include "config.h"
 
@@ -16,6 +16,10 @@
 #include <wchar.h>
 
 #include "console_int.h"
+#include "engines.h"
+
+/* Display columns a tag keeps at least when the header cuts it. */
+#define CONSOLE_TAG_MIN 8
 
 const struct nb_set *
 console_set(const struct console *c)
@@ -145,6 +149,101 @@ console_text(WINDOW *w, int y, int x, int width, const char *text,
 	while (pad && col++ < width)
 		waddch(w, ' ');
 	buf_free(&clean);
+}
+
+/* Append s (clean text) to b cut to cols display columns, its end marked
+ * by an ellipsis ('~' in ASCII) when something was cut. */
+static void
+console_cut(struct buf *b, const char *s, int cols, bool utf8)
+{
+	mbstate_t st;
+	wchar_t wc;
+	size_t n, len = strlen(s);
+	int col = 0, cw;
+
+	if (console_width(s) <= cols) {
+		buf_adds(b, s);
+		return;
+	}
+	memset(&st, 0, sizeof st);
+	while (len > 0) {
+		n = mbrtowc(&wc, s, len, &st);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&st, 0, sizeof st);
+			n = 1;
+			cw = 1;
+		} else if ((cw = wcwidth(wc)) < 0)
+			cw = 1;
+		if (col + cw > cols - 1)
+			break;
+		buf_add(b, s, n);
+		col += cw;
+		s += n;
+		len -= n;
+	}
+	buf_adds(b, utf8 ? "\xe2\x80\xa6" : "~");
+}
+
+void
+console_header_text(const struct console *c, int width, int cores,
+    struct buf *b)
+{
+	const struct nb_set *s = console_set(c);
+	const struct nb_counts *n = console_counts(c);
+	struct buf tag, eng, hosts, pid, backend;
+	bool live;
+	int rest;
+
+	/* Most important first: what is cut at the right edge is the
+	 * notebook's path. */
+	buf_adds(b, " labrat");
+	if (s == NULL) {
+		buf_printf(b, "  no result sets yet: press n to define one  %s",
+		    c->nb_path);
+		return;
+	}
+	live = campaign_live(c->states[c->cur]);
+	buf_init(&tag);
+	buf_init(&eng);
+	buf_init(&hosts);
+	buf_init(&pid);
+	buf_init(&backend);
+	/* Each holds a string, even when empty. */
+	buf_adds(&tag, "");
+	buf_adds(&hosts, "");
+	buf_adds(&pid, "");
+	util_clean_text(&tag, s->tag, strlen(s->tag), c->utf8 ? 0 :
+	    UTIL_TEXT_ASCII);
+	buf_adds(&eng, "  ");
+	engines_header(s, live, n->n[NB_RUNNING], cores, &eng, &hosts);
+	if (live)
+		buf_printf(&pid, " (pid %" PRId64 ")", s->runner_pid);
+	buf_printf(&backend, "  %s", s->backend);
+	/* When all this does not fit, the backend's name goes first, then
+	 * the runner's pid, then the tag is cut: the engines and the hosts
+	 * that are not up always show. */
+	rest = 7 + 6 + 9 + (int)strlen(campaign_state_name(
+	    c->states[c->cur])) + console_width(eng.data) +
+	    (hosts.len > 0 ? 2 + console_width(hosts.data) : 0);
+	if (rest + console_width(tag.data) + console_width(pid.data) +
+	    console_width(backend.data) > width)
+		buf_reset(&backend);
+	if (rest + console_width(tag.data) + console_width(pid.data) > width)
+		buf_reset(&pid);
+	buf_adds(b, "  set ");
+	rest = width - rest;
+	console_cut(b, tag.data, rest > CONSOLE_TAG_MIN ? rest :
+	    CONSOLE_TAG_MIN, c->utf8);
+	buf_printf(b, "  runner %s%s%s", campaign_state_name(
+	    c->states[c->cur]), pid.data, eng.data);
+	if (hosts.len > 0)
+		buf_printf(b, "  %s", hosts.data);
+	buf_printf(b, "%s  %s", backend.data, c->nb_path);
+	buf_free(&tag);
+	buf_free(&eng);
+	buf_free(&hosts);
+	buf_free(&pid);
+	buf_free(&backend);
 }
 
 attr_t

@@ -577,6 +577,9 @@ console_complete(struct console *c, const char *line, const char *text,
 	struct space *sp;
 	char *err = NULL;
 
+	/* A view editing a field completes it its own way. */
+	if (c->edit_done != NULL && c->edit_complete != NULL)
+		return c->edit_complete(c, line, text, start, c->edit_arg);
 	if (start == 0 || strspn(line, " ") == (size_t)start) {
 		/* The command word. */
 		for (i = 0; i < UTIL_ARRLEN(console_cmds); i++)

@@ -20,6 +20,16 @@ void console_select(struct console *c, size_t i);
 void console_refresh(struct console *c);
 /* Tell every view the data changed (calls their update). */
 void console_update_views(struct console *c);
+/*
+ * Header line 1 for a screen width columns wide into b: the current set,
+ * its runner's state and pid, its engines ("engines 5/12", and "2/3 hosts
+ * up" for a live remote set whose hosts are not all up), the backend and
+ * the notebook's path; cores is how many this machine has.  What does not
+ * fit goes in this order: the path (cut at the edge), the backend's
+ * name, the pid, then the end of the tag.
+ */
+void console_header_text(const struct console *c, int width, int cores,
+    struct buf *b);
 /* Run the global binding of key (p pause, r resume, ...): true if any. */
 bool console_key_binding(struct console *c, int key);
 /* Completion candidates for the command line. */

@@ -2,12 +2,14 @@
  * define.c -- the logic of the "define a new campaign" form, with no
  * terminal.  The form keeps each field as the text the user typed; the
  * check parses the whole form with the core exactly as `labrat run` would
- * (space_add, space_zip, space_finish, experiment_init, experiment_check
- * and the limits' parsers) and says either how many jobs it makes or what
- * is wrong, in which field, at which display column.  The form becomes
- * the argv of `labrat run`, one word per value, so nothing typed is ever
- * re-split or seen by a shell.  The lines the space view shows for a
- * stored result set, and the text layout helpers, are in define_text.c.
+ * (space_add, space_zip, space_finish, experiment_init, experiment_check,
+ * hosts_list_parse and the limits' parsers) and says either how many jobs
+ * it makes and where they run, or what is wrong, in which field, at which
+ * display column.  The form becomes the argv of `labrat run`, one word per
+ * value, so nothing typed is ever re-split or seen by a shell.  The hosts
+ * field completes host names from the user's ssh files.  The lines the
+ * space view shows for a stored result set, and the text layout helpers,
+ * are in define_text.c.
  */
 #include "config.h"
 
@@ -19,6 +21,7 @@
 #include "console_int.h"
 #include "define.h"
 #include "experiment.h"
+#include "hosts.h"
 #include "pool.h"
 #include "space.h"
 
@@ -32,6 +35,8 @@ static const char *const define_labels[DEFINE_NFIELDS] = {
 	[DEFINE_ZIPS] = "zip groups",
 	[DEFINE_COMMAND] = "command",
 	[DEFINE_SHELL] = "shell",
+	[DEFINE_BACKEND] = "backend",
+	[DEFINE_HOSTS] = "hosts",
 	[DEFINE_CORES] = "cores",
 	[DEFINE_TIMEOUT] = "timeout",
 	[DEFINE_MEM] = "memory",
@@ -46,6 +51,7 @@ static const char *const define_defaults[DEFINE_NFIELDS] = {
 	[DEFINE_TAG] = "",
 	[DEFINE_DESCRIPTION] = "",
 	[DEFINE_COMMAND] = "",
+	[DEFINE_HOSTS] = "",
 	[DEFINE_CORES] = "0",
 	[DEFINE_TIMEOUT] = "",
 	[DEFINE_MEM] = "",
@@ -69,7 +75,8 @@ define_field_is_list(enum define_field field)
 bool
 define_field_is_toggle(enum define_field field)
 {
-	return field == DEFINE_SHELL || field == DEFINE_ORDER;
+	return field == DEFINE_SHELL || field == DEFINE_ORDER ||
+	    field == DEFINE_BACKEND;
 }
 
 void
@@ -130,6 +137,8 @@ define_form_get(const struct define_form *f, enum define_field field,
 		return f->shell ? "yes" : "no";
 	case DEFINE_ORDER:
 		return f->sequential ? "sequential" : "random";
+	case DEFINE_BACKEND:
+		return f->ssh ? "ssh" : "local";
 	default:
 		return f->text[field];
 	}
@@ -159,6 +168,8 @@ define_form_set(struct define_form *f, enum define_field field, size_t item,
 	if (define_field_is_toggle(field)) {
 		if (field == DEFINE_SHELL)
 			f->shell = *t == 'y' || *t == 'Y' || *t == '1';
+		else if (field == DEFINE_BACKEND)
+			f->ssh = *t == 's' || *t == 'S';
 		else
 			f->sequential = *t == 's' || *t == 'S';
 		free(t);
@@ -197,6 +208,8 @@ define_form_remove(struct define_form *f, enum define_field field,
 		f->shell = false;
 	else if (field == DEFINE_ORDER)
 		f->sequential = false;
+	else if (field == DEFINE_BACKEND)
+		f->ssh = false;
 	else if (!define_field_is_list(field)) {
 		free(f->text[field]);
 		f->text[field] = xstrdup(define_defaults[field]);
@@ -218,6 +231,8 @@ define_form_toggle(struct define_form *f, enum define_field field)
 		f->shell = !f->shell;
 	else if (field == DEFINE_ORDER)
 		f->sequential = !f->sequential;
+	else if (field == DEFINE_BACKEND)
+		f->ssh = !f->ssh;
 }
 
 /* True for a limit written as none: empty, "none" or 0. */
@@ -264,6 +279,16 @@ define_form_hint(const struct define_form *f, enum define_field field,
 		buf_adds(&b, f->shell ? "run by /bin/sh -c, values passed "
 		    "as variables" : "run directly, never by a shell");
 		break;
+	case DEFINE_BACKEND:
+		buf_adds(&b, f->ssh ? "on other machines over ssh: write "
+		    "their hosts below" : "on this machine (Enter: ssh, on "
+		    "other machines)");
+		break;
+	case DEFINE_HOSTS:
+		if (*f->text[field] == '\0')
+			buf_adds(&b, "e.g. node1/4,alice@node2:2222 (Tab "
+			    "completes names)");
+		break;
 	case DEFINE_CORES:
 		if (define_parse_int(f->text[field], -100000, 100000, &v) == 0)
 			define_cores_text((int)v, cores_available, &b);
@@ -299,6 +324,9 @@ define_form_rows(const struct define_form *f, struct define_row **rows)
 
 	r = xcalloc(DEFINE_NFIELDS + f->nparams + f->nzips, sizeof *r);
 	for (i = 0; i < DEFINE_NFIELDS; i++) {
+		if ((i == DEFINE_HOSTS && !f->ssh) ||
+		    (i == DEFINE_CORES && f->ssh))
+			continue;
 		if (!define_field_is_list((enum define_field)i)) {
 			r[n++].field = (enum define_field)i;
 			continue;
@@ -568,6 +596,86 @@ define_check_tag(const char *tag, char *const *tags, struct define_check *out)
 	return 0;
 }
 
+/* The byte offset in text of the character at column col (from 1), as
+ * hosts_list_parse counts them. */
+static size_t
+define_char_offset(const char *text, unsigned long col)
+{
+	size_t at = 0;
+	unsigned long n = 1;
+
+	for (; text[at] != '\0'; at++) {
+		if (((unsigned char)text[at] & 0xc0) == 0x80)
+			continue;
+		if (n++ == col)
+			return at;
+	}
+	return at;
+}
+
+/* Check the hosts of the ssh backend into l, with the error at its
+ * column. */
+static int
+define_check_hosts(const struct define_form *f, const struct define_edit *ed,
+    struct host_list *l, struct define_check *out)
+{
+	static const char prefix[] = "hosts column ";
+	const char *text = define_eff(f, ed, DEFINE_HOSTS, 0);
+	unsigned long col;
+	char *err = NULL, *end;
+
+	if (!f->ssh || hosts_list_parse(l, text, "hosts", &err) == 0)
+		return 0;
+	define_fail(out, true, DEFINE_HOSTS, 0, "%s", err);
+	if (strncmp(err, prefix, sizeof prefix - 1) == 0) {
+		col = strtoul(err + sizeof prefix - 1, &end, 10);
+		if (col > 0 && *end == ':') {
+			out->text = xstrdup(text);
+			out->has_col = true;
+			out->col = define_column(text,
+			    define_char_offset(text, col));
+		}
+	}
+	free(err);
+	return -1;
+}
+
+/* Say where the jobs of the form run: its hosts (l) and their slots, or
+ * the engines of this machine. */
+static char *
+define_where(const struct define_form *f, const struct host_list *l)
+{
+	struct buf b;
+	size_t i, autos = 0;
+	long slots = 0, rule = 0;
+	char *t;
+
+	buf_init(&b);
+	if (!f->ssh) {
+		t = define_trim(f->text[DEFINE_CORES]);
+		define_parse_int(t, -100000, 100000, &rule);
+		free(t);
+		buf_adds(&b, "backend local, ");
+		define_cores_text((int)rule, pool_cores_available(), &b);
+		return buf_steal(&b);
+	}
+	for (i = 0; i < l->n; i++) {
+		if (l->specs[i].slots > 0)
+			slots += l->specs[i].slots;
+		else
+			autos++;
+	}
+	buf_printf(&b, "backend ssh, %zu host%s, ", l->n, l->n == 1 ? "" :
+	    "s");
+	if (slots == 0)
+		buf_adds(&b, "slots auto (one per core of each)");
+	else
+		buf_printf(&b, "%ld slot%s", slots, slots == 1 ? "" : "s");
+	if (slots > 0 && autos > 0)
+		buf_printf(&b, " (+%zu auto)", autos);
+	return buf_steal(&b);
+}
+
 /* Check the limits and the seed; sets *repeat. */
 static int
 define_check_limits(const struct define_form *f,
@@ -624,20 +732,33 @@ define_check(const struct define_form *f, const struct define_edit *edit,
     char *const *tags, struct define_check *out)
 {
 	struct space *sp = NULL;
+	struct host_list hosts;
 	char *tag;
 	long repeat = 1;
 	size_t np;
 	int rc;
 
 	memset(out, 0, sizeof *out);
+	hosts_list_init(&hosts);
+	/* Hosts being typed are checked first: what the caret points at is
+	 * in the line the user types. */
+	if (edit != NULL && edit->field == DEFINE_HOSTS &&
+	    define_check_hosts(f, edit, &hosts, out) != 0) {
+		hosts_list_free(&hosts);
+		return;
+	}
+	hosts_list_free(&hosts);
+	hosts_list_init(&hosts);
 	tag = define_trim(define_eff(f, edit, DEFINE_TAG, 0));
 	rc = define_check_tag(tag, tags, out);
 	free(tag);
 	if (rc != 0 || (sp = define_check_space(f, edit, out)) == NULL)
 		return;
 	if (define_check_command(f, edit, sp, out) != 0 ||
+	    define_check_hosts(f, edit, &hosts, out) != 0 ||
 	    define_check_limits(f, edit, &repeat, out) != 0) {
 		space_free(sp);
+		hosts_list_free(&hosts);
 		return;
 	}
 	out->points = space_size(sp);
@@ -647,6 +768,7 @@ define_check(const struct define_form *f, const struct define_edit *edit,
 		define_fail(out, true, DEFINE_REPEAT, 0, "%" PRIu64 " points "
 		    "x repeat %ld is too many jobs: use fewer values or a "
 		    "smaller repeat", out->points, repeat);
+		hosts_list_free(&hosts);
 		return;
 	}
 	out->jobs = out->points * (uint64_t)repeat;
@@ -655,12 +777,15 @@ define_check(const struct define_form *f, const struct define_edit *edit,
 	    "repeat %ld = %" PRIu64 " job%s", np, np == 1 ? "" : "s",
 	    out->points, out->points == 1 ? "" : "s", repeat, out->jobs,
 	    out->jobs == 1 ? "" : "s");
+	out->where = define_where(f, &hosts);
+	hosts_list_free(&hosts);
 }
 
 void
 define_check_clear(struct define_check *out)
 {
 	free(out->summary);
+	free(out->where);
 	free(out->error);
 	free(out->text);
 	memset(out, 0, sizeof *out);
@@ -701,8 +826,15 @@ define_argv(const struct define_form *f, char **err)
 		define_push(&v, &n, "--zip");
 		define_push(&v, &n, f->zips[i]);
 	}
-	define_push(&v, &n, "--cores");
-	define_push(&v, &n, f->text[DEFINE_CORES]);
+	if (f->ssh) {
+		define_push(&v, &n, "--backend");
+		define_push(&v, &n, "ssh");
+		define_push(&v, &n, "--hosts");
+		define_push(&v, &n, f->text[DEFINE_HOSTS]);
+	} else {
+		define_push(&v, &n, "--cores");
+		define_push(&v, &n, f->text[DEFINE_CORES]);
+	}
 	if (!define_is_none(t = f->text[DEFINE_TIMEOUT])) {
 		define_push(&v, &n, "--timeout");
 		define_push(&v, &n, t);
@@ -728,5 +860,80 @@ define_argv(const struct define_form *f, char **err)
 	for (i = 0; words[i] != NULL; i++)
 		define_push(&v, &n, words[i]);
 	util_strv_free(words);
+	return v;
+}
+
+/* True if the list text[0..len) gives the host name (a spec without
+ * slots) already. */
+static bool
+define_hosts_given(const char *text, size_t len, const char *name)
+{
+	struct host_spec sp;
+	const char *p = text, *end = text + len, *q;
+	struct buf b;
+	size_t at;
+	char *err;
+	bool given = false;
+
+	buf_init(&b);
+	while (p < end && !given) {
+		if ((q = memchr(p, ',', (size_t)(end - p))) == NULL)
+			q = end;
+		if (hosts_spec_parse(&sp, p, (size_t)(q - p), &at, &err) == 0) {
+			sp.slots = 0;
+			sp.slots_auto = false;
+			buf_reset(&b);
+			hosts_spec_format(&sp, &b);
+			given = strcmp(b.data, name) == 0;
+			hosts_spec_free(&sp);
+		} else
+			free(err);
+		p = q + 1;
+	}
+	buf_free(&b);
+	return given;
+}
+
+char **
+define_hosts_complete(const char *text, char *const *names)
+{
+	const char *item = strrchr(text, ','), *host, *at;
+	size_t head, wlen, i, n = 0;
+	char **v = NULL, *spec;
+
+	/* The last item; in "alice@no" the user stays and the host is
+	 * completed. */
+	item = item != NULL ? item + 1 : text;
+	head = (size_t)(item - text);
+	at = strchr(item, '@');
+	host = at != NULL ? at + 1 : item;
+	wlen = strlen(host);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		if (strncmp(names[i], host, wlen) != 0)
+			continue;
+		spec = xasprintf("%.*s%s", (int)(host - item), item, names[i]);
+		if (!define_hosts_given(text, head, spec)) {
+			v = xreallocarray(v, n + 2, sizeof *v);
+			v[n] = xasprintf("%.*s%s", (int)head, text, spec);
+			v[++n] = NULL;
+		}
+		free(spec);
+	}
+	return v;
+}
+
+char **
+define_host_names(void)
+{
+	const char *home = getenv("HOME");
+	char *config, *known, **v;
+
+	if (home == NULL || *home == '\0')
+		return xcalloc(1, sizeof *v);
+	config = xasprintf("%s/.ssh/config", home);
+	known = xasprintf("%s/.ssh/known_hosts", home);
+	v = hosts_read_names(config, known);
+	free(config);
+	free(known);
 	return v;
 }

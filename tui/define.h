@@ -2,9 +2,10 @@
  * define.h -- the logic of the console's "define a new campaign" form,
  * with no terminal: the fields and their text, the rows the form shows,
  * the check that parses the whole form with the core (space, experiment,
- * limits) into a preview or an error at its position, the argv of
- * `labrat run` it starts, and the lines the space view shows for a stored
- * result set.  view_space.c draws all this.
+ * hosts, limits) into a preview or an error at its position, the argv of
+ * `labrat run` it starts, the completion of host names, and the lines the
+ * space view shows for a stored result set.  view_space.c draws all
+ * this.
  */
 #ifndef LABRAT_DEFINE_H
 #define LABRAT_DEFINE_H
@@ -24,7 +25,9 @@ enum define_field {
 	DEFINE_ZIPS,         /* a list of "x,y" */
 	DEFINE_COMMAND,      /* the command template */
 	DEFINE_SHELL,        /* a toggle: yes/no */
-	DEFINE_CORES,        /* the cores rule: 0, N, -N */
+	DEFINE_BACKEND,      /* a toggle: local/ssh */
+	DEFINE_HOSTS,        /* ssh: the hosts, as --hosts takes them */
+	DEFINE_CORES,        /* local: the cores rule: 0, N, -N */
 	DEFINE_TIMEOUT,
 	DEFINE_MEM,
 	DEFINE_RETRIES,
@@ -43,6 +46,7 @@ struct define_form {
 	size_t nzips;
 	bool shell;
 	bool sequential;
+	bool ssh;                    /* the backend: ssh, or local */
 };
 
 /* A row of the form: a field, or one item of a list (empty: the row of a
@@ -66,6 +70,8 @@ struct define_check {
 	bool ok;
 	char *summary;        /* ok: "3 parameters, 1803 points x repeat 1 =
 	                         1803 jobs" */
+	char *where;          /* ok: where the jobs run, "backend ssh, 2
+	                         hosts, 12 slots (+1 auto)" */
 	char *error;          /* not ok: what is wrong and what to do */
 	bool has_field;       /* the error is in field (and item) */
 	enum define_field field;
@@ -108,12 +114,15 @@ void define_form_toggle(struct define_form *f, enum define_field field);
 char *define_form_hint(const struct define_form *f, enum define_field field,
     int cores_available);
 
-/* The rows of the form (owned array); returns how many. */
+/* The rows of the form (owned array); returns how many.  The hosts show
+ * with the ssh backend, the cores with the local one. */
 size_t define_form_rows(const struct define_form *f, struct define_row **rows);
 
 /* Parse the whole form (with edit applied, if not NULL) as `labrat run`
- * would; tags are the tags in use (NULL-terminated, or NULL).  Clear out
- * with define_check_clear. */
+ * would, the hosts with hosts_list_parse; tags are the tags in use
+ * (NULL-terminated, or NULL).  The first error in the form's order is
+ * reported, but hosts being typed are checked first.  Clear out with
+ * define_check_clear. */
 void define_check(const struct define_form *f, const struct define_edit *edit,
     char *const *tags, struct define_check *out);
 void define_check_clear(struct define_check *out);
@@ -123,6 +132,19 @@ void define_check_clear(struct define_check *out);
  * quotes and backslashes).  NULL-terminated and owned; NULL with *err if
  * the command cannot be split. */
 char **define_argv(const struct define_form *f, char **err);
+
+/*
+ * Candidates for completing the hosts field whose text is text: the
+ * names (host specs, sorted, as hosts_read_names gives them) that start
+ * with its last comma-separated word, each after the text up to that
+ * word ("node1,no" gives "node1,node2", "node1,node3"), leaving out the
+ * hosts the list gives already.  NULL-terminated and owned (NULL if
+ * none).
+ */
+char **define_hosts_complete(const char *text, char *const *names);
+/* The host names to offer: those of ~/.ssh/config and ~/.ssh/known_hosts
+ * under $HOME (hosts_read_names; empty without $HOME).  Owned. */
+char **define_host_names(void);
 
 /* Say what the cores rule means with this many cores available, e.g. "all
  * cores but 1: 3 engines on this machine". */

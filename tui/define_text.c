@@ -2,8 +2,9 @@
  * define_text.c -- the text the space view shows, with no terminal: the
  * lines describing a stored result set (its parameters through
  * space_describe, its command through experiment_describe, its order,
- * backend and limits), and the layout helpers for text in display
- * columns: the column of a byte, skipping columns, and wrapping at blanks.
+ * backend -- cores here, or hosts elsewhere -- and limits), and the
+ * layout helpers for text in display columns: the column of a byte,
+ * skipping columns, and wrapping at blanks.
  */
 #include "config.h"
 
@@ -17,6 +18,8 @@
 #include "console.h"
 #include "define.h"
 #include "experiment.h"
+#include "hosts.h"
+#include "json.h"
 #include "space.h"
 
 /* Append a byte size for people: 2G, 512M, 64k or bytes. */
@@ -34,6 +37,37 @@ define_size_text(struct buf *b, uint64_t bytes)
 		}
 	}
 	buf_printf(b, "%" PRIu64 " bytes", bytes);
+}
+
+/* Append what a remote set's backend arguments say: its hosts. */
+static void
+define_backend_args(const struct nb_set *s, struct buf *b)
+{
+	struct json_object o;
+	const struct json_member *m;
+	struct host_list l;
+	char *err = NULL;
+
+	if (json_parse_object(s->backend_args, strlen(s->backend_args), &o,
+	    &err, NULL) != 0) {
+		buf_printf(b, "%s, its hosts cannot be read: %s", s->backend,
+		    err);
+		free(err);
+		return;
+	}
+	hosts_list_init(&l);
+	if ((m = json_object_get(&o, "hosts")) == NULL ||
+	    m->type != JSON_STRING)
+		buf_printf(b, "%s, no hosts recorded", s->backend);
+	else if (hosts_list_parse(&l, m->text, "hosts", &err) != 0) {
+		buf_printf(b, "%s, its hosts cannot be read: %s", s->backend,
+		    err);
+		free(err);
+	} else
+		buf_printf(b, "%s, %zu host%s: %s", s->backend, l.n,
+		    l.n == 1 ? "" : "s", m->text);
+	hosts_list_free(&l);
+	json_object_free(&o);
 }
 
 /* Add the line "label\ttext" to v. */
@@ -108,9 +142,14 @@ define_describe_set(const struct nb_set *s, int cores_available)
 		experiment_free(&ex);
 	}
 	buf_reset(&b);
-	define_cores_text(s->cores, cores_available, &b);
-	define_line(&v, &n, "backend", "%s, cores %d: %s", s->backend,
-	    s->cores, b.data);
+	if (strcmp(s->backend, "local") != 0) {
+		define_backend_args(s, &b);
+		define_line(&v, &n, "backend", "%s", b.data);
+	} else {
+		define_cores_text(s->cores, cores_available, &b);
+		define_line(&v, &n, "backend", "%s, cores %d: %s", s->backend,
+		    s->cores, b.data);
+	}
 	buf_reset(&b);
 	if (s->timeout > 0) {
 		util_format_double(&b, s->timeout);

@@ -38,7 +38,8 @@ view_help_lines(struct console *c, size_t *n)
 		"plot:         x next parameter, y next result, s series by "
 		"parameter,",
 		"              b braille or block dots",
-		"sets:         ] and [ (any view) next and previous set",
+		"sets:         ] and [ (any view) next and previous set;",
+		"              PgUp PgDn scroll the engines of a remote set",
 		NULL,
 	};
 	const struct cmd_entry *e;

@@ -106,8 +106,10 @@ view_space_sync_edit(struct view *v, struct console *c)
 	if (!vs->editing || (c->cl != NULL && cmdline_active(c->cl)))
 		return;
 	vs->editing = false;
-	if (c->edit_arg == v)
+	if (c->edit_arg == v) {
 		c->edit_done = NULL;
+		c->edit_complete = NULL;
+	}
 }
 
 /* Select the row of a field's item. */
@@ -147,6 +149,23 @@ view_space_edit_done(struct console *c, const char *line, void *arg)
 	c->dirty = true;
 }
 
+/* Complete the host after the last comma of the hosts being typed, from
+ * the names in ~/.ssh/config and ~/.ssh/known_hosts. */
+static char **
+view_space_complete_hosts(struct console *c, const char *line,
+    const char *text, int start, void *arg)
+{
+	char **names = define_host_names(), **v;
+
+	(void)line;
+	(void)start;
+	(void)arg;
+	cmdline_complete_list(c->cl, ',');
+	v = define_hosts_complete(text, names);
+	util_strv_free(names);
+	return v;
+}
+
 /* Edit a field (or item; item == the list's length adds one) on the
  * command line. */
 static void
@@ -159,6 +178,7 @@ view_space_edit(struct view *v, struct console *c, enum define_field field,
 		[DEFINE_PARAMS] = "parameter (name=values): ",
 		[DEFINE_ZIPS] = "zip group (x,y): ",
 		[DEFINE_COMMAND] = "command ({name} takes a value): ",
+		[DEFINE_HOSTS] = "hosts (a/4,bob@b:2222; Tab completes): ",
 		[DEFINE_CORES] = "cores (0 all, N, -N all but N): ",
 		[DEFINE_TIMEOUT] = "timeout (30, 1.5s, 2m, 1h; empty: none): ",
 		[DEFINE_MEM] = "memory (512M, 2G; empty: none): ",
@@ -174,6 +194,8 @@ view_space_edit(struct view *v, struct console *c, enum define_field field,
 	vs->edit_field = field;
 	vs->edit_item = item;
 	c->edit_done = view_space_edit_done;
+	c->edit_complete = field == DEFINE_HOSTS ? view_space_complete_hosts :
+	    NULL;
 	c->edit_arg = v;
 	cmdline_start(c->cl, prompts[field], define_form_get(&vs->form, field,
 	    item));
@@ -254,8 +276,10 @@ view_space_draw_preview(struct console *c, WINDOW *w, int y, int wd,
 	if (chk->ok) {
 		wattrset(w, console_attr(c, STYLE_OK));
 		console_text(w, y, 1, wd - 1, chk->summary, false);
+		wattrset(w, console_attr(c, STYLE_NORMAL));
+		console_text(w, y + 1, 1, wd - 1, chk->where, false);
 		wattrset(w, console_attr(c, STYLE_DIM));
-		console_text(w, y + 1, 1, wd - 1, "Press s to start it.",
+		console_text(w, y + 2, 1, wd - 1, "Press s to start it.",
 		    false);
 		return;
 	}
@@ -348,8 +372,8 @@ view_space_draw_form(struct view_space *vs, struct console *c, WINDOW *w)
 	wattrset(w, console_attr(c, STYLE_NORMAL) | A_BOLD);
 	console_text(w, 0, 1, wd - 1, "New campaign", false);
 	wattrset(w, console_attr(c, STYLE_DIM));
-	console_text(w, 0, 14, wd - 14, " backend: local (SSH hosts come "
-	    "with the SSH backend)   Esc leaves", false);
+	console_text(w, 0, 14, wd - 14, " Enter edits, Space flips, "
+	    "s starts, Esc leaves", false);
 	for (y = 1, i = vs->form_top; y <= area && i < n; y++, i++)
 		view_space_draw_row(vs, c, w, y, wd, &rows[i], i == vs->row,
 		    &chk, typed != NULL && rows[i].field == vs->edit_field &&

@@ -1317,6 +1317,9 @@ stop:
 			runner_ended(&rn, &pr);
 			backend_result_clear(&pr);
 		}
+		/* The engines as they end, jobs done included: what status
+		 * and the console show of a campaign that has no runner. */
+		runner_say_engines(&rn);
 		/* Remote jobs go on without the runner (resume adopts
 		 * them), unless cancelled. */
 		rn.detached = rn.be->ops->record_first && !rn.cancel;

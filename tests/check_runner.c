@@ -64,6 +64,7 @@ struct fake {
 	struct fake_job *jobs;
 	int slots;
 	int busy;
+	int done;             /* jobs reaped */
 	bool lost_once;
 };
 
@@ -258,6 +259,7 @@ fake_reap(struct backend *b, struct backend_result *r)
 		r->maxrss_kb = -1;
 		j->busy = false;
 		f->busy--;
+		f->done++;
 		return 1;
 	}
 	return 0;
@@ -285,8 +287,8 @@ fake_reclaim(struct backend *b, const struct backend_recorded *jobs,
 static void
 fake_engines(struct backend *b, struct buf *json)
 {
-	buf_printf(json, "{\"fakehost\":{\"slots\":%d}}",
-	    ((struct fake *)b)->slots);
+	buf_printf(json, "{\"fakehost\":{\"slots\":%d,\"done\":%d}}",
+	    ((struct fake *)b)->slots, ((struct fake *)b)->done);
 }
 
 static void
@@ -614,6 +616,23 @@ START_TEST(test_record_first)
 }
 END_TEST
 
+START_TEST(test_engines_at_end)
+{
+	struct runner_report r;
+	struct nb_set s;
+	char *err = NULL;
+
+	/* A campaign shorter than a heartbeat: the engines it leaves in
+	 * the notebook count every job done, not the view at its start. */
+	make_campaign("short", 5, 0);
+	r = run_campaign("short");
+	ck_assert(r.complete);
+	testutil_ok(notebook_set_find(t_nb, "short", &s, &err), err, "find");
+	ck_assert_str_eq(s.engines, "{\"fakehost\":{\"slots\":3,\"done\":5}}");
+	notebook_set_clear(&s);
+}
+END_TEST
+
 Suite *
 suite_runner(void)
 {
@@ -628,6 +647,7 @@ suite_runner(void)
 	tcase_add_test(tc, test_failure_retried);
 	tcase_add_test(tc, test_recovery_asks_backend);
 	tcase_add_test(tc, test_record_first);
+	tcase_add_test(tc, test_engines_at_end);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -62,9 +62,12 @@
 #define SSH_RETRY_MIN 0.5
 #define SSH_RETRY_MAX 30.0
 #define SSH_DOWN_RETRY 60.0
-/* Channels per connection: OpenSSH's MaxSessions is 10; two are kept for
- * kills and probes. */
+/* Job channels per connection: OpenSSH's MaxSessions is 10; two are kept
+ * for kills and probes.  A host with more engines gets a connection more
+ * for every SSH_CHANNELS_MAX of them. */
 #define SSH_CHANNELS_MAX 8
+/* Seconds before another try at an extra connection that failed. */
+#define SSH_EXTRA_RETRY 5.0
 /* Bytes of a job's standard error handed over. */
 #define SSH_ERR_TAIL 4096
 
@@ -82,8 +85,14 @@ struct ssh_host {
 	struct backend_ssh *bs;
 	struct host_spec spec;
 	char *label;          /* the spec as text: the job's host column */
-	struct remote *conn;
+	struct remote *conn;  /* the connection: probes, kills, staging, jobs */
 	int fd;               /* its socket, as watched on the loop, or -1 */
+	struct remote **extra; /* more connections, for jobs only */
+	int *extra_fd;
+	int nextra;
+	double extra_retry_at; /* no new extra connection before */
+	int chans_max;        /* job channels a connection takes: at most
+	                         SSH_CHANNELS_MAX, less if the host refused */
 	enum ssh_host_state state;
 	char *error;          /* the last error, or NULL */
 	int failures;         /* connections lost or refused in a row */
@@ -143,6 +152,7 @@ struct backend_ssh {
 static void ssh_host_lost(struct ssh_host *h, const char *why);
 static void ssh_host_kill_abandoned(struct ssh_host *h);
 static void ssh_arm(struct backend_ssh *bs);
+static void ssh_on_socket(int fd, short revents, void *arg);
 
 /* A host's name in job rows and handles: the spec without its slots
  * ("alice@node1:2222"), which do not change where a job ran. */
@@ -337,10 +347,117 @@ static const struct remote_chan_ops ssh_job_ops = {
 	ssh_on_data, ssh_on_exit, ssh_on_closed,
 };
 
-/* Start watching job j again from its directory (after a drop). */
+/* Let libssh process every connection of h: 0, or -1 if one is lost. */
+static int
+ssh_host_pump(struct ssh_host *h)
+{
+	int i;
+
+	if (remote_pump(h->conn) != 0)
+		return -1;
+	for (i = 0; i < h->nextra; i++) {
+		if (remote_pump(h->extra[i]) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Close every connection of h (their channels closed as lost). */
+static void
+ssh_host_disconnect(struct ssh_host *h)
+{
+	int i;
+
+	for (i = 0; i < h->nextra; i++) {
+		loop_unwatch(h->bs->b.loop, h->extra_fd[i]);
+		remote_close(h->extra[i]);
+	}
+	free(h->extra);
+	free(h->extra_fd);
+	h->extra = NULL;
+	h->extra_fd = NULL;
+	h->nextra = 0;
+	if (h->fd != -1)
+		loop_unwatch(h->bs->b.loop, h->fd);
+	h->fd = -1;
+	remote_close(h->conn);
+	h->conn = NULL;
+}
+
+/* The connections h may have: one per SSH_CHANNELS_MAX engines. */
+static int
+ssh_host_conns_max(const struct ssh_host *h)
+{
+	return (h->slots + h->chans_max - 1) / h->chans_max;
+}
+
+/* A channel was refused on conn of h, which is still connected (sshd's
+ * MaxSessions is lower than ours): take fewer channels a connection, and
+ * more connections, from now on. */
+static void
+ssh_host_refused(struct ssh_host *h, struct remote *conn, const char *why)
+{
+	int open = remote_channels(conn);
+	int max = open > 2 ? open - 2 : 1;
+
+	if (max < h->chans_max) {
+		h->chans_max = max;
+		backend_log(&h->bs->b, "host %s refused a channel with %d "
+		    "open (%s): %d job(s) a connection from now on", h->label,
+		    open, why, max);
+	}
+}
+
+/* A connection of h with a channel to spare for a job, or NULL; with
+ * open, one more is made if every one is full and h may have more. */
+static struct remote *
+ssh_host_room(struct ssh_host *h, bool open)
+{
+	struct remote_opts o = { h->bs->accept_new, SSH_CONNECT_TIMEOUT };
+	struct remote *conn;
+	char *err = NULL;
+	int i;
+
+	if (h->state != HOST_UP)
+		return NULL;
+	if (remote_channels(h->conn) < h->chans_max)
+		return h->conn;
+	for (i = 0; i < h->nextra; i++) {
+		if (remote_channels(h->extra[i]) < h->chans_max)
+			return h->extra[i];
+	}
+	if (1 + h->nextra >= ssh_host_conns_max(h) ||
+	    util_monotonic() < h->extra_retry_at)
+		return NULL;
+	if (!open)
+		return h->conn;     /* one can be made: room, in a way */
+	if (remote_connect(h->spec.host, h->spec.user, h->spec.port, &o,
+	    &conn, &err) != 0) {
+		/* The jobs wait for the channels there are. */
+		backend_log(&h->bs->b, "host %s: no connection more for its "
+		    "engines (%s); trying again in %.0f s", h->label, err,
+		    SSH_EXTRA_RETRY);
+		free(err);
+		h->extra_retry_at = util_monotonic() + SSH_EXTRA_RETRY;
+		return NULL;
+	}
+	h->extra = xreallocarray(h->extra, (size_t)h->nextra + 1,
+	    sizeof *h->extra);
+	h->extra_fd = xreallocarray(h->extra_fd, (size_t)h->nextra + 1,
+	    sizeof *h->extra_fd);
+	h->extra[h->nextra] = conn;
+	h->extra_fd[h->nextra] = remote_fd(conn);
+	loop_watch(h->bs->b.loop, h->extra_fd[h->nextra], POLLIN,
+	    ssh_on_socket, h);
+	return h->extra[h->nextra++];
+}
+
+/* Start watching job j again from its directory (after a drop); if no
+ * channel can be had now, it stays detached and the timer tries again. */
 static void
 ssh_job_collect(struct ssh_job *j)
 {
+	struct remote *conn;
 	struct buf cmd;
 	char *err = NULL;
 
@@ -353,12 +470,16 @@ ssh_job_collect(struct ssh_job *j)
 	capture_init(&j->err, 0, POOL_ERR_TAIL);
 	j->exited = false;
 	*j->signal = '\0';
-	j->chan = remote_exec(j->host->conn, cmd.data, NULL, 0, &ssh_job_ops,
-	    j, &err);
+	j->chan = NULL;
+	if ((conn = ssh_host_room(j->host, true)) != NULL)
+		j->chan = remote_exec(conn, cmd.data, NULL, 0, &ssh_job_ops,
+		    j, &err);
 	if (j->chan != NULL)
 		j->state = JOB_RUNNING;
 	else {
 		j->state = JOB_DETACHED;
+		if (err != NULL && ssh_host_pump(j->host) == 0)
+			ssh_host_refused(j->host, conn, err);
 		free(err);
 	}
 	buf_free(&cmd);
@@ -407,7 +528,7 @@ ssh_on_socket(int fd, short revents, void *arg)
 
 	(void)fd;
 	(void)revents;
-	if (h->state == HOST_UP && remote_pump(h->conn) != 0)
+	if (h->state == HOST_UP && ssh_host_pump(h) != 0)
 		ssh_host_lost(h, "the connection was lost");
 }
 
@@ -556,8 +677,7 @@ ssh_host_connect(struct ssh_host *h, char **err)
 	}
 	return 0;
 fail:
-	remote_close(h->conn);
-	h->conn = NULL;
+	ssh_host_disconnect(h);
 	ssh_host_error(h, *err);
 	h->failures++;
 	h->retry_at = util_monotonic() + fmin(SSH_RETRY_MAX,
@@ -583,10 +703,7 @@ ssh_host_lost(struct ssh_host *h, const char *why)
 	backend_log(&h->bs->b, "host %s: %s; reconnecting (its jobs go on)",
 	    h->label, why);
 	ssh_host_error(h, why);
-	loop_unwatch(h->bs->b.loop, h->fd);
-	h->fd = -1;
-	remote_close(h->conn);   /* channels closed(lost): jobs detached */
-	h->conn = NULL;
+	ssh_host_disconnect(h);  /* channels closed(lost): jobs detached */
 	h->state = HOST_CONNECTING;
 	h->failures++;
 	h->retry_at = util_monotonic() + SSH_RETRY_MIN;
@@ -671,7 +788,11 @@ ssh_on_timer(void *arg)
 	for (i = 0; i < bs->nhosts; i++) {
 		h = &bs->hosts[i];
 		if (h->state == HOST_UP) {
-			if (remote_keepalive(h->conn) != 0)
+			/* The pump also tells of channels that closed as
+			 * they opened: nothing more may come on the socket. */
+			if (ssh_host_pump(h) != 0)
+				ssh_host_lost(h, "the connection was lost");
+			else if (remote_keepalive(h->conn) != 0)
 				ssh_host_lost(h, "the connection was lost "
 				    "(no answer to keepalives)");
 		} else if (now >= h->retry_at) {
@@ -682,6 +803,14 @@ ssh_on_timer(void *arg)
 					ssh_host_give_up(h);
 			}
 		}
+	}
+	/* Jobs that run on hosts that are up with no channel yet (none
+	 * was to be had when their host came back): watch them now. */
+	for (k = 0; k < bs->njobs; k++) {
+		j = &bs->jobs[k];
+		if (j->state == JOB_DETACHED && j->host->state == HOST_UP &&
+		    ssh_host_room(j->host, false) != NULL)
+			ssh_job_collect(j);
 	}
 	/* Timeouts: TERM, then KILL after the grace. */
 	for (k = 0; k < bs->njobs; k++) {
@@ -759,8 +888,8 @@ ssh_start(struct backend *b, const struct backend_job *job, char **why)
 	 * spare. */
 	for (k = 0; k < bs->njobs; k++) {
 		j = &bs->jobs[k];
-		if (j->state != JOB_FREE || j->host->state != HOST_UP ||
-		    remote_channels(j->host->conn) >= SSH_CHANNELS_MAX)
+		if (j->state != JOB_FREE || ssh_host_room(j->host, false) ==
+		    NULL)
 			continue;
 		best = k;
 		break;
@@ -792,6 +921,7 @@ ssh_launch(struct backend *b, int engine)
 {
 	struct backend_ssh *bs = (struct backend_ssh *)b;
 	struct ssh_job *j = &bs->jobs[engine];
+	struct remote *conn;
 	char *err = NULL;
 
 	if (j->state != JOB_RESERVED)
@@ -801,8 +931,9 @@ ssh_launch(struct backend *b, int engine)
 		j->deadline = util_monotonic() + j->timeout;
 	j->exited = false;
 	*j->signal = '\0';
-	if (j->host->state == HOST_UP)
-		j->chan = remote_exec(j->host->conn, j->launch, j->input,
+	j->chan = NULL;
+	if ((conn = ssh_host_room(j->host, true)) != NULL)
+		j->chan = remote_exec(conn, j->launch, j->input,
 		    j->input_len, &ssh_job_ops, j, &err);
 	free(j->launch);
 	free(j->input);
@@ -816,8 +947,12 @@ ssh_launch(struct backend *b, int engine)
 	j->state = JOB_DONE;
 	j->end = BACKEND_NOT_STARTED;
 	j->end_time = util_now();
-	if (err != NULL && j->host->state == HOST_UP)
-		ssh_host_lost(j->host, err);
+	if (err != NULL && j->host->state == HOST_UP) {
+		if (ssh_host_pump(j->host) != 0)
+			ssh_host_lost(j->host, err);
+		else
+			ssh_host_refused(j->host, conn, err);
+	}
 	free(err);
 }
 
@@ -1033,9 +1168,7 @@ ssh_close(struct backend *b, bool detach)
 	}
 	for (i = 0; i < bs->nhosts; i++) {
 		h = &bs->hosts[i];
-		if (h->fd != -1)
-			loop_unwatch(b->loop, h->fd);
-		remote_close(h->conn);
+		ssh_host_disconnect(h);
 		hosts_spec_free(&h->spec);
 		free(h->label);
 		free(h->error);
@@ -1195,6 +1328,7 @@ backend_ssh_open(const struct nb_set *s, struct loop *loop, char **err)
 		h->bs = bs;
 		h->first = -1;
 		h->fd = -1;
+		h->chans_max = SSH_CHANNELS_MAX;
 		h->spec = l.specs[i];
 		memset(&l.specs[i], 0, sizeof l.specs[i]);
 		h->label = ssh_host_label(&h->spec);

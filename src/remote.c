@@ -58,6 +58,8 @@ struct remote_chan {
 	bool exited;          /* exit status or signal seen */
 	bool closed;          /* closed() was called */
 	bool held;            /* its owner frees it (remote_chan_free) */
+	bool opening;         /* remote_exec has not returned it yet */
+	bool early_close;     /* closed while opening: closed() is due */
 	struct remote_chan *next;
 };
 
@@ -357,32 +359,52 @@ remote_on_exit_signal(ssh_session s, ssh_channel ch, const char *signal,
 static void
 remote_on_close(ssh_session s, ssh_channel ch, void *arg)
 {
+	struct remote_chan *c = arg;
+
 	(void)s;
 	(void)ch;
-	remote_chan_closed(arg, false);
+	/* A command that ends at once closes its channel in the packets
+	 * that answer its start: its owner learns of it once remote_exec
+	 * has handed it over. */
+	if (c->opening)
+		c->early_close = true;
+	else
+		remote_chan_closed(c, false);
 }
 
-/* Open a session channel and start cmd on it, blocking (one round trip
- * each on a fast link): the channel, or NULL with *err. */
-static ssh_channel
-remote_open_exec(struct remote *r, const char *cmd, char **err)
+/* Tell the owners of the channels that closed while they opened. */
+static void
+remote_early_closes(struct remote *r)
 {
-	ssh_channel ch;
+	struct remote_chan *c, *next;
 
+	for (c = r->chans; c != NULL; c = next) {
+		next = c->next;
+		if (c->early_close && !c->opening) {
+			c->early_close = false;
+			remote_chan_closed(c, false);
+		}
+	}
+}
+
+/* Open channel ch (its callbacks set: what the command says as it
+ * starts is not lost) and start cmd on it, blocking (one round trip each
+ * on a fast link): 0, or -1 with *err. */
+static int
+remote_open_exec(struct remote *r, ssh_channel ch, const char *cmd,
+    char **err)
+{
 	ssh_set_blocking(r->s, 1);
-	if ((ch = ssh_channel_new(r->s)) == NULL ||
-	    ssh_channel_open_session(ch) != SSH_OK ||
+	if (ssh_channel_open_session(ch) != SSH_OK ||
 	    ssh_channel_request_exec(ch, cmd) != SSH_OK) {
 		*err = xasprintf("host %s: cannot start a command: %s",
 		    r->name, ssh_get_error(r->s));
-		if (ch != NULL)
-			ssh_channel_free(ch);
 		if (!ssh_is_connected(r->s))
 			r->lost = true;
 		ssh_set_blocking(r->s, 0);
-		return NULL;
+		return -1;
 	}
-	return ch;
+	return 0;
 }
 
 /* Write input to ch and send EOF (blocking). */
@@ -421,13 +443,17 @@ remote_exec(struct remote *r, const char *cmd, const char *input, size_t len,
 		*err = xasprintf("host %s: the connection is lost", r->name);
 		return NULL;
 	}
-	if ((ch = remote_open_exec(r, cmd, err)) == NULL)
+	if ((ch = ssh_channel_new(r->s)) == NULL) {
+		*err = xasprintf("host %s: cannot start a command: %s",
+		    r->name, ssh_get_error(r->s));
 		return NULL;
+	}
 	c = xcalloc(1, sizeof *c);
 	c->r = r;
 	c->ch = ch;
 	c->ops = ops;
 	c->arg = arg;
+	c->opening = true;
 	c->cb.userdata = c;
 	c->cb.channel_data_function = remote_on_data;
 	c->cb.channel_exit_status_function = remote_on_exit_status;
@@ -438,14 +464,17 @@ remote_exec(struct remote *r, const char *cmd, const char *input, size_t len,
 	c->next = r->chans;
 	r->chans = c;
 	r->nchans++;
-	if (remote_send_input(r, ch, input != NULL ? input : "",
+	if (remote_open_exec(r, ch, cmd, err) != 0 ||
+	    remote_send_input(r, ch, input != NULL ? input : "",
 	    input != NULL ? len : 0, err) != 0) {
 		ssh_set_blocking(r->s, 0);
+		/* Its owner never hears of it. */
 		c->closed = true;
 		remote_chan_free(c);
 		return NULL;
 	}
 	ssh_set_blocking(r->s, 0);
+	c->opening = false;
 	return c;
 }
 
@@ -491,6 +520,7 @@ remote_pump(struct remote *r)
 {
 	struct remote_chan *c, *next;
 
+	remote_early_closes(r);
 	if (!r->lost && ssh_event_dopoll(r->ev, 0) == SSH_ERROR)
 		r->lost = true;
 	if (!r->lost && !ssh_is_connected(r->s))
@@ -571,7 +601,10 @@ remote_run(struct remote *r, const char *cmd, const char *input, size_t len,
 	    err)) == NULL)
 		return -1;
 	c->held = true;
-	while (!st.done) {
+	for (;;) {
+		remote_early_closes(r);
+		if (st.done)
+			break;
 		if (util_monotonic() > until) {
 			*err = xasprintf("host %s: no answer in %.0f s", r->name,
 			    timeout);

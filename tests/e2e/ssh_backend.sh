@@ -137,6 +137,46 @@ every_point_once dead 8
 	fail "dead: running jobs were re-run instead of adopted"
 gate_close main
 
+# 6b. A host with more engines than a connection has channels (OpenSSH's
+# MaxSessions is 10) runs them all at once; after kill -9 of the runner
+# with every job ended unwatched, resume collects them all -- each
+# collection ends at once, in the packets that answer its start.
+hid=$(sshh_hosts 20 h1)
+expect_exit 0 "$LABRAT" run -t many --hosts "$hid" -p 'x=1..20' -- "$GATED" {x}
+wait_until "20 jobs run at once on one host" started many 20
+kill -9 "$(status_field many runner_pid)"
+wait_until "the runner of many is gone" state_is many dead
+gate_open main
+mkey=$(sql "select json_extract(backend_args, '\$.key') from resultset where tag = 'many'")
+ended_unwatched() {
+	[ "$(ls "$RHOME/.labrat/campaigns/$mkey/jobs/"*/rc 2>/dev/null | wc -l)" -ge 20 ]
+}
+wait_until "the 20 jobs end on their host" ended_unwatched
+expect_exit 0 "$LABRAT" resume many
+if ! "$LABRAT" wait many --timeout 120 >out 2>err; then
+	cat err >&2
+	"$LABRAT" status many >&2
+	fail "many: the jobs that ended unwatched were not all collected"
+fi
+every_point_once many 20
+[ "$(sql "select count(*) from job j join resultset s on s.id = j.set_id where s.tag = 'many' and j.state = 'interrupted'")" = 0 ] ||
+	fail "many: jobs were re-run instead of collected"
+gate_close main
+
+# 6c. A host whose sshd allows fewer sessions than labrat would take on
+# a connection: the refusal is noticed, more connections carry its jobs.
+SSHH_EXTRA_CONFIG='MaxSessions 4'
+sshh_add_host few || fail "$SSHH_ERROR"
+SSHH_EXTRA_CONFIG=
+expect_exit 0 "$LABRAT" run -t few --hosts "$(sshh_hosts 8 few)" -p 'x=1..8' -- "$GATED" {x}
+wait_until "8 jobs run at once on a host of MaxSessions 4" started few 8
+gate_open main
+expect_exit 0 "$LABRAT" wait few --timeout 120
+every_point_once few 8
+grep -q "few.*refused a channel" "$LABRAT_NOTEBOOK.log" ||
+	fail "few: the refused channel should be in the log"
+gate_close main
+
 # 7. A host stopped for good mid-campaign: its work goes to the other;
 # when it comes back, what it still ran is killed.
 expect_exit 0 "$LABRAT" run -t stop --reconnections 1 --hosts "$HOSTS" -p 'x=1..8' -- "$GATED" {x}

@@ -129,6 +129,7 @@ struct runner {
 	bool cancel;            /* control: stop everything */
 	bool gone;              /* the result set was deleted */
 	bool detached;          /* jobs left running on remote hosts */
+	bool launches_due;      /* record-first jobs wait for a commit */
 	char *engines_said;     /* the engines as last journalled */
 	uint64_t self_start;    /* this process's start time */
 	int lock_fd;
@@ -361,6 +362,7 @@ runner_journal_clear(struct runner *rn)
 		buf_free(&ev->tail);
 	}
 	rn->nevents = 0;
+	rn->launches_due = false;
 }
 
 /* Append an event to the journal; it is written by runner_commit. */
@@ -710,6 +712,9 @@ runner_start_one(struct runner *rn, char **err)
 	ev = runner_journal_add(rn, EV_START);
 	ev->job = job;
 	rn->report->started++;
+	/* Its engine idles until the row is written: no batching. */
+	if (rn->be->ops->record_first)
+		rn->launches_due = true;
 	return 1;
 }
 
@@ -1287,6 +1292,7 @@ runner_run(struct notebook *nb, const char *tag, const struct runner_opts *o,
 		}
 		stopping = runner_stop_signal != 0 || rn.cancel;
 		if (rn.nevents > 0 && (stopping || backend_busy(rn.be) == 0 ||
+		    rn.launches_due ||
 		    util_monotonic() - rn.batch_start >=
 		    RUNNER_COMMIT_INTERVAL)) {
 			if (runner_commit(&rn, err) != 0)

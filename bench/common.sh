@@ -3,7 +3,20 @@ set -eu
 
 : "${LABRAT:?LABRAT must name the labrat binary (make bench sets it)}"
 BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/labrat-bench.XXXXXX")
-trap 'rm -rf "$BENCH_TMP"' EXIT
+# At exit, even on failure: BENCH_CLEANUP (shell commands a section adds,
+# e.g. stopping its servers), then BENCH_TMP goes.  set +e: a cleanup that
+# fails must not stop the rest.  Without the HUP/INT/TERM traps dash would
+# die of those signals without running the EXIT trap.
+BENCH_CLEANUP=:
+bench_exit() {
+	set +e
+	eval "$BENCH_CLEANUP"
+	rm -rf "$BENCH_TMP"
+}
+trap bench_exit EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 export LABRAT_NOTEBOOK="$BENCH_TMP/bench.db"
 
 # now: seconds since the epoch with nanoseconds.

@@ -7,6 +7,8 @@
 #   BENCH_FRAME_RESULTS  results of the console frame notebook (1000000)
 #   BENCH_FRAME_DB       that notebook, built once and kept
 #                        (default: bench/frame-N.db beside the binary)
+#   BENCH_SSH_JOBS       jobs of the SSH dispatch benchmark (2000); it is
+#                        skipped, saying why, where no private sshd starts
 # Every labrat campaign is timed with --wait: run alone detaches at once.
 # Results are recorded in doc/performance.md.
 . "$(dirname "$0")/common.sh"
@@ -14,6 +16,7 @@
 N=${BENCH_JOBS:-10000}
 INGEST=${BENCH_INGEST:-20000}
 FRAME_N=${BENCH_FRAME_RESULTS:-1000000}
+SSH_N=${BENCH_SSH_JOBS:-2000}
 CORES=2
 echo "labrat benchmarks on $(nproc) CPU(s), $(date -u +%Y-%m-%d)"
 
@@ -116,3 +119,50 @@ FRAME_DB=${BENCH_FRAME_DB:-$(dirname "$LABRAT")/bench/frame-$FRAME_N.db}
 # sort the results by a JSON field for one screenful.
 timeit t_naive sqlite3 "$FRAME_DB" "select point, json_extract(results,'\$.lyapunov') as l from job order by l limit 19"
 echo "  peer: sqlite3 sorting by json_extract for one page: $(ms "$t_naive" 1) ms"
+
+# 6. Dispatch over SSH: one private sshd on loopback (tests/sshhosts.sh: its
+# own host key, port and client HOME; remote commands do not read
+# ~/.bashrc), 8 slots.  labrat keeps one libssh connection and runs each job
+# on a channel of it; GNU parallel --sshlogin opens an OpenSSH connection
+# per job (its default: no ControlMaster).  Both as the client HOME of the
+# harness: labrat reads $HOME/.ssh, OpenSSH is given its config with -F.
+echo
+echo "== 6. $SSH_N trivial jobs over SSH, one loopback host with 8 slots" \
+	"(target: about 2 ms a job, 5x GNU parallel --sshlogin)"
+LABRAT_SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
+. "$LABRAT_SRCDIR/tests/sshhosts.sh"
+BENCH_CLEANUP="sshh_teardown 2>/dev/null; $BENCH_CLEANUP"
+# In a condition, so that set -e leaves the harness alone.
+if sshh_setup "$BENCH_TMP/ssh" 1; then sshh_rc=0; else sshh_rc=$?; fi
+if [ $sshh_rc -eq 1 ]; then
+	echo "  skipped: no private sshd can run here: $SSHH_ERROR"
+elif [ $sshh_rc -ne 0 ]; then
+	echo "bench: the private sshd does not work: $SSHH_ERROR" >&2
+	exit 1
+else
+	timeit t_ssh env HOME="$SSHH_HOME" "$LABRAT" run --wait -t ssh \
+		--backend ssh --hosts "$(sshh_hosts 8 h1)" -p "x=1..$SSH_N" -- true
+	[ "$(status_field ssh ok)" -eq "$SSH_N" ] ||
+		{ echo "bench: not every SSH job was recorded ok" >&2; exit 1; }
+	# The campaign's directory on the host (~/.labrat/campaigns/KEY, KEY
+	# from a handle ssh:HOST:KEY:ID) stays there after the campaign.
+	ssh_key=$(sqlite3 "$LABRAT_NOTEBOOK" "select handle from job where handle like 'ssh:%' limit 1" |
+		sed -n 's/^ssh:.*:\([0-9a-f][0-9a-f]*\):[^:]*$/\1/p')
+	[ -z "$ssh_key" ] || sshh_ssh h1 "rm -rf .labrat/campaigns/$ssh_key" \
+		</dev/null || echo "bench: cannot remove the host's campaign $ssh_key" >&2
+	printf '  %-36s %8.3f s  %7s jobs/s  %6s ms/job\n' \
+		"labrat --backend ssh (1 connection)" \
+		"$t_ssh" "$(rate "$SSH_N" "$t_ssh")" "$(ms "$t_ssh" "$SSH_N")"
+	if command -v parallel >/dev/null 2>&1; then
+		timeit t_sshpar env HOME="$SSHH_HOME" sh -c "seq $SSH_N |
+			parallel --will-cite -j8 --ssh 'ssh -F $SSHH_CONFIG' --sshlogin 8/h1 true"
+		printf '  %-36s %8.3f s  %7s jobs/s  %6s ms/job\n' \
+			"GNU parallel -j8 --sshlogin 8/h1" \
+			"$t_sshpar" "$(rate "$SSH_N" "$t_sshpar")" "$(ms "$t_sshpar" "$SSH_N")"
+		echo "  ratio: labrat is $(ratio "$t_sshpar" "$t_ssh")x the speed of" \
+			"GNU parallel --sshlogin"
+	else
+		echo "  (GNU parallel not installed: no peer)"
+	fi
+	sshh_teardown || { echo "bench: $SSHH_ERROR" >&2; exit 1; }
+fi

@@ -69,6 +69,7 @@
 #   slurmh_procs           print the pids of every live process of the
 #       cluster: daemons, slurmstepd and the processes of jobs.
 #   slurmh_task_pids       print the pids of the processes of jobs only.
+#   slurmh_alive PID       0 if process PID exists and is not a zombie.
 #
 #   After slurmh_start:
 #   SLURM_CONF (exported) and SLURMH_CONF  the generated slurm.conf
@@ -186,7 +187,7 @@ _slurmh_poll_fast() {
 	return 0
 }
 
-# The last lines of file $1 from byte $2 on, on one line.
+# The last $3 (4) lines of file $1 from byte $2 on, on one line.
 _slurmh_tail() {
 	tail -c +"${2:-1}" "$1" 2>/dev/null | grep -v '^$' | tail -n "${3:-4}" |
 	    tr '\n' ' '

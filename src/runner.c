@@ -532,6 +532,20 @@ runner_stall(struct runner *rn, const char *why)
 	rn->retry_delay = fmin(rn->retry_delay * 2, RUNNER_RETRY_MAX);
 }
 
+/* The runner's result set was deleted from the notebook while it ran:
+ * say so in *err (replacing what it held), kill the jobs, write nothing
+ * more. */
+static void
+runner_gone(struct runner *rn, char **err)
+{
+	free(*err);
+	*err = xasprintf("result set '%s' was deleted from the notebook "
+	    "while its runner ran: its jobs are killed and nothing more is "
+	    "written", rn->set.tag);
+	rn->gone = true;
+	rn->cancel = true;
+}
+
 /*
  * Write the journal in one transaction and forget it.  0 when written, or
  * when the notebook refused it for now (rn->stalled_since is set: it is
@@ -540,6 +554,7 @@ runner_stall(struct runner *rn, const char *why)
 static int
 runner_commit(struct runner *rn, char **err)
 {
+	struct nb_set s;
 	char *why = NULL;
 	size_t i;
 
@@ -577,6 +592,14 @@ failed:
 		return 0;
 	}
 	*err = why;
+	why = NULL;
+	/* A write refused because the set is gone (deleted by hand) is
+	 * told as such, whichever write found out first. */
+	if (notebook_set_get(rn->nb, rn->set.id, &s, &why) == NOTEBOOK_NO_SET)
+		runner_gone(rn, err);
+	else
+		notebook_set_clear(&s);
+	free(why);
 	return -1;
 }
 
@@ -997,14 +1020,8 @@ runner_control(struct runner *rn, char **err)
 		return 0;
 	rn->data_version = v;
 	if ((rc = notebook_set_get(rn->nb, rn->set.id, &s, err)) != 0) {
-		if (rc != NOTEBOOK_NO_SET)
-			return -1;
-		free(*err);
-		*err = xasprintf("result set '%s' was deleted from the "
-		    "notebook while its runner ran: its jobs are killed and "
-		    "nothing more is written", rn->set.tag);
-		rn->gone = true;
-		rn->cancel = true;
+		if (rc == NOTEBOOK_NO_SET)
+			runner_gone(rn, err);
 		return -1;
 	}
 	if (s.control_seq != rn->acked) {

@@ -37,6 +37,9 @@ const char cmd_run_args[] =
     "[--timeout T] [--mem SIZE] [--retries N] [--repeat N] [--shell] "
     "[--backend local|ssh] [--hosts SPEC,...] [--hostfile FILE] "
     "[--stage PATH]... [--reconnections N] [--accept-new-hosts] "
+    "[--partition P] [--account A] [--qos Q] [--cpus-per-task N] "
+    "[--throttle N] [--points-per-task N] [--sbatch-arg ARG]... "
+    "[--spool DIR] [--poll-interval T] "
     "[--dry-run] [--wait] [--] COMMAND [ARG...]";
 
 const char cmd_run_help[] =
@@ -63,7 +66,7 @@ const char cmd_run_help[] =
 "      --shell              run COMMAND with /bin/sh -c; each {NAME} becomes\n"
 "                           \"${LABRAT_PARAM_NAME}\", never the value, and\n"
 "                           unsafe places are refused (help experiment)\n"
-"      --backend B          where jobs run: local (default) or ssh\n"
+"      --backend B          where jobs run: local (default), ssh or slurm\n"
 "      --hosts SPEC,...     ssh: [user@]host[:port][/slots] (labrat help hosts)\n"
 "      --hostfile FILE      ssh: one host spec a line, # comments\n"
 "      --stage PATH         ssh: copy a file (or a directory's files) to\n"
@@ -72,6 +75,14 @@ const char cmd_run_help[] =
 "                           host is down and its jobs run elsewhere (5)\n"
 "      --accept-new-hosts   ssh: record the key of a host not yet in\n"
 "                           known_hosts (a changed key is always refused)\n"
+"      --partition P, --account A, --qos Q, --cpus-per-task N\n"
+"                           slurm: sbatch's options of the same names\n"
+"      --throttle N         slurm: at most N tasks of an array at once (%N)\n"
+"      --points-per-task N  slurm: points one array task runs in turn (1)\n"
+"      --sbatch-arg ARG     slurm: one more sbatch option, as is (repeatable)\n"
+"      --spool DIR          slurm: where tasks write their results, on a file\n"
+"                           system the nodes share (~/.labrat/slurm)\n"
+"      --poll-interval T    slurm: between looks at the spools and squeue (1s)\n"
 "      --dry-run            run one random point, report its time and memory\n"
 "                           and estimate the campaign; record nothing\n"
 "      --wait               run in the foreground until the end, with a\n"
@@ -129,6 +140,13 @@ struct run_args {
 	int reconnections;
 	bool accept_new;
 	char *backend_args;     /* the JSON the result set records */
+	struct {                /* --backend slurm's options */
+		const char *partition, *account, *qos, *spool;
+		long cpus, throttle, ppt;
+		double interval;
+		char **sbatch;
+		bool given;
+	} slurm;
 };
 
 /* Print a grammar error with a caret under the offending byte. */
@@ -206,6 +224,9 @@ cmd_run_stage(struct run_args *a, const char *path)
 	return 0;
 }
 
+static int cmd_run_slurm_args(struct run_args *a, const char *key,
+    struct buf *b);
+
 /* Check the backend's options and build what the result set records:
  * 0 or an exit code. */
 static int
@@ -214,9 +235,33 @@ cmd_run_backend_args(struct run_args *a)
 	struct buf b, hosts;
 	uint8_t key[8];
 	size_t i;
+	int rc;
 
 	if (a->backend == NULL)
 		a->backend = a->hosts.n > 0 ? "ssh" : "local";
+	if (a->slurm.given && strcmp(a->backend, "slurm") != 0)
+		return cmd_usage("run", "--partition, --account, --qos, "
+		    "--cpus-per-task, --throttle, --points-per-task, "
+		    "--sbatch-arg, --spool and --poll-interval are for "
+		    "--backend slurm");
+	if (strcmp(a->backend, "slurm") == 0) {
+		if (a->hosts.n > 0 || a->stage != NULL || a->accept_new)
+			return cmd_usage("run", "--hosts, --hostfile, --stage "
+			    "and --accept-new-hosts are for --backend ssh");
+		if (getrandom(key, sizeof key, 0) != (ssize_t)sizeof key)
+			util_fatal("cannot draw a campaign key: %s",
+			    strerror(errno));
+		buf_init(&hosts);
+		for (i = 0; i < sizeof key; i++)
+			buf_printf(&hosts, "%02x", key[i]);
+		buf_init(&b);
+		rc = cmd_run_slurm_args(a, hosts.data, &b);
+		if (rc == 0)
+			a->backend_args = buf_steal(&b);
+		buf_free(&b);
+		buf_free(&hosts);
+		return rc;
+	}
 	if (strcmp(a->backend, "local") == 0) {
 		if (a->hosts.n > 0 || a->stage != NULL || a->accept_new)
 			return cmd_usage("run", "--hosts, --hostfile, --stage "
@@ -256,6 +301,70 @@ cmd_run_backend_args(struct run_args *a)
 	return 0;
 }
 
+/* The arguments of --backend slurm as JSON into b, with campaign key
+ * key (hex): 0 or an exit code. */
+static int
+cmd_run_slurm_args(struct run_args *a, const char *key, struct buf *b)
+{
+	const char *home = getenv("HOME");
+	char *dir, *abs, cwd[PATH_MAX];
+	size_t i;
+
+	if (a->slurm.spool != NULL)
+		dir = xasprintf("%s/%s", a->slurm.spool, key);
+	else if (home != NULL && *home == '/')
+		dir = xasprintf("%s/.labrat/slurm/%s", home, key);
+	else
+		return cmd_usage("run", "--backend slurm needs --spool DIR "
+		    "(HOME is not set)");
+	if (*dir != '/') {
+		if (getcwd(cwd, sizeof cwd) == NULL)
+			util_fatal("cannot tell the working directory: %s",
+			    strerror(errno));
+		abs = xasprintf("%s/%s", cwd, dir);
+		free(dir);
+		dir = abs;
+	}
+	if (strpbrk(dir, "%\n:") != NULL) {
+		free(dir);
+		return cmd_usage("run", "--spool: sbatch cannot take a "
+		    "directory whose name has '%%', ':' or a newline");
+	}
+	buf_printf(b, "{\"key\":\"%s\",\"dir\":", key);
+	json_append_string(b, dir, strlen(dir));
+	free(dir);
+	if (a->slurm.partition != NULL) {
+		buf_adds(b, ",\"partition\":");
+		json_append_string(b, a->slurm.partition,
+		    strlen(a->slurm.partition));
+	}
+	if (a->slurm.account != NULL) {
+		buf_adds(b, ",\"account\":");
+		json_append_string(b, a->slurm.account,
+		    strlen(a->slurm.account));
+	}
+	if (a->slurm.qos != NULL) {
+		buf_adds(b, ",\"qos\":");
+		json_append_string(b, a->slurm.qos, strlen(a->slurm.qos));
+	}
+	buf_printf(b, ",\"cpus_per_task\":%ld,\"throttle\":%ld,"
+	    "\"points_per_task\":%ld,\"interval\":", a->slurm.cpus,
+	    a->slurm.throttle, a->slurm.ppt > 0 ? a->slurm.ppt : 1);
+	util_format_double(b, a->slurm.interval > 0 ? a->slurm.interval : 1);
+	if (a->slurm.sbatch != NULL) {
+		buf_adds(b, ",\"sbatch\":[");
+		for (i = 0; a->slurm.sbatch[i] != NULL; i++) {
+			if (i > 0)
+				buf_addc(b, ',');
+			json_append_string(b, a->slurm.sbatch[i],
+			    strlen(a->slurm.sbatch[i]));
+		}
+		buf_addc(b, ']');
+	}
+	buf_addc(b, '}');
+	return 0;
+}
+
 /* Try the campaign's backend before anything is recorded: 0 or an exit
  * code (the message printed). */
 static int
@@ -287,7 +396,8 @@ cmd_run_parse(int argc, char **argv, struct run_args *a)
 	enum { OPT_ZIP = 256, OPT_ORDER, OPT_SEED, OPT_CORES, OPT_TIMEOUT,
 	    OPT_MEM, OPT_RETRIES, OPT_REPEAT, OPT_DRY, OPT_WAIT, OPT_SHELL,
 	    OPT_BACKEND, OPT_HOSTS, OPT_HOSTFILE, OPT_STAGE, OPT_RECONNECT,
-	    OPT_ACCEPT_NEW };
+	    OPT_ACCEPT_NEW, OPT_PARTITION, OPT_ACCOUNT, OPT_QOS, OPT_CPT,
+	    OPT_THROTTLE, OPT_PPT, OPT_SBATCH, OPT_SPOOL, OPT_POLL };
 	static const struct option longopts[] = {
 		{ "notebook", required_argument, NULL, 'n' },
 		{ "tag", required_argument, NULL, 't' },
@@ -311,6 +421,15 @@ cmd_run_parse(int argc, char **argv, struct run_args *a)
 		{ "stage", required_argument, NULL, OPT_STAGE },
 		{ "reconnections", required_argument, NULL, OPT_RECONNECT },
 		{ "accept-new-hosts", no_argument, NULL, OPT_ACCEPT_NEW },
+		{ "partition", required_argument, NULL, OPT_PARTITION },
+		{ "account", required_argument, NULL, OPT_ACCOUNT },
+		{ "qos", required_argument, NULL, OPT_QOS },
+		{ "cpus-per-task", required_argument, NULL, OPT_CPT },
+		{ "throttle", required_argument, NULL, OPT_THROTTLE },
+		{ "points-per-task", required_argument, NULL, OPT_PPT },
+		{ "sbatch-arg", required_argument, NULL, OPT_SBATCH },
+		{ "spool", required_argument, NULL, OPT_SPOOL },
+		{ "poll-interval", required_argument, NULL, OPT_POLL },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -405,8 +524,9 @@ cmd_run_parse(int argc, char **argv, struct run_args *a)
 			break;
 		case OPT_BACKEND:
 			if (strcmp(optarg, "local") != 0 &&
-			    strcmp(optarg, "ssh") != 0)
-				rc = cmd_usage("run", "--backend is local or ssh, "
+			    strcmp(optarg, "ssh") != 0 &&
+			    strcmp(optarg, "slurm") != 0)
+				rc = cmd_usage("run", "--backend is local, ssh or slurm, "
 				    "not '%s'", optarg);
 			a->backend = optarg;
 			break;
@@ -435,6 +555,41 @@ cmd_run_parse(int argc, char **argv, struct run_args *a)
 			break;
 		case OPT_ACCEPT_NEW:
 			a->accept_new = true;
+			break;
+		case OPT_PARTITION:
+		case OPT_ACCOUNT:
+		case OPT_QOS:
+		case OPT_SPOOL:
+			a->slurm.given = true;
+			*(c == OPT_PARTITION ? &a->slurm.partition :
+			    c == OPT_ACCOUNT ? &a->slurm.account :
+			    c == OPT_QOS ? &a->slurm.qos : &a->slurm.spool) =
+			    optarg;
+			break;
+		case OPT_CPT:
+		case OPT_THROTTLE:
+		case OPT_PPT:
+			a->slurm.given = true;
+			rc = cmd_run_parse_int(argv[optind - 1], optarg, 1,
+			    1000000, &v);
+			*(c == OPT_CPT ? &a->slurm.cpus : c == OPT_THROTTLE ?
+			    &a->slurm.throttle : &a->slurm.ppt) = v;
+			break;
+		case OPT_SBATCH:
+			a->slurm.given = true;
+			v = (long)util_strv_len(a->slurm.sbatch);
+			a->slurm.sbatch = xreallocarray(a->slurm.sbatch,
+			    (size_t)v + 2, sizeof *a->slurm.sbatch);
+			a->slurm.sbatch[v] = xstrdup(optarg);
+			a->slurm.sbatch[v + 1] = NULL;
+			break;
+		case OPT_POLL:
+			a->slurm.given = true;
+			if (util_parse_duration(optarg, &a->slurm.interval) !=
+			    0 || a->slurm.interval < 0.1)
+				rc = cmd_usage("run", "--poll-interval takes a "
+				    "duration of at least 0.1s, not '%s'",
+				    optarg);
 			break;
 		case 'h':
 			printf("usage: labrat run %s\n\n%s", cmd_run_args,
@@ -831,6 +986,7 @@ out:
 	buf_free(&a.attrs);
 	hosts_list_free(&a.hosts);
 	util_strv_free(a.stage);
+	util_strv_free(a.slurm.sbatch);
 	free(a.backend_args);
 	return rc;
 }
@@ -986,6 +1142,7 @@ out:
 	buf_free(&a.attrs);
 	hosts_list_free(&a.hosts);
 	util_strv_free(a.stage);
+	util_strv_free(a.slurm.sbatch);
 	free(a.backend_args);
 	return rc;
 }

@@ -805,6 +805,36 @@ slurm_sbatch_done(struct backend_slurm *bs, struct slurm_batch *ba,
 	free(why);
 }
 
+/* Append the user's sbatch options to argv (n so far): the new n. */
+static size_t
+slurm_sbatch_opts(const struct backend_slurm *bs, char **argv, size_t n)
+{
+	double secs;
+	int i;
+
+	if (bs->partition != NULL)
+		argv[n++] = xasprintf("--partition=%s", bs->partition);
+	if (bs->account != NULL)
+		argv[n++] = xasprintf("--account=%s", bs->account);
+	if (bs->qos != NULL)
+		argv[n++] = xasprintf("--qos=%s", bs->qos);
+	if (bs->cpus_per_task > 0)
+		argv[n++] = xasprintf("--cpus-per-task=%d", bs->cpus_per_task);
+	if (bs->mem_limit > 0)
+		argv[n++] = xasprintf("--mem=%" PRIu64 "M",
+		    (bs->mem_limit + (1 << 20) - 1) >> 20);
+	if (bs->timeout > 0) {
+		/* Time for every point of a task to time out, and a minute
+		 * for the task itself. */
+		secs = bs->ppt * (bs->timeout + SLURM_KILL_GRACE + 1) + 60;
+		argv[n++] = xasprintf("--time=%.0f", ceil(secs / 60));
+	}
+	for (i = 0; bs->sbatch_args != NULL && bs->sbatch_args[i] != NULL;
+	    i++)
+		argv[n++] = xstrdup(bs->sbatch_args[i]);
+	return n;
+}
+
 /* Submit batch ba as one array. */
 static void
 slurm_submit(struct backend_slurm *bs, struct slurm_batch *ba)
@@ -813,7 +843,6 @@ slurm_submit(struct backend_slurm *bs, struct slurm_batch *ba)
 	struct buf b, out;
 	size_t n = 0, cap;
 	int i;
-	double secs;
 
 	ba->ntasks = (ba->n + bs->ppt - 1) / bs->ppt;
 	if (ba->tasks == NULL) {
@@ -843,26 +872,7 @@ slurm_submit(struct backend_slurm *bs, struct slurm_batch *ba)
 	argv[n++] = xstrdup("--open-mode=append");
 	slurm_path(bs, ba->num, NULL, &out);
 	argv[n++] = xasprintf("--chdir=%s", out.data);
-	if (bs->partition != NULL)
-		argv[n++] = xasprintf("--partition=%s", bs->partition);
-	if (bs->account != NULL)
-		argv[n++] = xasprintf("--account=%s", bs->account);
-	if (bs->qos != NULL)
-		argv[n++] = xasprintf("--qos=%s", bs->qos);
-	if (bs->cpus_per_task > 0)
-		argv[n++] = xasprintf("--cpus-per-task=%d", bs->cpus_per_task);
-	if (bs->mem_limit > 0)
-		argv[n++] = xasprintf("--mem=%" PRIu64 "M",
-		    (bs->mem_limit + (1 << 20) - 1) >> 20);
-	if (bs->timeout > 0) {
-		/* Time for every point of a task to time out, and a minute
-		 * for the task itself. */
-		secs = bs->ppt * (bs->timeout + SLURM_KILL_GRACE + 1) + 60;
-		argv[n++] = xasprintf("--time=%.0f", ceil(secs / 60));
-	}
-	for (i = 0; bs->sbatch_args != NULL && bs->sbatch_args[i] != NULL;
-	    i++)
-		argv[n++] = xstrdup(bs->sbatch_args[i]);
+	n = slurm_sbatch_opts(bs, argv, n);
 	task = xasprintf("%s/task.sh", bs->dir);
 	argv[n++] = task;
 	slurm_path(bs, ba->num, NULL, &b);
@@ -1206,9 +1216,21 @@ slurm_close(struct backend *b, bool detach)
 {
 	struct backend_slurm *bs = (struct backend_slurm *)b;
 	struct backend_result r;
+	double until;
 	size_t i;
 	int k;
 
+	/* An sbatch under way is waited for: its array is named in the
+	 * campaign's directory (for resume) or cancelled with the rest. */
+	until = util_monotonic() + SLURM_CMD_TIMEOUT;
+	while (bs->sbatch_running && util_monotonic() < until) {
+		if (pool_reap(bs->clients, &r) == 1) {
+			slurm_client_done(bs, &r);
+			backend_result_clear(&r);
+			continue;
+		}
+		loop_run_once(b->loop, 100);
+	}
 	if (!detach)
 		slurm_scancel_all(bs, true);
 	loop_timer(b->loop, 0, slurm_on_flush, &bs->flush_arg);
@@ -1314,6 +1336,67 @@ slurm_args(struct backend_slurm *bs, const struct nb_set *s, char **err)
 	rc = 0;
 out:
 	json_object_free(&o);
+	return rc;
+}
+
+int
+backend_slurm_check(const struct nb_set *s, char **warn, char **err)
+{
+	struct backend_slurm bs;
+	struct backend_result r;
+	struct backend_job req;
+	struct pool *p;
+	char **all = NULL;
+	size_t n = 0;
+	int rc = -1;
+
+	/* sbatch --test-only refuses a partition, account, QOS or option the
+	 * cluster would refuse, before anything is recorded. */
+	*warn = NULL;
+	memset(&bs, 0, sizeof bs);
+	bs.mem_limit = s->mem_limit;
+	bs.timeout = s->timeout;
+	if (slurm_args(&bs, s, err) != 0)
+		goto out;
+	all = xcalloc(util_strv_len(bs.sbatch_args) + 16, sizeof *all);
+	all[n++] = xstrdup("sbatch");
+	all[n++] = xstrdup("--test-only");
+	all[n++] = xstrdup("--array=0-0");
+	all[n++] = xstrdup("--output=/dev/null");
+	n = slurm_sbatch_opts(&bs, all, n);
+	all[n++] = xstrdup("--wrap=true");
+	all[n] = NULL;
+	memset(&req, 0, sizeof req);
+	req.argv = all;
+	req.timeout = SLURM_CMD_TIMEOUT;
+	p = pool_new(1, NULL);
+	if (pool_start(p, &req) < 0) {
+		*err = xasprintf("cannot run sbatch: %s", strerror(errno));
+		pool_free(p);
+		goto out;
+	}
+	while (pool_wait(p, -1, &r) != 1)
+		;
+	pool_free(p);
+	if (r.end == BACKEND_SPAWN_FAILED)
+		*err = xasprintf("cannot run sbatch (%s): --backend slurm needs "
+		    "SLURM's commands (sbatch, squeue, scancel) in PATH",
+		    strerror(r.code));
+	else if (r.end != BACKEND_EXITED || r.code != 0)
+		*err = xasprintf("sbatch --test-only refuses this campaign: %.*s",
+		    (int)(r.err_len > 0 && r.err[r.err_len - 1] == '\n' ?
+		    r.err_len - 1 : r.err_len), r.err != NULL ? r.err : "");
+	else
+		rc = 0;
+	backend_result_clear(&r);
+out:
+	util_strv_free(all);
+	free(bs.key);
+	free(bs.dir);
+	free(bs.partition);
+	free(bs.account);
+	free(bs.qos);
+	util_strv_free(bs.sbatch_args);
 	return rc;
 }
 

@@ -48,4 +48,63 @@ expect_exit 0 "$LABRAT" run --wait -t full_local \
 expect_exit 0 "$LABRAT" show full
 contains out "slurm"
 
+# 2. Hostile values reach the experiment byte for byte through the task
+# script, in argv, environment and standard input; never a shell.
+mkdir got
+values='{"'"'"'; touch pwned'"'"'", "$(touch pwned2)", "`touch pwned3`", "a\nb", "\"q\"", "*", "-n", " lead", "tail ", "back\\\\slash", "%A_%a"}'
+expect_exit 0 "$LABRAT" run --wait -t hostile $S --points-per-task 4 --order sequential \
+	-p "v=$values" -- sh -c 'printf "%s" "$1" > "$2/$LABRAT_POINT"; printf "%s" "$LABRAT_PARAM_v" > "$2/env.$LABRAT_POINT"; cat > "$2/in.$LABRAT_POINT"; echo ok=1' \
+	sh {v} "$T/got"
+every_point_once hostile 11
+for f in pwned pwned2 pwned3; do
+	[ -n "$(find "$SPOOL" "$T" -name "$f" 2>/dev/null)" ] &&
+		fail "a value was run by a shell: $f exists"
+done
+printf '%s' "'; touch pwned'" >exp0
+printf '%s' 'a
+b' >exp3
+printf '%s' 'back\\slash' >exp9
+printf '%s' '%A_%a' >exp10
+for k in 0 3 9 10; do
+	cmp -s "exp$k" "got/$k" || fail "value $k changed on its way: $(cat "got/$k")"
+	cmp -s "exp$k" "got/env.$k" || fail "LABRAT_PARAM_v $k changed on its way"
+done
+grep -q '"v":"a\\nb"' got/in.3 || fail "the JSON on stdin of point 3 is wrong: $(cat got/in.3)"
+
+# 3. A failing point and a point past its timeout fail with their
+# reasons and standard error; the others of their tasks still run.
+expect_exit 1 "$LABRAT" run --wait -t fails $S --points-per-task 3 --timeout 2 \
+	--order sequential -p 'x=0..5' -- \
+	sh -c 'case $1 in 2) echo oops >&2; exit 3 ;; 4) exec sleep 30 ;; esac; echo y=$1' sh {x}
+[ "$(status_field fails ok)" = 4 ] || fail "fails: 4 ok expected"
+[ "$(status_field fails failed)" = 2 ] || fail "fails: 2 failed expected"
+[ "$(sql "select error from current_job where tag = 'fails' and point = 2")" = "exited with status 3" ] ||
+	fail "fails: point 2: $(sql "select error from current_job where tag = 'fails' and point = 2")"
+contains_sql() {
+	sql "$1" >sqlout
+	grep -q -- "$2" sqlout || fail "expected '$2' in: $(cat sqlout)"
+}
+contains_sql "select stderr_tail from current_job where tag = 'fails' and point = 2" oops
+contains_sql "select error from current_job where tag = 'fails' and point = 4" "timed out after 2 s"
+
+# 4. cancel ends the arrays with scancel: nothing of them runs on.
+expect_exit 0 "$LABRAT" run -t cancelme $S --points-per-task 2 -p 'x=1..6' -- sleep 60
+key=$(sql "select json_extract(backend_args, '\$.key') from resultset where tag = 'cancelme'")
+wait_until "points run on the cluster" sh -c "ls '$SPOOL/$key'/b0/t*.spool >/dev/null 2>&1"
+expect_exit 0 "$LABRAT" cancel cancelme
+wait_until "the campaign ends cancelled" sh -c "'$LABRAT' status cancelme | grep -q cancelled"
+job=$(cat "$SPOOL/$key/b0/jobid") || fail "cancelme: no job id recorded"
+slurmh_wait_job "$job" 30 || fail "cancelme: the array goes on: $SLURMH_ERROR"
+slurmh_job_states "$job" | grep -qv CANCELLED && fail "cancelme: a task was not cancelled: $(slurmh_job_states "$job")"
+[ "$(status_field cancelme cancelled)" = 6 ] || fail "cancelme: 6 cancelled expected"
+
+# 5. Options the cluster refuses are refused before anything is recorded.
+expect_exit 2 "$LABRAT" run -t badpart $S --partition nosuch -p 'x=1..2' -- true
+contains err "refuses"
+contains err "nosuch"
+[ "$(sql "select count(*) from resultset where tag = 'badpart'")" = 0 ] ||
+	fail "badpart: recorded although refused"
+expect_exit 0 "$LABRAT" show full
+contains out "points a task"
+
 echo "slurm_backend: all passed"

@@ -38,6 +38,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -882,6 +883,14 @@ slurm_submit(struct backend_slurm *bs, struct slurm_batch *ba)
 	argv[n++] = xasprintf("%.0f", ceil(bs->timeout));
 	argv[n++] = xasprintf("%d", SLURM_KILL_GRACE);
 	argv[n] = NULL;
+	/* Its size, and a mark that sbatch may have submitted it (for a
+	 * runner after this one). */
+	slurm_path(bs, ba->num, "batch", &out);
+	task = xasprintf("%d %d\n", ba->n, bs->ppt);
+	if (slurm_write_file(out.data, task, strlen(task)) != 0)
+		backend_log(&bs->b, "cannot write %s: %s", out.data,
+		    strerror(errno));
+	free(task);
 	if (slurm_client(bs, argv, CMD_SBATCH, ba) == 0) {
 		ba->state = BATCH_SUBMITTING;
 		bs->sbatch_running = true;
@@ -1176,23 +1185,163 @@ slurm_reap(struct backend *b, struct backend_result *r)
 	return 1;
 }
 
+/* Read a small file of batch num into buf (len bytes, NUL-ended): 0, or
+ * -1 with errno (ENOENT: it is not there). */
+static int
+slurm_read_small(const struct backend_slurm *bs, int num, const char *name,
+    char *buf, size_t len)
+{
+	struct buf path;
+	ssize_t n;
+	int fd, e;
+
+	buf_init(&path);
+	slurm_path(bs, num, name, &path);
+	fd = open(path.data, O_RDONLY | O_CLOEXEC);
+	e = errno;
+	buf_free(&path);
+	if (fd == -1) {
+		errno = e;
+		return -1;
+	}
+	n = read(fd, buf, len - 1);
+	e = errno;
+	close(fd);
+	if (n < 0) {
+		errno = e;
+		return -1;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+/*
+ * Batch num of the campaign, as a runner before this one left it:
+ * BATCH_SUBMITTED with its job id and size, no point watched yet.  NULL
+ * when it was never submitted (*maybe: sbatch was under way, so it may
+ * have been).
+ */
+static struct slurm_batch *
+slurm_batch_load(struct backend_slurm *bs, int num, bool *maybe)
+{
+	struct slurm_batch *ba;
+	char jobid[32], size[64];
+	size_t i;
+	int n, ppt, t;
+
+	*maybe = false;
+	for (i = 0; i < bs->nbatches; i++) {
+		if (bs->batches[i]->num == num)
+			return bs->batches[i];
+	}
+	if (slurm_read_small(bs, num, "batch", size, sizeof size) != 0 ||
+	    sscanf(size, "%d %d", &n, &ppt) != 2 || n < 1 || ppt != bs->ppt)
+		return NULL;
+	if (slurm_read_small(bs, num, "jobid", jobid, sizeof jobid) != 0 ||
+	    strspn(jobid, "0123456789") == 0) {
+		*maybe = true;
+		return NULL;
+	}
+	ba = xcalloc(1, sizeof *ba);
+	ba->num = num;
+	ba->state = BATCH_SUBMITTED;
+	ba->n = ba->cap = n;
+	ba->engines = xcalloc((size_t)n, sizeof *ba->engines);
+	for (t = 0; t < n; t++)
+		ba->engines[t] = -1;
+	ba->ntasks = (n + ppt - 1) / ppt;
+	ba->tasks = xcalloc((size_t)ba->ntasks, sizeof *ba->tasks);
+	for (t = 0; t < ba->ntasks; t++)
+		ba->tasks[t].started = -1;
+	snprintf(ba->jobid, sizeof ba->jobid, "%.*s",
+	    (int)strspn(jobid, "0123456789"), jobid);
+	bs->batches = xreallocarray(bs->batches, bs->nbatches + 1,
+	    sizeof *bs->batches);
+	/* Before the batches of this runner: it is older. */
+	memmove(bs->batches + 1, bs->batches,
+	    bs->nbatches * sizeof *bs->batches);
+	bs->batches[0] = ba;
+	bs->nbatches++;
+	return ba;
+}
+
+/* Parse a handle "slurm:KEY:BATCH:INDEX" of this campaign. */
+static int
+slurm_handle_parse(const struct backend_slurm *bs, const char *handle,
+    int *num, int *idx)
+{
+	size_t klen = strlen(bs->key);
+	char tail;
+
+	if (handle == NULL || strncmp(handle, "slurm:", 6) != 0 ||
+	    strncmp(handle + 6, bs->key, klen) != 0 || handle[6 + klen] != ':')
+		return -1;
+	if (sscanf(handle + 7 + klen, "%d:%d%c", num, idx, &tail) != 2 ||
+	    *num < 0 || *idx < 0)
+		return -1;
+	return 0;
+}
+
 static int
 slurm_reclaim(struct backend *b, const struct backend_recorded *jobs,
     size_t n, bool adopt, enum backend_fate *fates, int *engines,
     char **why, char **err)
 {
+	struct backend_slurm *bs = (struct backend_slurm *)b;
+	struct slurm_batch *ba;
+	struct slurm_point *pt;
+	bool maybe;
 	size_t i;
+	int num, idx, engine = 0;
 
-	/* Not yet: a recorded point is run again (what is left of its
-	 * task is not asked). */
-	(void)b;
-	(void)jobs;
-	(void)adopt;
-	(void)engines;
-	(void)why;
 	(void)err;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		fates[i] = BACKEND_GONE;
+		if (slurm_handle_parse(bs, jobs[i].handle, &num, &idx) != 0)
+			continue;
+		if ((ba = slurm_batch_load(bs, num, &maybe)) == NULL) {
+			if (!maybe)
+				continue;
+			/* The runner died while sbatch ran: an array may
+			 * run the point, under a name that tells. */
+			fates[i] = BACKEND_LEFT;
+			if (*why == NULL)
+				*why = xasprintf("sbatch was submitting its "
+				    "array when the runner died: 'squeue "
+				    "--name=labrat-%s-b%d' tells if it runs",
+				    bs->key, num);
+			continue;
+		}
+		if (idx >= ba->n || ba->engines[idx] >= 0)
+			continue;
+		if (!adopt)
+			/* Killed below, with the whole array. */
+			continue;
+		for (; engine < bs->npoints; engine++) {
+			if (bs->points[engine].state == POINT_FREE)
+				break;
+		}
+		if (engine == bs->npoints) {
+			fates[i] = BACKEND_LEFT;
+			continue;
+		}
+		pt = &bs->points[engine];
+		memset(pt, 0, sizeof *pt);
+		pt->state = POINT_SUBMITTED;
+		pt->udata = jobs[i].udata;
+		pt->batch = ba;
+		pt->index = idx;
+		snprintf(pt->host, sizeof pt->host, "%s",
+		    jobs[i].host != NULL ? jobs[i].host : "slurm");
+		ba->engines[idx] = engine;
+		ba->tasks[idx / bs->ppt].left++;
+		bs->nbusy++;
+		fates[i] = BACKEND_ADOPTED;
+		engines[i] = engine;
+	}
+	/* Without adoption what is left is cancelled: every array named. */
+	if (!adopt)
+		slurm_scancel_all(bs, true);
 	return 0;
 }
 
@@ -1404,8 +1553,11 @@ struct backend *
 backend_slurm_open(const struct nb_set *s, struct loop *loop, char **err)
 {
 	struct backend_slurm *bs = xcalloc(1, sizeof *bs);
+	struct dirent *de;
 	struct buf path;
-	char cwd[PATH_MAX];
+	char cwd[PATH_MAX], tail;
+	DIR *d;
+	int num;
 
 	bs->b.ops = &slurm_ops;
 	bs->b.loop = loop;
@@ -1433,6 +1585,15 @@ backend_slurm_open(const struct nb_set *s, struct loop *loop, char **err)
 		return NULL;
 	}
 	buf_free(&path);
+	/* Batches of earlier runners keep their numbers. */
+	if ((d = opendir(bs->dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (sscanf(de->d_name, "b%d%c", &num, &tail) == 1 &&
+			    num >= bs->next_batch)
+				bs->next_batch = num + 1;
+		}
+		closedir(d);
+	}
 	bs->npoints = bs->ppt * SLURM_TASKS_MAX;
 	bs->points = xcalloc((size_t)bs->npoints, sizeof *bs->points);
 	bs->done_q = xcalloc((size_t)bs->npoints, sizeof *bs->done_q);

@@ -107,4 +107,46 @@ contains err "nosuch"
 expect_exit 0 "$LABRAT" show full
 contains out "points a task"
 
+# 6. kill -9 of the runner mid-campaign leaves the arrays running; resume
+# adopts the recorded points by their handles and collects them as their
+# tasks go on: every point once, none run again.  The points wait at a
+# gate, so the kill lands while they run.
+GATE="$T/gate"
+expect_exit 0 "$LABRAT" run -t dead $S --points-per-task 2 -p 'x=1..8' -- \
+	sh -c 'while [ ! -e "$2" ]; do sleep 0.1; done; echo y=$1' sh {x} "$GATE"
+dkey=$(sql "select json_extract(backend_args, '\$.key') from resultset where tag = 'dead'")
+tasks_started() {
+	[ "$(cat "$SPOOL/$1"/b*/t*.spool 2>/dev/null | grep -c '^S')" -ge "$2" ]
+}
+wait_until "4 tasks run their first point" tasks_started "$dkey" 4
+kill -9 "$(status_field dead runner_pid)"
+wait_until "the runner is gone" state_is dead dead
+djob=$(cat "$SPOOL/$dkey/b0/jobid") || fail "dead: no job id recorded"
+slurmh_job_done "$djob" && fail "dead: the array ended with its runner"
+expect_exit 0 "$LABRAT" resume dead
+touch "$GATE"
+expect_exit 0 "$LABRAT" wait dead --timeout 120
+every_point_once dead 8
+[ "$(sql "select count(*) from job j join resultset s on s.id = j.set_id where s.tag = 'dead' and j.state = 'interrupted'")" = 0 ] ||
+	fail "dead: running points were run again instead of adopted"
+rm -f "$GATE"
+
+# 6b. kill -9 of the runner, then every task ends unwatched: resume
+# collects it all from the spools.
+expect_exit 0 "$LABRAT" run -t dead2 $S --points-per-task 3 -p 'x=1..9' -- \
+	sh -c 'while [ ! -e "$2" ]; do sleep 0.1; done; echo y=$1' sh {x} "$GATE"
+d2key=$(sql "select json_extract(backend_args, '\$.key') from resultset where tag = 'dead2'")
+wait_until "3 tasks run their first point" tasks_started "$d2key" 3
+kill -9 "$(status_field dead2 runner_pid)"
+wait_until "the runner is gone" state_is dead2 dead
+touch "$GATE"
+d2job=$(cat "$SPOOL/$d2key/b0/jobid") || fail "dead2: no job id recorded"
+slurmh_wait_job "$d2job" 60 || fail "dead2: $SLURMH_ERROR"
+expect_exit 0 "$LABRAT" resume dead2
+expect_exit 0 "$LABRAT" wait dead2 --timeout 120
+every_point_once dead2 9
+[ "$(sql "select count(*) from job j join resultset s on s.id = j.set_id where s.tag = 'dead2' and j.state = 'interrupted'")" = 0 ] ||
+	fail "dead2: points that ended unwatched were run again"
+rm -f "$GATE"
+
 echo "slurm_backend: all passed"

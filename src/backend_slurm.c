@@ -59,8 +59,12 @@
 #include "pool.h"
 #include "util.h"
 
-/* Array tasks of one batch at most (MaxArraySize is 1001 by default). */
-#define SLURM_TASKS_MAX 100
+/* Array tasks of one batch at most: until the cluster's MaxArraySize
+ * (1001 by default) is known, and ever. */
+#define SLURM_TASKS_FIRST 100
+#define SLURM_TASKS_MAX 1000
+/* Points taken at once at most, whatever the batch size. */
+#define SLURM_POINTS_MAX 200000
 /* Seconds a batch may wait for more points before it is submitted, at
  * least and at most. */
 #define SLURM_FLUSH_DELAY 0.1
@@ -130,7 +134,7 @@ struct slurm_batch {
 };
 
 /* What a client command of the pool is for. */
-enum slurm_cmd_kind { CMD_SBATCH, CMD_SQUEUE, CMD_SCANCEL };
+enum slurm_cmd_kind { CMD_SBATCH, CMD_SQUEUE, CMD_SCANCEL, CMD_CONFIG };
 
 struct slurm_cmd {
 	enum slurm_cmd_kind kind;
@@ -151,7 +155,10 @@ struct backend_slurm {
 	double timeout;       /* per point, 0: none */
 	uint64_t mem_limit;
 	struct slurm_point *points;
-	int npoints;
+	int npoints;          /* engines: points taken at once */
+	int tasks_max;        /* array tasks a batch may have */
+	bool config_known;    /* tasks_max is the cluster's, or its
+	                         default when scontrol did not say */
 	int nbusy;
 	int *done_q;          /* engines whose point ended, to reap */
 	int ndone;
@@ -320,7 +327,8 @@ slurm_batch_new(struct backend_slurm *bs)
 
 	ba->num = bs->next_batch++;
 	ba->state = BATCH_OPEN;
-	ba->cap = bs->ppt * SLURM_TASKS_MAX;
+	ba->cap = (long long)bs->ppt * bs->tasks_max < bs->npoints ?
+	    bs->ppt * bs->tasks_max : bs->npoints;
 	ba->engines = xcalloc((size_t)ba->cap, sizeof *ba->engines);
 	ba->opened = ba->grew = util_monotonic();
 	bs->batches = xreallocarray(bs->batches, bs->nbatches + 1,
@@ -956,7 +964,57 @@ slurm_arm_flush(struct backend_slurm *bs, double at)
 static int
 slurm_slots(struct backend *b)
 {
-	return ((struct backend_slurm *)b)->npoints;
+	struct backend_slurm *bs = (struct backend_slurm *)b;
+
+	/* None before the cluster's limits are known: a batch must fit. */
+	return bs->config_known ? bs->npoints : bs->nbusy;
+}
+
+/*
+ * scontrol's answer: arrays of at most MaxArraySize tasks (indices
+ * 0..MaxArraySize-1), and a share of MaxJobCount, which array tasks count
+ * against; the engines are two batches' worth of points, so that one
+ * waits in the queue while the other runs.
+ */
+static void
+slurm_config_done(struct backend_slurm *bs, const struct backend_result *r)
+{
+	const char *p;
+	long max_array = 0, max_jobs = 0;
+	long long n;
+	int tasks;
+
+	bs->config_known = true;
+	if (r->end != BACKEND_EXITED || r->code != 0 || r->out == NULL) {
+		backend_log(&bs->b, "scontrol show config failed: arrays of "
+		    "at most %d tasks", bs->tasks_max);
+		return;
+	}
+	if ((p = strstr(r->out, "MaxArraySize")) != NULL)
+		sscanf(p, "MaxArraySize = %ld", &max_array);
+	if ((p = strstr(r->out, "MaxJobCount")) != NULL)
+		sscanf(p, "MaxJobCount = %ld", &max_jobs);
+	tasks = SLURM_TASKS_MAX;
+	if (max_array > 0 && max_array < tasks)
+		tasks = (int)max_array;
+	if (max_jobs > 0 && max_jobs / 4 < tasks)
+		tasks = (int)(max_jobs / 4 > 0 ? max_jobs / 4 : 1);
+	bs->tasks_max = tasks;
+	n = (long long)bs->ppt * tasks * 2;
+	if (n > SLURM_POINTS_MAX)
+		n = SLURM_POINTS_MAX;
+	if (n > bs->npoints) {
+		bs->points = xreallocarray(bs->points, (size_t)n,
+		    sizeof *bs->points);
+		memset(bs->points + bs->npoints, 0, (size_t)(n - bs->npoints) *
+		    sizeof *bs->points);
+		bs->done_q = xreallocarray(bs->done_q, (size_t)n,
+		    sizeof *bs->done_q);
+		bs->npoints = (int)n;
+	}
+	backend_log(&bs->b, "cluster: MaxArraySize %ld, MaxJobCount %ld: "
+	    "arrays of at most %d tasks (%d points)", max_array, max_jobs,
+	    tasks, tasks * bs->ppt);
 }
 
 static int
@@ -1115,6 +1173,9 @@ slurm_client_done(struct backend_slurm *bs, struct backend_result *r)
 		break;
 	case CMD_SQUEUE:
 		slurm_squeue_done(bs, r);
+		break;
+	case CMD_CONFIG:
+		slurm_config_done(bs, r);
 		break;
 	case CMD_SCANCEL:
 		if (r->end != BACKEND_EXITED || r->code != 0)
@@ -1322,8 +1383,15 @@ slurm_reclaim(struct backend *b, const struct backend_recorded *jobs,
 				break;
 		}
 		if (engine == bs->npoints) {
-			fates[i] = BACKEND_LEFT;
-			continue;
+			/* More than this runner takes at once: room for
+			 * them all (they end as any other). */
+			bs->points = xreallocarray(bs->points,
+			    (size_t)bs->npoints + n, sizeof *bs->points);
+			memset(bs->points + bs->npoints, 0,
+			    n * sizeof *bs->points);
+			bs->done_q = xreallocarray(bs->done_q,
+			    (size_t)bs->npoints + n, sizeof *bs->done_q);
+			bs->npoints += (int)n;
 		}
 		pt = &bs->points[engine];
 		memset(pt, 0, sizeof *pt);
@@ -1352,7 +1420,8 @@ slurm_engines(struct backend *b, struct buf *json)
 
 	buf_printf(json, "{\"slurm\":{\"slots\":%d,\"busy\":%d,\"state\":"
 	    "\"%s\",\"done\":%" PRIu64, bs->npoints, bs->nbusy,
-	    bs->error != NULL ? "connecting" : "up", bs->done);
+	    bs->error != NULL || !bs->config_known ? "connecting" : "up",
+	    bs->done);
 	if (bs->error != NULL) {
 		buf_adds(json, ",\"error\":");
 		json_append_string(json, bs->error, strlen(bs->error));
@@ -1552,6 +1621,7 @@ out:
 struct backend *
 backend_slurm_open(const struct nb_set *s, struct loop *loop, char **err)
 {
+	static char *config_argv[] = { "scontrol", "show", "config", NULL };
 	struct backend_slurm *bs = xcalloc(1, sizeof *bs);
 	struct dirent *de;
 	struct buf path;
@@ -1594,10 +1664,14 @@ backend_slurm_open(const struct nb_set *s, struct loop *loop, char **err)
 		}
 		closedir(d);
 	}
-	bs->npoints = bs->ppt * SLURM_TASKS_MAX;
+	bs->tasks_max = SLURM_TASKS_FIRST;
+	bs->npoints = bs->ppt > SLURM_POINTS_MAX / SLURM_TASKS_FIRST ?
+	    SLURM_POINTS_MAX : bs->ppt * SLURM_TASKS_FIRST;
 	bs->points = xcalloc((size_t)bs->npoints, sizeof *bs->points);
 	bs->done_q = xcalloc((size_t)bs->npoints, sizeof *bs->done_q);
 	bs->clients = pool_new(4, loop);
+	if (slurm_client(bs, config_argv, CMD_CONFIG, NULL) != 0)
+		bs->config_known = true;
 	loop_timer(loop, util_monotonic() + bs->interval, slurm_on_poll,
 	    &bs->poll_arg);
 	return &bs->b;

@@ -14,6 +14,9 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 SLURMH_CPUS=16
+# Arrays of at most 11 tasks (indices 0..10): campaigns bigger than that
+# are split.
+SLURMH_MAX_ARRAY_SIZE=11
 slurmh_start "$T/slurm"
 case $? in
 0) ;;
@@ -147,6 +150,59 @@ expect_exit 0 "$LABRAT" wait dead2 --timeout 120
 every_point_once dead2 9
 [ "$(sql "select count(*) from job j join resultset s on s.id = j.set_id where s.tag = 'dead2' and j.state = 'interrupted'")" = 0 ] ||
 	fail "dead2: points that ended unwatched were run again"
+rm -f "$GATE"
+
+# 7. A campaign bigger than MaxArraySize runs as several arrays, each
+# within the limit, every point once.
+expect_exit 0 "$LABRAT" run --wait -t big $S -p 'x=1..40' -- sh -c 'echo y=$1' sh {x}
+every_point_once big 40
+bkey=$(sql "select json_extract(backend_args, '\$.key') from resultset where tag = 'big'")
+narrays=$(ls "$SPOOL/$bkey"/b*/jobid | wc -l)
+[ "$narrays" -ge 4 ] || fail "big: 40 points in arrays of 11 tasks at most need 4 arrays, not $narrays"
+for f in "$SPOOL/$bkey"/b*/batch; do
+	read -r n ppt <"$f"
+	[ "$n" -le 11 ] || fail "big: an array of $n tasks (MaxArraySize 11)"
+done
+
+# gated_run TAG PPT N: a campaign of N points, PPT a task, that wait at
+# the gate; its key in $key once its tasks have started their first point.
+gated_run() {
+	expect_exit 0 "$LABRAT" run -t "$1" $S --points-per-task "$2" -p "x=1..$3" -- \
+		sh -c 'while [ ! -e "$2" ]; do sleep 0.1; done; echo y=$1' sh {x} "$GATE"
+	key=$(sql "select json_extract(backend_args, '\$.key') from resultset where tag = '$1'")
+	wait_until "the tasks of $1 start" tasks_started "$key" $((($3 + $2 - 1) / $2))
+}
+
+# 8. scancel from outside: the points of the cancelled tasks fail, with
+# the scheduler's word in their standard error; the campaign ends.
+gated_run outside 2 4
+scancel "$(cat "$SPOOL/$key/b0/jobid")" || fail "scancel failed"
+expect_exit 0 "$LABRAT" wait outside --timeout 60
+[ "$(status_field outside failed)" = 4 ] || fail "outside: 4 failed expected"
+contains_sql "select group_concat(stderr_tail) from current_job where tag = 'outside'" CANCELLED
+
+# 9. slurmd killed with SIGKILL mid-array and started again: the tasks go
+# on, every point once.
+gated_run slurmd 2 6
+slurmh_kill_slurmd || fail "$SLURMH_ERROR"
+touch "$GATE"
+sleep 1
+slurmh_start_slurmd || fail "$SLURMH_ERROR"
+expect_exit 0 "$LABRAT" wait slurmd --timeout 120
+every_point_once slurmd 6
+rm -f "$GATE"
+
+# 10. slurmctld stopped mid-campaign: squeue fails, the runner backs off
+# and stays responsive; results spooled meanwhile arrive while the
+# controller is down; once it is back, the campaign ends, every point once.
+gated_run ctld 2 6
+slurmh_stop_slurmctld || fail "$SLURMH_ERROR"
+touch "$GATE"
+wait_until "results arrive while slurmctld is down" count_at_least ctld ok 6
+expect_exit 0 "$LABRAT" status ctld
+slurmh_start_slurmctld || fail "$SLURMH_ERROR"
+expect_exit 0 "$LABRAT" wait ctld --timeout 120
+every_point_once ctld 6
 rm -f "$GATE"
 
 echo "slurm_backend: all passed"

@@ -10,7 +10,7 @@
  * Everything a task needs is in the campaign's directory on the shared
  * file system (default ~/.labrat/slurm/KEY):
  *
- *     task.sh                    the task script (POSIX sh), for all tasks
+ *     bBATCH/task.sh             the task script (POSIX sh)
  *     bBATCH/I.run  I.in         point I: its script, made by labrat with
  *                                every word and value shell-quoted, and
  *                                its standard input (the JSON object)
@@ -18,7 +18,12 @@
  *     bBATCH/tT.spool            task T's records, one line each, appended
  *                                and flushed per point:
  *                                "S I START HOST" then "E I RC END TMO"
+ *     bBATCH/batch               "POINTS PPT", written before sbatch runs
  *     bBATCH/jobid               the array's job id, once sbatch said it
+ *
+ * A batch's directory goes once its points are handed over and committed
+ * (a while after, or when the runner stops for good); a runner that
+ * stops to be resumed leaves everything.
  *
  * Compute nodes need a POSIX shell, the experiment and the campaign's
  * working directory on the shared file system; not labrat.
@@ -76,6 +81,10 @@
  * is down), and the back-off when the controller does not answer. */
 #define SLURM_CMD_TIMEOUT 30.0
 #define SLURM_RETRY_MAX 60.0
+/* Seconds a batch's directory stays after its last point was handed
+ * over (the runner commits it within milliseconds; if it died first, a
+ * resume finds the results still there). */
+#define SLURM_CLEAN_DELAY 30.0
 /* Seconds between SIGTERM and SIGKILL of a point that timed out. */
 #define SLURM_KILL_GRACE 2
 
@@ -131,6 +140,13 @@ struct slurm_batch {
 	int last_n;
 	double retry_at;      /* sbatch again not before (0: now) */
 	double retry_delay;
+	bool gave_up;         /* a point of it was given up (purge) */
+};
+
+/* A batch directory to remove, and when. */
+struct slurm_trash {
+	int num;
+	double at;
 };
 
 /* What a client command of the pool is for. */
@@ -172,6 +188,8 @@ struct backend_slurm {
 	double squeue_at;
 	char *error;          /* the last trouble with the cluster, or NULL */
 	uint64_t done;
+	struct slurm_trash *trash;
+	size_t ntrash;
 	double flush_at;      /* when the flush timer is due, 0: unset */
 	int flush_arg, poll_arg; /* their addresses name the two timers */
 };
@@ -336,7 +354,7 @@ slurm_batch_new(struct backend_slurm *bs)
 	bs->batches[bs->nbatches++] = ba;
 	buf_init(&path);
 	slurm_path(bs, ba->num, NULL, &path);
-	if (mkdir(path.data, 0755) != 0 && errno != EEXIST)
+	if (slurm_mkdirs(path.data) != 0)
 		backend_log(&bs->b, "cannot make %s: %s", path.data,
 		    strerror(errno));
 	buf_free(&path);
@@ -357,11 +375,42 @@ slurm_open_batch(struct backend_slurm *bs)
 	    ba : NULL;
 }
 
-/* Forget batch ba (every point of it handed over). */
+/* Remove the directory of batch num: its files, then itself. */
+static void
+slurm_batch_remove(struct backend_slurm *bs, int num)
+{
+	struct dirent *de;
+	struct buf path;
+	DIR *d;
+	int fd;
+
+	buf_init(&path);
+	slurm_path(bs, num, NULL, &path);
+	if ((fd = open(path.data, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1 &&
+	    (d = fdopendir(fd)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") != 0 &&
+			    strcmp(de->d_name, "..") != 0)
+				unlinkat(fd, de->d_name, 0);
+		}
+		closedir(d);
+	} else if (fd != -1)
+		close(fd);
+	rmdir(path.data);
+	buf_free(&path);
+}
+
+/* Forget batch ba (every point of it handed over); its directory goes
+ * a while later. */
 static void
 slurm_batch_free(struct backend_slurm *bs, struct slurm_batch *ba)
 {
 	size_t i;
+
+	bs->trash = xreallocarray(bs->trash, bs->ntrash + 1,
+	    sizeof *bs->trash);
+	bs->trash[bs->ntrash].num = ba->num;
+	bs->trash[bs->ntrash++].at = util_monotonic() + SLURM_CLEAN_DELAY;
 
 	for (i = 0; i < bs->nbatches; i++) {
 		if (bs->batches[i] != ba)
@@ -718,6 +767,7 @@ slurm_on_poll(void *arg)
 	    offsetof(struct backend_slurm, poll_arg));
 	struct slurm_batch *ba;
 	double now = util_monotonic();
+	char *argv[3];
 	size_t i;
 	int t, left;
 
@@ -736,17 +786,29 @@ slurm_on_poll(void *arg)
 		}
 	}
 	slurm_squeue(bs);
-	/* Batches handed over entirely are forgotten. */
+	/* Batches handed over entirely are forgotten: one with points given
+	 * up, whose tasks may still run them, is cancelled first. */
 	for (i = 0; i < bs->nbatches; i++) {
 		ba = bs->batches[i];
 		if (ba->state != BATCH_SUBMITTED)
 			continue;
 		for (t = 0, left = 0; t < ba->n; t++)
 			left += ba->engines[t] >= 0;
-		if (left == 0) {
-			slurm_batch_free(bs, ba);
-			i--;
+		if (left > 0)
+			continue;
+		if (ba->gave_up && *ba->jobid != '\0') {
+			argv[0] = "scancel";
+			argv[1] = ba->jobid;
+			argv[2] = NULL;
+			slurm_client(bs, argv, CMD_SCANCEL, NULL);
 		}
+		slurm_batch_free(bs, ba);
+		i--;
+	}
+	while (bs->ntrash > 0 && bs->trash[0].at <= now) {
+		slurm_batch_remove(bs, bs->trash[0].num);
+		memmove(bs->trash, bs->trash + 1, --bs->ntrash *
+		    sizeof *bs->trash);
 	}
 	loop_timer(bs->b.loop, util_monotonic() + bs->interval, slurm_on_poll,
 	    &bs->poll_arg);
@@ -882,7 +944,12 @@ slurm_submit(struct backend_slurm *bs, struct slurm_batch *ba)
 	slurm_path(bs, ba->num, NULL, &out);
 	argv[n++] = xasprintf("--chdir=%s", out.data);
 	n = slurm_sbatch_opts(bs, argv, n);
-	task = xasprintf("%s/task.sh", bs->dir);
+	slurm_path(bs, ba->num, "task.sh", &b);
+	if (slurm_write_file(b.data, slurm_task_script,
+	    sizeof slurm_task_script - 1) != 0)
+		backend_log(&bs->b, "cannot write %s: %s", b.data,
+		    strerror(errno));
+	task = xstrdup(b.data);
 	argv[n++] = task;
 	slurm_path(bs, ba->num, NULL, &b);
 	argv[n++] = xstrdup(b.data);
@@ -1151,6 +1218,8 @@ slurm_signal(struct backend *b, int engine, int sig)
 	pt = &bs->points[engine];
 	if (pt->state == POINT_FREE || pt->state == POINT_DONE)
 		return;
+	if (pt->batch != NULL)
+		pt->batch->gave_up = true;
 	if (pt->state == POINT_SUBMITTED && pt->batch->tasks != NULL) {
 		k = pt->index / bs->ppt;
 		if (pt->batch->tasks[k].started == pt->index)
@@ -1435,6 +1504,7 @@ slurm_close(struct backend *b, bool detach)
 	struct backend_slurm *bs = (struct backend_slurm *)b;
 	struct backend_result r;
 	double until;
+	bool over;
 	size_t i;
 	int k;
 
@@ -1451,6 +1521,16 @@ slurm_close(struct backend *b, bool detach)
 	}
 	if (!detach)
 		slurm_scancel_all(bs, true);
+	/* Cancelled, or nothing left to collect (the campaign is over: the
+	 * runner committed every result it took): the spool goes.  A runner
+	 * that stops to be resumed leaves it. */
+	over = !detach || bs->nbusy == 0;
+	for (i = 0; over && i < bs->ntrash; i++)
+		slurm_batch_remove(bs, bs->trash[i].num);
+	for (i = 0; over && i < bs->nbatches; i++)
+		slurm_batch_remove(bs, bs->batches[i]->num);
+	if (over && bs->dir != NULL)
+		rmdir(bs->dir);
 	loop_timer(b->loop, 0, slurm_on_flush, &bs->flush_arg);
 	loop_timer(b->loop, 0, slurm_on_poll, &bs->poll_arg);
 	if (bs->clients != NULL) {
@@ -1468,6 +1548,7 @@ slurm_close(struct backend *b, bool detach)
 	for (k = 0; k < bs->npoints; k++)
 		free(bs->points[k].note);
 	free(bs->batches);
+	free(bs->trash);
 	free(bs->points);
 	free(bs->done_q);
 	free(bs->key);
@@ -1624,7 +1705,6 @@ backend_slurm_open(const struct nb_set *s, struct loop *loop, char **err)
 	static char *config_argv[] = { "scontrol", "show", "config", NULL };
 	struct backend_slurm *bs = xcalloc(1, sizeof *bs);
 	struct dirent *de;
-	struct buf path;
 	char cwd[PATH_MAX], tail;
 	DIR *d;
 	int num;
@@ -1641,20 +1721,14 @@ backend_slurm_open(const struct nb_set *s, struct loop *loop, char **err)
 		bs->cwd = xstrdup(s->cwd);
 	else
 		bs->cwd = xstrdup(getcwd(cwd, sizeof cwd) != NULL ? cwd : "/");
-	buf_init(&path);
-	buf_printf(&path, "%s/task.sh", bs->dir);
-	if (slurm_mkdirs(bs->dir) != 0 || slurm_write_file(path.data,
-	    slurm_task_script, sizeof slurm_task_script - 1) != 0 ||
-	    chmod(path.data, 0755) != 0) {
+	if (slurm_mkdirs(bs->dir) != 0 || access(bs->dir, W_OK) != 0) {
 		*err = xasprintf("cannot prepare the campaign's directory for "
 		    "SLURM, %s: %s (--spool DIR names another, on a file "
 		    "system the compute nodes share)", bs->dir,
 		    strerror(errno));
-		buf_free(&path);
 		slurm_close(&bs->b, true);
 		return NULL;
 	}
-	buf_free(&path);
 	/* Batches of earlier runners keep their numbers. */
 	if ((d = opendir(bs->dir)) != NULL) {
 		while ((de = readdir(d)) != NULL) {

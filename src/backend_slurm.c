@@ -106,6 +106,7 @@ struct slurm_point {
 	int index;
 	char host[BACKEND_HOST_MAX];
 	double start, end_time;
+	double cpu_user, cpu_sys; /* seconds, -1: unknown */
 	enum backend_end end;
 	int code;
 	char *note;           /* what the scheduler said, for its stderr */
@@ -284,6 +285,7 @@ static const char slurm_task_script[] =
 "  case $done in *\" $i \"*) i=$((i + 1)); continue ;; esac\n"
 "  rm -f \"$d/$i.tmo\"\n"
 "  printf 'S %s %s %s\\n' \"$i\" \"$(date +%s.%N)\" \"$host\" >> \"$sp\"\n"
+"  times > \"$d/$i.cpu\"\n"
 "  if [ \"$to\" = 0 ]; then\n"
 "    sh \"$d/$i.run\" < \"$d/$i.in\" > \"$d/$i.out\" 2> \"$d/$i.err\"\n"
 "    rc=$?\n"
@@ -299,9 +301,11 @@ static const char slurm_task_script[] =
 "    wait $p; rc=$?\n"
 "    kill $w 2>/dev/null; wait $w 2>/dev/null\n"
 "  fi\n"
+"  times >> \"$d/$i.cpu\"\n"
+"  { read -r x; read -r u0 s0; read -r x; read -r u1 s1; } < \"$d/$i.cpu\"\n"
 "  tmo=0; [ -e \"$d/$i.tmo\" ] && tmo=1\n"
-"  printf 'E %s %s %s %s\\n' \"$i\" \"$rc\" \"$(date +%s.%N)\" \"$tmo\" "
-">> \"$sp\"\n"
+"  printf 'E %s %s %s %s %s %s %s %s\\n' \"$i\" \"$rc\" \"$(date +%s.%N)\" "
+"\"$tmo\" \"$u0\" \"$s0\" \"$u1\" \"$s1\" >> \"$sp\"\n"
 "  i=$((i + 1))\n"
 "done\n";
 
@@ -461,16 +465,29 @@ slurm_read_capture(const char *path, struct capture *c)
 	close(fd);
 }
 
+/* Seconds in the shell's `times` format ("1m2.5s"), -1 if it is not. */
+static double
+slurm_times(const char *s)
+{
+	double m, sec;
+	char unit;
+
+	if (s == NULL || sscanf(s, "%lfm%lf%c", &m, &sec, &unit) != 3 ||
+	    unit != 's' || m < 0 || sec < 0)
+		return -1;
+	return m * 60 + sec;
+}
+
 /* A record of task t of batch ba: "S I START HOST" or "E I RC END TMO". */
 static void
 slurm_record(struct backend_slurm *bs, struct slurm_batch *ba,
     struct slurm_task *t, char *line)
 {
-	char *f[6], *save = NULL, *s;
+	char *f[10], *save = NULL, *s;
 	int nf = 0, idx, engine, rc;
 	struct slurm_point *pt;
 
-	for (s = strtok_r(line, " ", &save); s != NULL && nf < 6;
+	for (s = strtok_r(line, " ", &save); s != NULL && nf < 10;
 	    s = strtok_r(NULL, " ", &save))
 		f[nf++] = s;
 	if (nf < 2)
@@ -489,6 +506,12 @@ slurm_record(struct backend_slurm *bs, struct slurm_batch *ba,
 		return;
 	rc = atoi(f[2]);
 	pt->end_time = strtod(f[3], NULL);
+	/* The CPU time of the task shell's children before and after. */
+	pt->cpu_user = pt->cpu_sys = -1;
+	if (nf >= 9 && slurm_times(f[5]) >= 0 && slurm_times(f[7]) >= 0) {
+		pt->cpu_user = fmax(slurm_times(f[7]) - slurm_times(f[5]), 0);
+		pt->cpu_sys = fmax(slurm_times(f[8]) - slurm_times(f[6]), 0);
+	}
 	t->left--;
 	if (t->started == idx)
 		t->started = -1;
@@ -1131,6 +1154,7 @@ slurm_start(struct backend *b, const struct backend_job *job, char **why)
 	pt = &bs->points[engine];
 	free(pt->note);
 	memset(pt, 0, sizeof *pt);
+	pt->cpu_user = pt->cpu_sys = -1;
 	pt->state = POINT_RESERVED;
 	pt->udata = job->udata;
 	pt->batch = ba;
@@ -1284,8 +1308,9 @@ slurm_reap(struct backend *b, struct backend_result *r)
 	r->start = pt->start;
 	r->end_time = pt->end_time;
 	r->maxrss_kb = -1;
-	r->cpu_user = -1;
-	r->cpu_sys = -1;
+	r->cpu_user = pt->end == BACKEND_EXITED || pt->end == BACKEND_SIGNALED ||
+	    pt->end == BACKEND_TIMEOUT ? pt->cpu_user : -1;
+	r->cpu_sys = r->cpu_user >= 0 ? pt->cpu_sys : -1;
 	capture_init(&out, POOL_OUT_HEAD, POOL_OUT_TAIL);
 	capture_init(&err, 0, POOL_ERR_TAIL);
 	buf_init(&path);
@@ -1464,6 +1489,7 @@ slurm_reclaim(struct backend *b, const struct backend_recorded *jobs,
 		}
 		pt = &bs->points[engine];
 		memset(pt, 0, sizeof *pt);
+		pt->cpu_user = pt->cpu_sys = -1;
 		pt->state = POINT_SUBMITTED;
 		pt->udata = jobs[i].udata;
 		pt->batch = ba;

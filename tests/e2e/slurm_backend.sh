@@ -210,6 +210,8 @@ slurmh_start_slurmctld || fail "$SLURMH_ERROR"
 expect_exit 0 "$LABRAT" wait ctld --timeout 120
 every_point_once ctld 6
 rm -f "$GATE"
+# (Until the node is back in service, sbatch --test-only refuses jobs.)
+slurmh_wait_node IDLE 60 || fail "$SLURMH_ERROR"
 
 # 11. Nothing is left in the spool of campaigns that are over (finished
 # or cancelled); a campaign whose runner was killed kept its spool for
@@ -218,5 +220,15 @@ for tag in full hostile fails cancelme dead dead2 big outside slurmd ctld; do
 	k=$(sql "select json_extract(backend_args, '\$.key') from resultset where tag = '$tag'")
 	[ ! -e "$SPOOL/$k" ] || fail "$tag: its spool is left: $(ls "$SPOOL/$k")"
 done
+
+# 12. A point's CPU time is measured on its node (the task shell's
+# `times`); its peak memory is not (unknown, never a made-up 0).
+expect_exit 0 "$LABRAT" run --wait -t cpu $S --points-per-task 2 -p 'x=1..2' -- \
+	sh -c 'i=0; while [ $i -lt 300000 ]; do i=$((i + 1)); done; echo y=$1' sh {x}
+every_point_once cpu 2
+[ "$(sql "select count(*) from current_job where tag = 'cpu' and cpu_user + cpu_sys > 0.05 and maxrss_kb is null")" = 2 ] ||
+	fail "cpu: $(sql "select cpu_user, cpu_sys, maxrss_kb from current_job where tag = 'cpu'")"
+[ "$(sql "select count(*) from current_job where tag = 'outside' and cpu_user is null")" -ge 2 ] ||
+	fail "outside: points that never ran should have no cpu time"
 
 echo "slurm_backend: all passed"

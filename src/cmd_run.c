@@ -78,7 +78,9 @@ const char cmd_run_help[] =
 "      --partition P, --account A, --qos Q, --cpus-per-task N\n"
 "                           slurm: sbatch's options of the same names\n"
 "      --throttle N         slurm: at most N tasks of an array at once (%N)\n"
-"      --points-per-task N  slurm: points one array task runs in turn (1)\n"
+"      --points-per-task N  slurm: points one array task runs in turn (1), or\n"
+"                           auto: from one point timed on the cluster, tasks\n"
+"                           of about 3 minutes\n"
 "      --sbatch-arg ARG     slurm: one more sbatch option, as is (repeatable)\n"
 "      --spool DIR          slurm: where tasks write their results, on a file\n"
 "                           system the nodes share (~/.labrat/slurm)\n"
@@ -566,9 +568,15 @@ cmd_run_parse(int argc, char **argv, struct run_args *a)
 			    c == OPT_QOS ? &a->slurm.qos : &a->slurm.spool) =
 			    optarg;
 			break;
+		case OPT_PPT:
+			if (strcmp(optarg, "auto") == 0) {
+				a->slurm.given = true;
+				a->slurm.ppt = -1;
+				break;
+			}
+			/* FALLTHROUGH */
 		case OPT_CPT:
 		case OPT_THROTTLE:
-		case OPT_PPT:
 			a->slurm.given = true;
 			rc = cmd_run_parse_int(argv[optind - 1], optarg, 1,
 			    1000000, &v);
@@ -707,6 +715,73 @@ cmd_run_engines(const struct run_args *a)
 	for (i = 0; i < a->hosts.n; i++)
 		n += a->hosts.specs[i].slots > 0 ? a->hosts.specs[i].slots : 1;
 	return n;
+}
+
+/* Seconds an array task of --points-per-task auto aims at: scheduling a
+ * task costs tens to hundreds of milliseconds, a few minutes of work
+ * make it negligible. */
+#define CMD_RUN_TASK_AIM 180.0
+
+/* --points-per-task auto: time one point on the cluster, then record as
+ * many points a task as fill CMD_RUN_TASK_AIM.  0 or an exit code. */
+static int
+cmd_run_slurm_auto(struct run_args *a)
+{
+	uint64_t n = space_size(a->space);
+	struct perm perm;
+	struct value *vals;
+	struct experiment_job ej;
+	struct backend_job req;
+	struct backend_result pr;
+	struct nb_set s;
+	double took;
+	char *err = NULL;
+	long ppt = 1;
+
+	perm_init(&perm, n, a->seed, a->sequential);
+	vals = xcalloc(space_nparams(a->space) + 1, sizeof *vals);
+	space_point(a->space, perm_at(&perm, 0), vals);
+	experiment_prepare(&a->exp, a->space, vals, perm_at(&perm, 0), 0, 1,
+	    a->tag != NULL ? a->tag : "dry-run", &ej);
+	memset(&req, 0, sizeof req);
+	req.argv = ej.argv;
+	req.env = ej.env;
+	req.input = ej.input.data;
+	req.input_len = ej.input.len;
+	req.timeout = a->timeout;
+	req.mem_limit = a->mem;
+	memset(&s, 0, sizeof s);
+	s.tag = (char *)(a->tag != NULL ? a->tag : "dry-run");
+	s.backend = (char *)a->backend;
+	s.backend_args = a->backend_args;
+	s.timeout = a->timeout;
+	s.mem_limit = a->mem;
+	fprintf(stderr, "labrat run: timing one point on the cluster for "
+	    "--points-per-task auto...\n");
+	if (runner_try(&s, &req, &pr, &err) != 0) {
+		cmd_error("%s", err);
+		free(err);
+		experiment_job_clear(&ej);
+		free(vals);
+		return CMD_EXIT_RUNNER;
+	}
+	took = pr.end_time - pr.start;
+	if (pr.end == BACKEND_EXITED && pr.code == 0) {
+		ppt = (long)ceil(CMD_RUN_TASK_AIM / fmax(took, 0.001));
+		ppt = ppt < 1 ? 1 : ppt > 100000 ? 100000 : ppt;
+		fprintf(stderr, "labrat run: a point took %.3f s: %ld point(s) "
+		    "a task (about %.0f s a task)\n", took, ppt,
+		    CMD_RUN_TASK_AIM);
+	} else
+		fprintf(stderr, "labrat run: the timed point failed: 1 point a "
+		    "task\n");
+	backend_result_clear(&pr);
+	experiment_job_clear(&ej);
+	free(vals);
+	a->slurm.ppt = ppt;
+	free(a->backend_args);
+	a->backend_args = NULL;
+	return cmd_run_backend_args(a);
 }
 
 /* Run one random point without recording it; estimate the campaign. */
@@ -967,6 +1042,8 @@ cmd_run(int argc, char **argv)
 	/* A host that would need a password, or whose key is not known,
 	 * is refused now, not by the runner after it detached. */
 	if ((rc = cmd_run_check_backend(&a)) != 0)
+		goto out;
+	if (a.slurm.ppt < 0 && (rc = cmd_run_slurm_auto(&a)) != 0)
 		goto out;
 	if ((rc = cmd_open_notebook(&nb, NOTEBOOK_CREATE)) != 0)
 		goto out;

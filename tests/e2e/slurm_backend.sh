@@ -231,4 +231,17 @@ every_point_once cpu 2
 [ "$(sql "select count(*) from current_job where tag = 'outside' and cpu_user is null")" -ge 2 ] ||
 	fail "outside: points that never ran should have no cpu time"
 
+# 13. --points-per-task auto times one point on the cluster and packs
+# tasks of a few minutes: 6 points of 0.2 s share one task.
+expect_exit 0 "$LABRAT" run --wait -t auto $S --points-per-task auto -p 'x=1..6' -- \
+	sh -c 'sleep 0.2; echo y=$1' sh {x}
+contains err "point(s) a task"
+every_point_once auto 6
+[ "$(sql "select json_extract(backend_args, '\$.points_per_task') >= 100 from resultset where tag = 'auto'")" = 1 ] ||
+	fail "auto: $(sql "select backend_args from resultset where tag = 'auto'")"
+# A dry run runs its point on the cluster too, and records nothing.
+expect_exit 0 "$LABRAT" run --dry-run -t dry $S -p 'x=1..3' -- sh -c 'echo y=$1' sh {x}
+contains out "ok in"
+[ "$(sql "select count(*) from resultset where tag = 'dry'")" = 0 ] || fail "dry: recorded"
+
 echo "slurm_backend: all passed"

@@ -49,6 +49,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -274,6 +275,9 @@ static const char slurm_task_script[] =
 "t=${SLURM_ARRAY_TASK_ID:?not an array task}\n"
 "sp=\"$d/t$t.spool\"\n"
 "host=$(uname -n)\n"
+"# A point that may time out leads a process group of its own (setsid,\n"
+"# where it exists): what it started is stopped with it.\n"
+"S=; command -v setsid > /dev/null 2>&1 && S=setsid\n"
 "done=' '\n"
 "if [ -f \"$sp\" ]; then\n"
 "  while read -r k idx rest; do\n"
@@ -290,13 +294,15 @@ static const char slurm_task_script[] =
 "    sh \"$d/$i.run\" < \"$d/$i.in\" > \"$d/$i.out\" 2> \"$d/$i.err\"\n"
 "    rc=$?\n"
 "  else\n"
-"    sh \"$d/$i.run\" < \"$d/$i.in\" > \"$d/$i.out\" 2> \"$d/$i.err\" &\n"
+"    $S sh \"$d/$i.run\" < \"$d/$i.in\" > \"$d/$i.out\" 2> \"$d/$i.err\" &\n"
 "    p=$!\n"
 "    ( s=; trap 'kill $s 2>/dev/null; exit 0' TERM\n"
 "      sleep \"$to\" & s=$!; wait $s\n"
-"      : > \"$d/$i.tmo\"; kill -TERM $p 2>/dev/null\n"
+"      : > \"$d/$i.tmo\"\n"
+"      kill -TERM -$p 2>/dev/null || kill -TERM $p 2>/dev/null\n"
 "      sleep \"$grace\" & s=$!; wait $s\n"
-"      kill -KILL $p 2>/dev/null ) > /dev/null 2>&1 &\n"
+"      kill -KILL -$p 2>/dev/null || kill -KILL $p 2>/dev/null\n"
+"    ) > /dev/null 2>&1 &\n"
 "    w=$!\n"
 "    wait $p; rc=$?\n"
 "    kill $w 2>/dev/null; wait $w 2>/dev/null\n"
@@ -379,14 +385,15 @@ slurm_open_batch(struct backend_slurm *bs)
 	    ba : NULL;
 }
 
-/* Remove the directory of batch num: its files, then itself. */
-static void
+/* Remove the directory of batch num: its files, then itself.  0, or -1
+ * if something is left (a task still writing). */
+static int
 slurm_batch_remove(struct backend_slurm *bs, int num)
 {
 	struct dirent *de;
 	struct buf path;
 	DIR *d;
-	int fd;
+	int fd, rc;
 
 	buf_init(&path);
 	slurm_path(bs, num, NULL, &path);
@@ -400,8 +407,9 @@ slurm_batch_remove(struct backend_slurm *bs, int num)
 		closedir(d);
 	} else if (fd != -1)
 		close(fd);
-	rmdir(path.data);
+	rc = rmdir(path.data) == 0 || errno == ENOENT ? 0 : -1;
 	buf_free(&path);
+	return rc;
 }
 
 /* Forget batch ba (every point of it handed over); its directory goes
@@ -1530,7 +1538,7 @@ slurm_close(struct backend *b, bool detach)
 	struct backend_slurm *bs = (struct backend_slurm *)b;
 	struct backend_result r;
 	double until;
-	bool over;
+	bool over, left;
 	size_t i;
 	int k;
 
@@ -1553,8 +1561,15 @@ slurm_close(struct backend *b, bool detach)
 	over = !detach || bs->nbusy == 0;
 	for (i = 0; over && i < bs->ntrash; i++)
 		slurm_batch_remove(bs, bs->trash[i].num);
-	for (i = 0; over && i < bs->nbatches; i++)
-		slurm_batch_remove(bs, bs->batches[i]->num);
+	/* Cancelled tasks may write a last record as they die: what they
+	 * leave is removed again, for a few seconds at most. */
+	for (k = 0, left = true; over && left && k < 20; k++) {
+		if (k > 0)
+			poll(NULL, 0, 200);
+		left = false;
+		for (i = 0; i < bs->nbatches; i++)
+			left |= slurm_batch_remove(bs, bs->batches[i]->num) != 0;
+	}
 	if (over && bs->dir != NULL)
 		rmdir(bs->dir);
 	loop_timer(b->loop, 0, slurm_on_flush, &bs->flush_arg);

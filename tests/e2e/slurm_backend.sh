@@ -244,4 +244,13 @@ expect_exit 0 "$LABRAT" run --dry-run -t dry $S -p 'x=1..3' -- sh -c 'echo y=$1'
 contains out "ok in"
 [ "$(sql "select count(*) from resultset where tag = 'dry'")" = 0 ] || fail "dry: recorded"
 
+# 14. A point that times out is stopped with what it started: the next
+# point of its task finds no process of it left.
+expect_exit 1 "$LABRAT" run --wait -t group $S --points-per-task 2 --timeout 1 \
+	--order sequential -p 'x=0..1' -- sh -c 'if [ $1 = 0 ]; then sleep 37.25; :; fi
+sleep 0.5; if ps -eo args | grep -q "^sleep 37.25"; then echo left=1; else echo left=0; fi' sh {x}
+contains_sql "select error from current_job where tag = 'group' and point = 0" "timed out"
+[ "$(sql "select json_extract(results, '\$.left') from current_job where tag = 'group' and point = 1")" = 0 ] ||
+	fail "group: the timed-out point's child outlived it"
+
 echo "slurm_backend: all passed"

@@ -144,12 +144,6 @@ else
 		--backend ssh --hosts "$(sshh_hosts 8 h1)" -p "x=1..$SSH_N" -- true
 	[ "$(status_field ssh ok)" -eq "$SSH_N" ] ||
 		{ echo "bench: not every SSH job was recorded ok" >&2; exit 1; }
-	# The campaign's directory on the host (~/.labrat/campaigns/KEY, KEY
-	# from a handle ssh:HOST:KEY:ID) stays there after the campaign.
-	ssh_key=$(sqlite3 "$LABRAT_NOTEBOOK" "select handle from job where handle like 'ssh:%' limit 1" |
-		sed -n 's/^ssh:.*:\([0-9a-f][0-9a-f]*\):[^:]*$/\1/p')
-	[ -z "$ssh_key" ] || sshh_ssh h1 "rm -rf .labrat/campaigns/$ssh_key" \
-		</dev/null || echo "bench: cannot remove the host's campaign $ssh_key" >&2
 	printf '  %-36s %8.3f s  %7s jobs/s  %6s ms/job\n' \
 		"labrat --backend ssh (1 connection)" \
 		"$t_ssh" "$(rate "$SSH_N" "$t_ssh")" "$(ms "$t_ssh" "$SSH_N")"

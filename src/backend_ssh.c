@@ -1151,8 +1151,28 @@ ssh_reclaim(struct backend *b, const struct backend_recorded *jobs, size_t n,
 	return 0;
 }
 
+/* The campaign is over: kill what is left of its jobs on host h and
+ * remove its directory there, then ~/.labrat/campaigns and ~/.labrat if
+ * that left them empty -- never anything else. */
 static void
-ssh_close(struct backend *b, bool detach)
+ssh_host_remove_campaign(struct ssh_host *h)
+{
+	struct buf cmd;
+
+	buf_init(&cmd);
+	buf_adds(&cmd, "cd " SSH_ROOT " 2>/dev/null || exit 0; k=");
+	experiment_shell_quote(&cmd, h->bs->key, strlen(h->bs->key));
+	buf_adds(&cmd, "; if [ -d \"$k\" ]; then for f in \"$k\"/jobs/*/pid; "
+	    "do p=; read p 2>/dev/null < \"$f\"; [ -n \"$p\" ] && "
+	    "{ kill -KILL -- -\"$p\" || kill -KILL \"$p\"; } 2>/dev/null; "
+	    "done; rm -rf \"$k\"; fi; cd ../.. && "
+	    "rmdir " SSH_ROOT " .labrat 2>/dev/null; true");
+	ssh_host_send(h, cmd.data);
+	buf_free(&cmd);
+}
+
+static void
+ssh_close(struct backend *b, enum backend_close_mode mode)
 {
 	struct backend_ssh *bs = (struct backend_ssh *)b;
 	struct ssh_host *h;
@@ -1160,9 +1180,12 @@ ssh_close(struct backend *b, bool detach)
 	int k;
 
 	/* Killing: every job's process group on its host.  Detaching:
-	 * the jobs go on, spooling; resume adopts them. */
-	if (!detach)
+	 * the jobs go on, spooling; resume adopts them.  Done: nothing of
+	 * the campaign is left on a host that can be reached. */
+	if (mode == BACKEND_CLOSE_KILL)
 		ssh_signal(b, -1, SIGKILL);
+	for (i = 0; mode == BACKEND_CLOSE_DONE && i < bs->nhosts; i++)
+		ssh_host_remove_campaign(&bs->hosts[i]);
 	loop_timer(b->loop, 0, ssh_on_timer, bs);
 	for (k = 0; k < bs->njobs; k++) {
 		capture_free(&bs->jobs[k].out);
@@ -1321,7 +1344,7 @@ backend_ssh_open(const struct nb_set *s, struct loop *loop, char **err)
 	hosts_list_init(&l);
 	if (ssh_args(bs, s, &l, err) != 0) {
 		hosts_list_free(&l);
-		ssh_close(&bs->b, true);
+		ssh_close(&bs->b, BACKEND_CLOSE_DETACH);
 		return NULL;
 	}
 	bs->nhosts = l.n;

@@ -61,11 +61,12 @@ expect_exit 0 "$LABRAT" export -t full
 	fail "full: export should leave cpu_time empty for remote jobs"
 expect_exit 0 "$LABRAT" show full
 contains out "hosts"
-# Nothing is left behind on the hosts.
+# Nothing is left behind on the hosts once the campaign is over (the
+# account's ~/.labrat may hold other tests' campaigns meanwhile).
 key=$(sql "select json_extract(backend_args, '\$.key') from resultset where tag = 'full'")
-[ -n "$key" ] && [ -d "$RHOME/.labrat/campaigns/$key" ] || fail "no campaign directory on the hosts"
-[ -z "$(ls "$RHOME/.labrat/campaigns/$key/jobs" 2>/dev/null)" ] ||
-	fail "job directories were left on the hosts"
+[ -n "$key" ] || fail "full: no campaign key"
+[ ! -e "$RHOME/.labrat/campaigns/$key" ] ||
+	fail "full: the campaign's directory was left on the hosts"
 
 # 2. Hostile values reach the remote job byte for byte, never a shell.
 mkdir got
@@ -136,6 +137,38 @@ every_point_once dead 8
 [ "$(sql "select count(*) from job j join resultset s on s.id = j.set_id where s.tag = 'dead' and j.state = 'interrupted'")" = 0 ] ||
 	fail "dead: running jobs were re-run instead of adopted"
 gate_close main
+
+# 6a. A campaign paused, then stopped, keeps its directory on the hosts
+# (its jobs run on, for the next runner); once it ends, nothing is left.
+expect_exit 0 "$LABRAT" run -t held --hosts "$HOSTS" -p 'x=1..6' -- "$GATED" {x}
+wait_until "4 jobs of held run on their hosts" started held 4
+hkey=$(sql "select json_extract(backend_args, '\$.key') from resultset where tag = 'held'")
+expect_exit 0 "$LABRAT" pause held
+[ -d "$RHOME/.labrat/campaigns/$hkey" ] || fail "held: paused, its directory is gone"
+kill -TERM "$(status_field held runner_pid)"
+wait_until "the runner of held stops" state_is held stopped
+[ -d "$RHOME/.labrat/campaigns/$hkey/jobs" ] || fail "held: stopped, its directory is gone"
+expect_exit 0 "$LABRAT" resume held
+gate_open main
+expect_exit 0 "$LABRAT" wait held --timeout 120
+every_point_once held 6
+[ ! -e "$RHOME/.labrat/campaigns/$hkey" ] ||
+	fail "held: the campaign's directory was left once it ended"
+gate_close main
+
+# A cancelled campaign leaves nothing either: its jobs are killed, its
+# directory (staged files too) removed.
+expect_exit 0 "$LABRAT" run -t gone --hosts "$HOSTS" --stage kit -p 'x=1..6' -- "$GATED" {x}
+wait_until "4 jobs of gone run on their hosts" started gone 4
+gkey=$(sql "select json_extract(backend_args, '\$.key') from resultset where tag = 'gone'")
+expect_exit 0 "$LABRAT" cancel gone
+wait_until "gone is cancelled" state_is gone cancelled
+runner_gone() {
+	[ "$(status_field "$1" runner_pid)" = 0 ]
+}
+wait_until "the runner of gone exits" runner_gone gone
+[ ! -e "$RHOME/.labrat/campaigns/$gkey" ] ||
+	fail "gone: the cancelled campaign's directory was left on the hosts"
 
 # 6b. A host with more engines than a connection has channels (OpenSSH's
 # MaxSessions is 10) runs them all at once; after kill -9 of the runner

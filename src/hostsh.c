@@ -144,6 +144,8 @@ hostsh_parse_out(struct hostsh *s)
 			s->state = HOSTSH_READY;
 		else if (strcmp(s->out.data, "A none") == 0)
 			s->state = HOSTSH_NONE;
+		else if (s->state == HOSTSH_STARTING)
+			;   /* what a login script printed: not ours */
 		else if (s->out.data[0] == 'C' && s->out.data[1] == ' ') {
 			if ((e = hostsh_word(s->out.data, hl - 1, 2, id,
 			    sizeof id)) < 0)
@@ -215,12 +217,16 @@ hostsh_on_data(void *arg, const char *data, size_t len, bool is_stderr)
 	}
 }
 
+/* The shell ended: its channel may stay open long after (the wrappers of
+ * running jobs hold its stderr), so this is its end. */
 static void
 hostsh_on_exit(void *arg, int status, const char *signal)
 {
-	(void)arg;
+	struct hostsh *s = arg;
+
 	(void)status;
 	(void)signal;
+	s->dead = true;
 }
 
 static void

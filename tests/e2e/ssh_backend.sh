@@ -124,6 +124,33 @@ expect_exit 0 "$LABRAT" wait drop --timeout 120
 every_point_once drop 8
 gate_close main
 
+# 5b. The shell that runs a host's jobs is killed mid-job: its jobs go on
+# (process groups of their own), labrat starts another and collects them.
+if [ "${LABRAT_SSH_NO_SHELL:-}" != 1 ]; then
+	expect_exit 0 "$LABRAT" run -t shk --hosts "$HOSTS" -p 'x=1..8' -- "$GATED" {x}
+	wait_until "4 jobs of shk run on their hosts" started shk 4
+	n=0
+	for p in $(sshh_jobs h1) $(sshh_jobs h2); do
+		# The shell itself, not the forks of it that wrap jobs: its
+		# parent is sshd.
+		pp=$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$p/status" 2>/dev/null)
+		case $(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline") in
+		"bash --noprofile --norc -s "*)
+			[ "$(cat "/proc/$pp/comm" 2>/dev/null)" = sshd ] &&
+				kill -9 "$p" && n=$((n + 1)) ;;
+		esac
+	done
+	[ "$n" -ge 2 ] || fail "shk: no shell of labrat's found on the hosts ($n)"
+	wait_until "the shells' end is noticed" grep -q "shk.*its shell on the host ended" \
+		"$LABRAT_NOTEBOOK.log"
+	gate_open main
+	expect_exit 0 "$LABRAT" wait shk --timeout 120
+	every_point_once shk 8
+	[ "$(sql "select count(*) from job j join resultset s on s.id = j.set_id where s.tag = 'shk' and j.state = 'interrupted'")" = 0 ] ||
+		fail "shk: jobs were run again instead of collected"
+	gate_close main
+fi
+
 # 6. kill -9 of the runner mid-campaign, then resume: the remote jobs are
 # adopted (still attempt 1) or collected, every point once.
 expect_exit 0 "$LABRAT" run -t dead --hosts "$HOSTS" -p 'x=1..8' -- "$GATED" {x}

@@ -77,6 +77,11 @@
 #define SSH_POLL 0.5
 /* Job directories a host's shell makes ahead, at most. */
 #define SSH_SPARE_MAX 64
+/* Shells a connection runs jobs with: one for every SSH_SHELL_SLOTS
+ * engines, at most SSH_SHELLS_MAX (a shell starts and collects its jobs
+ * one after the other: more of them share the work on more cores). */
+#define SSH_SHELL_SLOTS 4
+#define SSH_SHELLS_MAX 4
 
 enum ssh_host_state {
 	HOST_CONNECTING,      /* not connected yet, or reconnecting */
@@ -87,6 +92,13 @@ enum ssh_host_state {
 static const char *const ssh_host_states[] = { "connecting", "up", "down" };
 
 struct backend_ssh;
+struct ssh_host;
+
+/* One of a host's shells, as its callbacks know it. */
+struct ssh_shell {
+	struct ssh_host *h;
+	struct hostsh *sh;
+};
 
 struct ssh_host {
 	struct backend_ssh *bs;
@@ -111,8 +123,9 @@ struct ssh_host {
 	bool staged;
 	char **abandoned;     /* ids of jobs given up while it was down:
 	                         killed when it is back, never to run twice */
-	struct hostsh *sh;    /* its shell on conn, running the jobs, or NULL:
-	                         a channel per job */
+	struct ssh_shell shs[SSH_SHELLS_MAX]; /* its shells on conn, running
+	                         the jobs; none: a channel per job */
+	int nsh;
 	bool no_sh;           /* it has no bash: a channel per job */
 	char **spare;         /* ids whose directories its shell made */
 	size_t nspare;
@@ -145,7 +158,9 @@ struct ssh_job {
 	enum backend_end end;
 	int code;
 	bool lost_now;        /* its host went down: it runs again */
-	bool on_sh;           /* started, or watched, by its host's shell */
+	bool on_sh;           /* started, or watched, by one of its host's
+	                         shells */
+	int shi;              /* which */
 	double poll_at;       /* when to ask the shell about it again */
 };
 
@@ -387,12 +402,12 @@ ssh_sh_job(struct ssh_host *h, const char *id)
 static void
 ssh_sh_ended(void *arg, const char *id)
 {
-	struct ssh_host *h = arg;
-	struct ssh_job *j = ssh_sh_job(h, id);
+	struct ssh_shell *sh = arg;
+	struct ssh_job *j = ssh_sh_job(sh->h, id);
 
-	if (j == NULL || h->sh == NULL)
+	if (j == NULL)
 		return;
-	hostsh_collect(h->sh, id);
+	hostsh_collect(sh->sh, id);
 	j->poll_at = util_monotonic() + SSH_POLL;
 }
 
@@ -401,8 +416,8 @@ static void
 ssh_sh_result(void *arg, const char *id, int rc, const char *out,
     size_t out_len, const char *err, size_t err_len)
 {
-	struct ssh_host *h = arg;
-	struct ssh_job *j = ssh_sh_job(h, id);
+	struct ssh_shell *sh = arg;
+	struct ssh_job *j = ssh_sh_job(sh->h, id);
 
 	if (j == NULL)
 		return;
@@ -413,8 +428,7 @@ ssh_sh_result(void *arg, const char *id, int rc, const char *out,
 	*j->signal = '\0';
 	ssh_job_ended(j);
 	/* Handed over: its directory goes with the next batch. */
-	if (h->sh != NULL)
-		hostsh_remove(h->sh, id);
+	hostsh_remove(sh->sh, id);
 }
 
 static void
@@ -429,16 +443,15 @@ ssh_sh_running(void *arg, const char *id)
 static void
 ssh_sh_gone(void *arg, const char *id)
 {
-	struct ssh_host *h = arg;
-	struct ssh_job *j = ssh_sh_job(h, id);
+	struct ssh_shell *sh = arg;
+	struct ssh_job *j = ssh_sh_job(sh->h, id);
 
 	if (j == NULL)
 		return;
 	j->exited = true;
 	snprintf(j->signal, sizeof j->signal, "HUP");
 	ssh_job_ended(j);
-	if (h->sh != NULL)
-		hostsh_remove(h->sh, id);
+	hostsh_remove(sh->sh, id);
 }
 
 /* The shell of h is gone: its jobs go on, detached until it is back
@@ -446,10 +459,11 @@ ssh_sh_gone(void *arg, const char *id)
 static void
 ssh_sh_closed(void *arg, bool lost)
 {
-	struct ssh_host *h = arg;
+	struct ssh_host *h = ((struct ssh_shell *)arg)->h;
 	struct ssh_job *j;
 	int k;
 
+	/* One gone: the connection is made again, with all of them. */
 	(void)lost;
 	for (k = 0; h->first >= 0 && k < h->slots; k++) {
 		j = ssh_host_job(h, k);
@@ -469,12 +483,14 @@ static void
 ssh_host_flush(struct ssh_host *h, bool force)
 {
 	char *err = NULL;
+	int i;
 
-	if (h->sh == NULL || h->state != HOST_UP)
-		return;
-	if (hostsh_flush(h->sh, force, &err) != 0) {
-		ssh_host_lost(h, err);
-		free(err);
+	for (i = 0; i < h->nsh && h->state == HOST_UP; i++) {
+		if (hostsh_flush(h->shs[i].sh, force, &err) != 0) {
+			ssh_host_lost(h, err);
+			free(err);
+			err = NULL;
+		}
 	}
 }
 
@@ -486,7 +502,7 @@ ssh_host_prepare(struct ssh_host *h)
 	size_t want = (size_t)h->slots * 2, n;
 	uint64_t r;
 
-	if (h->sh == NULL || h->nspare * 2 > want)
+	if (h->nsh == 0 || h->nspare * 2 > want)
 		return;
 	if (want > SSH_SPARE_MAX)
 		want = SSH_SPARE_MAX;
@@ -500,7 +516,7 @@ ssh_host_prepare(struct ssh_host *h)
 		h->spare[h->nspare] = xasprintf("j-%016" PRIx64, r);
 	}
 	h->spare[h->nspare] = NULL;
-	hostsh_prepare(h->sh, h->spare + h->nspare - n, n);
+	hostsh_prepare(h->shs[0].sh, h->spare + h->nspare - n, n);
 }
 
 /* Forget the directories made ahead on h (its shell is gone: whether
@@ -525,15 +541,19 @@ static int ssh_host_pump(struct ssh_host *h);
 static int
 ssh_host_poll(struct ssh_host *h)
 {
+	int i;
+
 	if (h->state != HOST_UP)
 		return -1;
 	if (ssh_host_pump(h) != 0) {
 		ssh_host_lost(h, "the connection was lost");
 		return -1;
 	}
-	if (h->sh != NULL && hostsh_dead(h->sh)) {
-		ssh_host_lost(h, "its shell on the host ended");
-		return -1;
+	for (i = 0; i < h->nsh; i++) {
+		if (hostsh_dead(h->shs[i].sh)) {
+			ssh_host_lost(h, "its shell on the host ended");
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -575,8 +595,9 @@ ssh_host_disconnect(struct ssh_host *h)
 	 * shell is freed. */
 	remote_close(h->conn);
 	h->conn = NULL;
-	hostsh_free(h->sh);
-	h->sh = NULL;
+	for (i = 0; i < h->nsh; i++)
+		hostsh_free(h->shs[i].sh);
+	h->nsh = 0;
 	ssh_host_spare_clear(h);
 }
 
@@ -616,8 +637,8 @@ ssh_host_room(struct ssh_host *h, bool open)
 
 	if (h->state != HOST_UP)
 		return NULL;
-	/* Its shell runs every job: no channel a job. */
-	if (h->sh != NULL)
+	/* Its shells run every job: no channel a job. */
+	if (h->nsh > 0)
 		return h->conn;
 	if (remote_channels(h->conn) < h->chans_max)
 		return h->conn;
@@ -670,11 +691,12 @@ ssh_job_collect(struct ssh_job *j)
 	j->exited = false;
 	*j->signal = '\0';
 	j->chan = NULL;
-	j->on_sh = j->host->sh != NULL && j->host->state == HOST_UP;
+	j->on_sh = j->host->nsh > 0 && j->host->state == HOST_UP;
 	if (j->on_sh) {
 		/* Asked now (queued: the caller flushes), and again until
 		 * it has ended. */
-		hostsh_collect(j->host->sh, j->id);
+		j->shi = (int)(j - j->host->bs->jobs) % j->host->nsh;
+		hostsh_collect(j->host->shs[j->shi].sh, j->id);
 		j->poll_at = util_monotonic() + SSH_POLL;
 		j->state = JOB_RUNNING;
 		buf_free(&cmd);
@@ -722,9 +744,9 @@ ssh_job_signal(struct ssh_job *j, int sig, bool now)
 
 	if (j->state != JOB_RUNNING && j->state != JOB_DETACHED)
 		return;
-	if (!now && j->on_sh && j->state == JOB_RUNNING && j->host->sh !=
-	    NULL) {
-		hostsh_kill(j->host->sh, j->id, sig);
+	if (!now && j->on_sh && j->state == JOB_RUNNING && j->shi <
+	    j->host->nsh) {
+		hostsh_kill(j->host->shs[j->shi].sh, j->id, sig);
 		/* Killed with its wrapper, it leaves no status: ask soon. */
 		j->poll_at = util_monotonic() + SSH_POLL / 2;
 		ssh_host_flush(j->host, false);
@@ -863,14 +885,30 @@ ssh_host_engines(struct ssh_host *h)
 static void
 ssh_host_shell(struct ssh_host *h)
 {
+	struct ssh_shell *sh;
 	char *err = NULL;
+	int want = (h->slots + SSH_SHELL_SLOTS - 1) / SSH_SHELL_SLOTS;
 
 	if (h->no_sh || h->bs->sh_off)
 		return;
-	h->sh = hostsh_start(h->conn, h->bs->key, SSH_CONNECT_TIMEOUT,
-	    &ssh_sh_ops, h, &err);
-	if (h->sh != NULL)
+	if (want > SSH_SHELLS_MAX)
+		want = SSH_SHELLS_MAX;
+	while (h->nsh < want) {
+		sh = &h->shs[h->nsh];
+		sh->h = h;
+		sh->sh = hostsh_start(h->conn, h->bs->key,
+		    SSH_CONNECT_TIMEOUT, &ssh_sh_ops, sh, &err);
+		if (sh->sh == NULL)
+			break;
+		h->nsh++;
+	}
+	if (h->nsh == want)
 		return;
+	if (h->nsh > 0) {
+		/* Fewer shells (its sshd allows few sessions): they do. */
+		free(err);
+		return;
+	}
 	if (err == NULL) {
 		h->no_sh = true;
 		backend_log(&h->bs->b, "host %s has no bash: its jobs run on "
@@ -1076,9 +1114,9 @@ ssh_on_timer(void *arg)
 	/* Jobs the shells watch that have not said they ended: ask. */
 	for (k = 0; k < bs->njobs; k++) {
 		j = &bs->jobs[k];
-		if (j->on_sh && j->state == JOB_RUNNING && j->host->sh !=
-		    NULL && now >= j->poll_at) {
-			hostsh_collect(j->host->sh, j->id);
+		if (j->on_sh && j->state == JOB_RUNNING && j->shi <
+		    j->host->nsh && now >= j->poll_at) {
+			hostsh_collect(j->host->shs[j->shi].sh, j->id);
 			j->poll_at = now + SSH_POLL;
 		}
 	}
@@ -1157,7 +1195,8 @@ ssh_start(struct backend *b, const struct backend_job *job, char **why)
 	}
 	j = &bs->jobs[best];
 	memset(&j->out, 0, sizeof j->out);
-	j->on_sh = j->host->sh != NULL;
+	j->on_sh = j->host->nsh > 0;
+	j->shi = j->on_sh ? best % j->host->nsh : 0;
 	if (j->on_sh && j->host->nspare > 0) {
 		/* A directory made ahead: no mkdir for this job. */
 		snprintf(j->id, sizeof j->id, "%s",
@@ -1207,8 +1246,8 @@ ssh_launch(struct backend *b, int engine)
 	*j->signal = '\0';
 	j->chan = NULL;
 	if (j->on_sh) {
-		if (j->host->sh != NULL && j->host->state == HOST_UP) {
-			hostsh_launch(j->host->sh, j->id, j->input,
+		if (j->shi < j->host->nsh && j->host->state == HOST_UP) {
+			hostsh_launch(j->host->shs[j->shi].sh, j->id, j->input,
 			    j->input_len, j->launch);
 			free(j->launch);
 			free(j->input);

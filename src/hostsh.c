@@ -43,7 +43,10 @@
  * s ID INPUT SCRIPT starts a job: its wrapper is a subshell in a process
  * group of its own (set -m; $! is its group), away from the channel
  * (only fd 3, the channel's stderr, is kept, to say "E ID" once rc is
- * written).  c ID answers C, R or G.  k SIG ID signals a job's group.
+ * written); it writes the job's input itself, so that the shell's own
+ * loop does as little as it can for a job.  Another shell on the same
+ * host may have made the directory just now: mkdir failing is fine if
+ * the directory is there.  c ID answers C, R or G.  k SIG ID signals a job's group.
  * Output with a NUL in it cannot be held in a variable: it is sent with
  * wc and head instead.  The last 4096 bytes of err are handed over.
  */
@@ -52,10 +55,12 @@ static const char hostsh_prelude[] =
 	"set -m\n"
 	"s() {\n"
 	"	local d=jobs/$1\n"
-	"	{ [ -d \"$d\" ] || mkdir \"$d\"; } && printf '%s' \"$2\" > \"$d/in\" ||\n"
+	"	[ -d \"$d\" ] || mkdir \"$d\" || [ -d \"$d\" ] ||\n"
 	"		{ printf 'C %s 126 0 0\\n' \"$1\"; return; }\n"
-	"	( cd \"$d\" && { { eval \"$3\"; } < in > out 2> err 3>&-;"
-	" echo $? > rc; printf 'E %s\\n' \"$1\" >&3; } ) > /dev/null 2>&1 < /dev/null &\n"
+	"	( cd \"$d\" || exit; if printf '%s' \"$2\" > in; then"
+	" { eval \"$3\"; } < in > out 2> err 3>&-; echo $? > rc;"
+	" else echo 126 > rc; fi; printf 'E %s\\n' \"$1\" >&3 )"
+	" > /dev/null 2>&1 < /dev/null &\n"
 	"	echo $! > \"$d/pid\"\n"
 	"}\n"
 	"c() {\n"

@@ -79,9 +79,11 @@
 #define SSH_SPARE_MAX 64
 /* Shells a connection runs jobs with: one for every SSH_SHELL_SLOTS
  * engines, at most SSH_SHELLS_MAX (a shell starts and collects its jobs
- * one after the other: more of them share the work on more cores). */
+ * one after the other: more of them share the work on more cores).  With
+ * a channel left for kills and probes, a sshd of MaxSessions 4 has room
+ * for them all. */
 #define SSH_SHELL_SLOTS 4
-#define SSH_SHELLS_MAX 4
+#define SSH_SHELLS_MAX 3
 
 enum ssh_host_state {
 	HOST_CONNECTING,      /* not connected yet, or reconnecting */

@@ -142,20 +142,18 @@ elif [ $sshh_rc -ne 0 ]; then
 	echo "bench: the private sshd does not work: $SSHH_ERROR" >&2
 	exit 1
 else
-	timeit t_ssh env HOME="$SSHH_HOME" "$LABRAT" run --wait -t ssh \
-		--backend ssh --hosts "$(sshh_hosts 8 h1)" -p "x=1..$SSH_N" -- true
-	[ "$(status_field ssh ok)" -eq "$SSH_N" ] ||
-		{ echo "bench: not every SSH job was recorded ok" >&2; exit 1; }
-	printf '  %-36s %8.3f s  %7s jobs/s  %6s ms/job\n' \
-		"labrat --backend ssh (1 connection)" \
-		"$t_ssh" "$(rate "$SSH_N" "$t_ssh")" "$(ms "$t_ssh" "$SSH_N")"
-	timeit t_ssh1 env HOME="$SSHH_HOME" "$LABRAT" run --wait -t ssh1 \
-		--backend ssh --hosts "$(sshh_hosts 1 h1)" -p "x=1..$SSH_N" -- true
-	[ "$(status_field ssh1 ok)" -eq "$SSH_N" ] ||
-		{ echo "bench: not every SSH job was recorded ok" >&2; exit 1; }
-	printf '  %-36s %8.3f s  %7s jobs/s  %6s ms/job\n' \
-		"labrat --backend ssh, 1 slot" \
-		"$t_ssh1" "$(rate "$SSH_N" "$t_ssh1")" "$(ms "$t_ssh1" "$SSH_N")"
+	# bench_ssh TAG SLOTS LABEL: time SSH_N jobs on h1 with SLOTS into
+	# t_ssh, every one checked ok.
+	bench_ssh() {
+		timeit t_ssh env HOME="$SSHH_HOME" "$LABRAT" run --wait -t "$1" \
+			--backend ssh --hosts "$(sshh_hosts "$2" h1)" -p "x=1..$SSH_N" -- true
+		[ "$(status_field "$1" ok)" -eq "$SSH_N" ] ||
+			{ echo "bench: not every SSH job was recorded ok" >&2; exit 1; }
+		printf '  %-36s %8.3f s  %7s jobs/s  %6s ms/job\n' "$3" \
+			"$t_ssh" "$(rate "$SSH_N" "$t_ssh")" "$(ms "$t_ssh" "$SSH_N")"
+	}
+	bench_ssh ssh1 1 "labrat --backend ssh, 1 slot"
+	bench_ssh ssh 8 "labrat --backend ssh (1 connection)"
 	if command -v parallel >/dev/null 2>&1; then
 		timeit t_sshpar env HOME="$SSHH_HOME" sh -c "seq $SSH_N |
 			parallel --will-cite -j8 --ssh 'ssh -F $SSHH_CONFIG' --sshlogin 8/h1 true"

@@ -413,7 +413,20 @@ ssh_sh_ended(void *arg, const char *id)
 	j->poll_at = util_monotonic() + SSH_POLL;
 }
 
-/* Job id's end, as the shell of h collected it. */
+/* Job j (id) ended as the shell sh found: status, or signal "HUP" (it
+ * left none: it runs again); its directory goes with the next batch. */
+static void
+ssh_sh_finish(struct ssh_shell *sh, struct ssh_job *j, const char *id,
+    int status, const char *signal)
+{
+	j->exited = true;
+	j->status = status;
+	snprintf(j->signal, sizeof j->signal, "%s", signal);
+	ssh_job_ended(j);
+	hostsh_remove(sh->sh, id);
+}
+
+/* Job id's end, as a shell collected it. */
 static void
 ssh_sh_result(void *arg, const char *id, int rc, const char *out,
     size_t out_len, const char *err, size_t err_len)
@@ -425,12 +438,7 @@ ssh_sh_result(void *arg, const char *id, int rc, const char *out,
 		return;
 	capture_add(&j->out, out, out_len);
 	capture_add(&j->err, err, err_len);
-	j->exited = true;
-	j->status = rc;
-	*j->signal = '\0';
-	ssh_job_ended(j);
-	/* Handed over: its directory goes with the next batch. */
-	hostsh_remove(sh->sh, id);
+	ssh_sh_finish(sh, j, id, rc, "");
 }
 
 static void
@@ -448,12 +456,8 @@ ssh_sh_gone(void *arg, const char *id)
 	struct ssh_shell *sh = arg;
 	struct ssh_job *j = ssh_sh_job(sh->h, id);
 
-	if (j == NULL)
-		return;
-	j->exited = true;
-	snprintf(j->signal, sizeof j->signal, "HUP");
-	ssh_job_ended(j);
-	hostsh_remove(sh->sh, id);
+	if (j != NULL)
+		ssh_sh_finish(sh, j, id, -1, "HUP");
 }
 
 /* The shell of h is gone: its jobs go on, detached until it is back

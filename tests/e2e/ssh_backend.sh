@@ -32,6 +32,12 @@ started() {
 	[ "$(ls "$RHOME/.labrat/campaigns/$_key/jobs/"*/pid 2>/dev/null | wc -l)" -ge "$2" ]
 }
 
+# none_rerun TAG: no job of TAG was interrupted and run again (running
+# jobs were adopted or collected).
+none_rerun() {
+	[ "$(sql "select count(*) from job j join resultset s on s.id = j.set_id where s.tag = '$1' and j.state = 'interrupted'")" = 0 ]
+}
+
 # every_point_once TAG N: N points, each with exactly one ok current job,
 # and no point ran two attempts at once (attempts overlapping in time).
 every_point_once() {
@@ -146,8 +152,7 @@ if [ "${LABRAT_SSH_NO_SHELL:-}" != 1 ]; then
 	gate_open main
 	expect_exit 0 "$LABRAT" wait shk --timeout 120
 	every_point_once shk 8
-	[ "$(sql "select count(*) from job j join resultset s on s.id = j.set_id where s.tag = 'shk' and j.state = 'interrupted'")" = 0 ] ||
-		fail "shk: jobs were run again instead of collected"
+	none_rerun shk || fail "shk: jobs were run again instead of collected"
 	gate_close main
 fi
 
@@ -161,8 +166,7 @@ expect_exit 0 "$LABRAT" resume dead
 gate_open main
 expect_exit 0 "$LABRAT" wait dead --timeout 120
 every_point_once dead 8
-[ "$(sql "select count(*) from job j join resultset s on s.id = j.set_id where s.tag = 'dead' and j.state = 'interrupted'")" = 0 ] ||
-	fail "dead: running jobs were re-run instead of adopted"
+none_rerun dead || fail "dead: running jobs were re-run instead of adopted"
 gate_close main
 
 # 6a. A campaign paused, then stopped, keeps its directory on the hosts
@@ -219,8 +223,7 @@ if ! "$LABRAT" wait many --timeout 120 >out 2>err; then
 	fail "many: the jobs that ended unwatched were not all collected"
 fi
 every_point_once many 20
-[ "$(sql "select count(*) from job j join resultset s on s.id = j.set_id where s.tag = 'many' and j.state = 'interrupted'")" = 0 ] ||
-	fail "many: jobs were re-run instead of collected"
+none_rerun many || fail "many: jobs were re-run instead of collected"
 gate_close main
 
 # 6c. A host whose sshd allows fewer sessions than labrat would take on

@@ -47,6 +47,9 @@
  * loop does as little as it can for a job.  Another shell on the same
  * host may have made the directory just now: mkdir failing is fine if
  * the directory is there.  c ID answers C, R or G.  k SIG ID signals a job's group.
+ * With job control bash keeps every job that ended in its table until it
+ * says so (jobs), and each new job costs more as the table grows: s
+ * empties it every 32 jobs.
  * Output with a NUL in it cannot be held in a variable: it is sent with
  * wc and head instead.  The last 4096 bytes of err are handed over.
  */
@@ -62,6 +65,7 @@ static const char hostsh_prelude[] =
 	" else echo 126 > rc; fi; printf 'E %s\\n' \"$1\" >&3 )"
 	" > /dev/null 2>&1 < /dev/null &\n"
 	"	echo $! > \"$d/pid\"\n"
+	"	(( ++n_ % 32 )) || jobs > /dev/null\n"
 	"}\n"
 	"c() {\n"
 	"	local LC_ALL=C d=jobs/$1 r= p= o= e= n= ol=0\n"

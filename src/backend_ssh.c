@@ -1524,8 +1524,16 @@ ssh_close(struct backend *b, enum backend_close_mode mode)
 		for (k = 0; k < bs->njobs; k++)
 			ssh_job_signal(&bs->jobs[k], SIGKILL, true);
 	}
-	for (i = 0; mode != BACKEND_CLOSE_DONE && i < bs->nhosts; i++)
-		ssh_host_flush(&bs->hosts[i], true);
+	for (i = 0; mode != BACKEND_CLOSE_DONE && i < bs->nhosts; i++) {
+		/* The directories made ahead go too. */
+		h = &bs->hosts[i];
+		while (h->nsh > 0 && h->nspare > 0) {
+			hostsh_remove(h->shs[0].sh, h->spare[h->nspare - 1]);
+			free(h->spare[--h->nspare]);
+			h->spare[h->nspare] = NULL;
+		}
+		ssh_host_flush(h, true);
+	}
 	for (i = 0; mode == BACKEND_CLOSE_DONE && i < bs->nhosts; i++)
 		ssh_host_remove_campaign(&bs->hosts[i]);
 	loop_timer(b->loop, 0, ssh_on_timer, bs);

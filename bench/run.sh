@@ -122,10 +122,12 @@ echo "  peer: sqlite3 sorting by json_extract for one page: $(ms "$t_naive" 1) m
 
 # 6. Dispatch over SSH: one private sshd on loopback (tests/sshhosts.sh: its
 # own host key, port and client HOME; remote commands do not read
-# ~/.bashrc), 8 slots.  labrat keeps one libssh connection and runs each job
-# on a channel of it; GNU parallel --sshlogin opens an OpenSSH connection
-# per job (its default: no ControlMaster).  Both as the client HOME of the
-# harness: labrat reads $HOME/.ssh, OpenSSH is given its config with -F.
+# ~/.bashrc), 8 slots (and labrat with 1 slot: one job's round trip).
+# labrat keeps one libssh connection and runs the jobs through two bash
+# shells on it (a fork each); GNU parallel --sshlogin opens an OpenSSH
+# connection per job (its default: no ControlMaster).  Both as the client
+# HOME of the harness: labrat reads $HOME/.ssh, OpenSSH is given its
+# config with -F.
 echo
 echo "== 6. $SSH_N trivial jobs over SSH, one loopback host with 8 slots" \
 	"(target: about 2 ms a job, 5x GNU parallel --sshlogin)"
@@ -140,19 +142,18 @@ elif [ $sshh_rc -ne 0 ]; then
 	echo "bench: the private sshd does not work: $SSHH_ERROR" >&2
 	exit 1
 else
-	timeit t_ssh env HOME="$SSHH_HOME" "$LABRAT" run --wait -t ssh \
-		--backend ssh --hosts "$(sshh_hosts 8 h1)" -p "x=1..$SSH_N" -- true
-	[ "$(status_field ssh ok)" -eq "$SSH_N" ] ||
-		{ echo "bench: not every SSH job was recorded ok" >&2; exit 1; }
-	# The campaign's directory on the host (~/.labrat/campaigns/KEY, KEY
-	# from a handle ssh:HOST:KEY:ID) stays there after the campaign.
-	ssh_key=$(sqlite3 "$LABRAT_NOTEBOOK" "select handle from job where handle like 'ssh:%' limit 1" |
-		sed -n 's/^ssh:.*:\([0-9a-f][0-9a-f]*\):[^:]*$/\1/p')
-	[ -z "$ssh_key" ] || sshh_ssh h1 "rm -rf .labrat/campaigns/$ssh_key" \
-		</dev/null || echo "bench: cannot remove the host's campaign $ssh_key" >&2
-	printf '  %-36s %8.3f s  %7s jobs/s  %6s ms/job\n' \
-		"labrat --backend ssh (1 connection)" \
-		"$t_ssh" "$(rate "$SSH_N" "$t_ssh")" "$(ms "$t_ssh" "$SSH_N")"
+	# bench_ssh TAG SLOTS LABEL: time SSH_N jobs on h1 with SLOTS into
+	# t_ssh, every one checked ok.
+	bench_ssh() {
+		timeit t_ssh env HOME="$SSHH_HOME" "$LABRAT" run --wait -t "$1" \
+			--backend ssh --hosts "$(sshh_hosts "$2" h1)" -p "x=1..$SSH_N" -- true
+		[ "$(status_field "$1" ok)" -eq "$SSH_N" ] ||
+			{ echo "bench: not every SSH job was recorded ok" >&2; exit 1; }
+		printf '  %-36s %8.3f s  %7s jobs/s  %6s ms/job\n' "$3" \
+			"$t_ssh" "$(rate "$SSH_N" "$t_ssh")" "$(ms "$t_ssh" "$SSH_N")"
+	}
+	bench_ssh ssh1 1 "labrat --backend ssh, 1 slot"
+	bench_ssh ssh 8 "labrat --backend ssh (1 connection)"
 	if command -v parallel >/dev/null 2>&1; then
 		timeit t_sshpar env HOME="$SSHH_HOME" sh -c "seq $SSH_N |
 			parallel --will-cite -j8 --ssh 'ssh -F $SSHH_CONFIG' --sshlogin 8/h1 true"

@@ -122,12 +122,13 @@ backend_local_engines(struct backend *b, struct buf *json)
 }
 
 static void
-backend_local_close(struct backend *b, bool detach)
+backend_local_close(struct backend *b, enum backend_close_mode mode)
 {
 	struct backend_local *bl = (struct backend_local *)b;
 
-	/* A local job dies with its runner: there is no leaving it. */
-	(void)detach;
+	/* A local job dies with its runner: there is no leaving it, and
+	 * nothing of a campaign's is left anywhere but the notebook. */
+	(void)mode;
 	pool_free(bl->pool);
 	free(b->note);
 	free(bl);

@@ -863,7 +863,8 @@ runner_adopted(const struct runner_row *row)
 static int
 runner_reclaim_rows(struct runner *rn, struct notebook *nb,
     const struct nb_set *s, struct backend *be, double before, bool requeue,
-    uint64_t *done, uint64_t *left, char **why, char **err)
+    enum backend_close_mode own_close, uint64_t *done, uint64_t *left,
+    char **why, char **err)
 {
 	struct runner_running rr;
 	struct backend_recorded *recs = NULL;
@@ -949,7 +950,7 @@ out:
 	free(engines);
 	free(jobs);
 	free(kwhy);
-	backend_close(own, false);
+	backend_close(own, own_close);
 	loop_free(loop);
 	return rc;
 }
@@ -959,8 +960,8 @@ runner_reclaim(struct notebook *nb, const struct nb_set *s,
     struct backend *be, double before, bool requeue, uint64_t *done,
     uint64_t *left, char **why, char **err)
 {
-	return runner_reclaim_rows(NULL, nb, s, be, before, requeue, done,
-	    left, why, err);
+	return runner_reclaim_rows(NULL, nb, s, be, before, requeue,
+	    BACKEND_CLOSE_KILL, done, left, why, err);
 }
 
 /* Take the runner lock and recover what a dead runner left running. */
@@ -982,7 +983,7 @@ runner_claim(struct runner *rn, char **err)
 	if (rc != 0)
 		return -1;
 	if (runner_reclaim_rows(rn, rn->nb, &rn->set, rn->be, 0, true,
-	    &requeued, &left, &why, err) != 0)
+	    BACKEND_CLOSE_KILL, &requeued, &left, &why, err) != 0)
 		return -1;
 	if (why != NULL)
 		runner_log(rn, "%" PRIu64 " job(s) left running: %s", left,
@@ -1091,7 +1092,7 @@ runner_try(const struct nb_set *s, const struct backend_job *job,
 		loop_run_once(loop, -1);
 	rc = 0;
 out:
-	backend_close(be, false);
+	backend_close(be, BACKEND_CLOSE_KILL);
 	loop_free(loop);
 	return rc;
 }
@@ -1124,9 +1125,13 @@ runner_finish(struct runner *rn, struct runner_report *r, const char *why)
 	}
 	/* What is left of the jobs stopped with the runner is killed; they
 	 * run again on resume, or are given up if cancelled.  Jobs left
-	 * running on remote hosts keep their rows: resume adopts them. */
-	if (!rn->detached && runner_reclaim(rn->nb, &rn->set, rn->be, 0,
-	    !rn->cancel, &n, &left, &kwhy, &err) != 0)
+	 * running on remote hosts keep their rows: resume adopts them.  A
+	 * cancelled campaign's hosts are left as its runner's backend left
+	 * them: with nothing of it (the backend opened here may have staged
+	 * files again). */
+	if (!rn->detached && runner_reclaim_rows(NULL, rn->nb, &rn->set,
+	    rn->be, 0, !rn->cancel, rn->cancel ? BACKEND_CLOSE_DONE :
+	    BACKEND_CLOSE_KILL, &n, &left, &kwhy, &err) != 0)
 		goto fail;
 	if (kwhy != NULL)
 		runner_log(rn, "%s", kwhy);
@@ -1346,7 +1351,12 @@ stop:
 		/* Remote jobs go on without the runner (resume adopts
 		 * them), unless cancelled. */
 		rn.detached = rn.be->ops->record_first && !rn.cancel;
-		backend_close(rn.be, rn.detached);
+		/* A campaign over (every job ended, or cancelled) leaves
+		 * nothing on its hosts; one stopped or failing leaves its
+		 * jobs' files for the next runner. */
+		backend_close(rn.be, rc == 0 && (r->complete || rn.cancel) ?
+		    BACKEND_CLOSE_DONE : rn.detached ? BACKEND_CLOSE_DETACH :
+		    BACKEND_CLOSE_KILL);
 		rn.be = NULL;
 	}
 	if (runner_stop_signal != 0) {
@@ -1362,7 +1372,9 @@ stop:
 	if (rn.opts->progress != NULL)
 		fputc('\n', rn.opts->progress);
 out:
-	backend_close(rn.be, false);
+	/* Before the claim, or failing to make it: another runner may own
+	 * the campaign's files. */
+	backend_close(rn.be, BACKEND_CLOSE_KILL);
 	if (installed)
 		runner_signals_restore(old);
 	loop_free(rn.loop);

@@ -2,7 +2,10 @@
  * ingest.c -- notebook ingest benchmark: how many jobs per second the
  * notebook records (a start and a finish each), with one commit per write
  * and with writes grouped 64 to a transaction as the runner does when many
- * jobs end at once.  usage: ingest FILE N
+ * jobs end at once.  The peer, in the same run: SQLite itself inserting a
+ * plain row per job (point, parameters, results, start, end), 64 to a
+ * transaction, through one prepared statement, in the same journal mode
+ * (WAL, synchronous=NORMAL) on a file beside.  usage: ingest FILE N
  */
 #include "config.h"
 
@@ -10,8 +13,13 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "notebook.h"
 #include "util.h"
+
+/* The batch of the runner when many jobs end at once. */
+#define INGEST_BATCH 64
 
 static double
 run(struct notebook *nb, const char *tag, uint64_t n, int batch)
@@ -61,13 +69,63 @@ run(struct notebook *nb, const char *tag, uint64_t n, int batch)
 	return util_monotonic() - t0;
 }
 
+/* Run sql on db or die. */
+static void
+plain_exec(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		util_fatal("plain SQLite: %s: %s", sql, msg);
+}
+
+/* The peer: a plain row per job in a table of its own, batched. */
+static double
+run_plain(const char *path, uint64_t n)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	double t0, now;
+	uint64_t i;
+
+	unlink(path);
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		util_fatal("plain SQLite: cannot open %s", path);
+	plain_exec(db, "PRAGMA journal_mode = WAL; "
+	    "PRAGMA synchronous = NORMAL; "
+	    "CREATE TABLE job (id INTEGER PRIMARY KEY, point INTEGER, "
+	    "params TEXT, results TEXT, start REAL, \"end\" REAL)");
+	if (sqlite3_prepare_v2(db, "INSERT INTO job (point, params, results, "
+	    "start, \"end\") VALUES (?1, '{\"x\":42}', "
+	    "'{\"y\":0.5,\"label\":\"abc\"}', ?2, ?2)", -1, &st, NULL) !=
+	    SQLITE_OK)
+		util_fatal("plain SQLite: %s", sqlite3_errmsg(db));
+	t0 = util_monotonic();
+	for (i = 0; i < n; i++) {
+		if (i % INGEST_BATCH == 0)
+			plain_exec(db, "BEGIN");
+		now = util_now();
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)i);
+		sqlite3_bind_double(st, 2, now);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			util_fatal("plain SQLite: %s", sqlite3_errmsg(db));
+		sqlite3_reset(st);
+		if (i % INGEST_BATCH == INGEST_BATCH - 1 || i == n - 1)
+			plain_exec(db, "COMMIT");
+	}
+	t0 = util_monotonic() - t0;
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return t0;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct notebook *nb;
-	char *err = NULL;
+	char *err = NULL, *peer;
 	uint64_t n;
-	double t1, t64;
+	double t1, tb, tp;
 
 	if (argc != 3 || util_parse_uint(argv[2], &n) != 0 || n == 0) {
 		fprintf(stderr, "usage: ingest FILE N\n");
@@ -77,12 +135,20 @@ main(int argc, char **argv)
 	if (notebook_open(argv[1], NOTEBOOK_CREATE, &nb, &err) != 0)
 		util_fatal("%s", err);
 	t1 = run(nb, "single", n, 1);
-	t64 = run(nb, "batched", n, 64);
+	tb = run(nb, "batched", n, INGEST_BATCH);
+	notebook_close(nb);
+	peer = xasprintf("%s-plain", argv[1]);
+	tp = run_plain(peer, n);
 	printf("  one commit per write: %8.0f jobs/s (%.1f us per job)\n",
 	    (double)n / t1, t1 * 1e6 / (double)n);
-	printf("  64 jobs per commit:   %8.0f jobs/s (%.1f us per job)\n",
-	    (double)n / t64, t64 * 1e6 / (double)n);
-	printf("  ratio batched/single: %.2f\n", t1 / t64);
-	notebook_close(nb);
+	printf("  %d jobs per commit:   %8.0f jobs/s (%.1f us per job)\n",
+	    INGEST_BATCH, (double)n / tb, tb * 1e6 / (double)n);
+	printf("  peer: plain SQLite, a row per job, %d per commit: %8.0f "
+	    "rows/s (%.1f us per row)\n", INGEST_BATCH, (double)n / tp,
+	    tp * 1e6 / (double)n);
+	printf("  ratio batched/single: %.2f; labrat batched is %.2fx the "
+	    "speed of plain SQLite rows\n", t1 / tb, tp / tb);
+	unlink(peer);
+	free(peer);
 	return 0;
 }

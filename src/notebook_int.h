@@ -21,6 +21,7 @@
 
 #include <sqlite3.h>
 
+#include "json.h"
 #include "notebook.h"
 #include "util.h"
 
@@ -73,7 +74,9 @@ enum nb_stmt {
 	ST_COUNTS,
 	ST_NEXT_QUEUED,
 	ST_JOB_LOAD,
+	ST_JOB_NEXT_ID,
 	ST_JOB_INSERT,
+	ST_JOB_INSERT_ENDED,
 	ST_JOB_RUN,
 	ST_JOB_FINISH,
 	ST_JOB_REQUEUE,
@@ -172,6 +175,34 @@ struct nb_page_memo {
 	int64_t n[2];         /* by ARM_NUMBERS, ARM_STRINGS; -1: unknown */
 };
 
+/*
+ * A fresh job's start held back inside the caller's transaction
+ * (notebook_job.c): its id is reserved and its position taken, but its row
+ * is written only with its end (one row instead of a row and an update of
+ * it), or before any other statement, or at the commit.
+ */
+struct nb_pending {
+	int64_t job_id;
+	int64_t set_id;
+	uint64_t point;
+	int rep;
+	int attempt;
+	char *params;
+	struct json_object obj;         /* params, parsed */
+	char *host;
+	int engine;
+	double start;
+	char *handle;
+};
+
+/* The names last recorded for a set, by kind: a job with the same names
+ * need not record them again (notebook_job.c). */
+struct nb_names_seen {
+	int64_t set_id;                 /* 0: none */
+	size_t n;
+	struct buf names;               /* each followed by a NUL */
+};
+
 struct notebook {
 	sqlite3 *db;
 	char *path;
@@ -182,6 +213,13 @@ struct notebook {
 	sqlite3_stmt *stmt[ST_COUNT];   /* prepared on first use */
 	sqlite3_stmt *page[NB_NPAGE];
 	struct nb_page_memo memo;
+	struct nb_pending *pending;     /* held starts, oldest first */
+	size_t npending, cappending;
+	int64_t next_id;                /* the next job id to reserve, 0:
+	                                   ask the table */
+	bool holding;                   /* running the statements of a held
+	                                   start or of its end: no flush */
+	struct nb_names_seen seen[2];   /* by enum nb_name_kind */
 };
 
 /* notebook.c: errors, the statement cache, one write at a time. */
@@ -194,6 +232,11 @@ int nb_run(struct notebook *nb, sqlite3_stmt *st, const char *what,
 int nb_exec(struct notebook *nb, enum nb_stmt id, char **err);
 int nb_write_begin(struct notebook *nb, bool *own, char **err);
 int nb_write_end(struct notebook *nb, bool own, int rc, char **err);
+
+/* notebook_job.c: held starts and the names seen. */
+int nb_pending_flush(struct notebook *nb, char **err);
+void nb_pending_drop(struct notebook *nb);
+void nb_names_forget(struct notebook *nb);
 
 /* notebook_set.c: the checks every write to a set's jobs makes. */
 char *nb_no_set_error(struct notebook *nb, int64_t set_id);

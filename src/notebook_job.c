@@ -6,8 +6,18 @@
  * row stops being current and a queued attempt+1 of the same (point, rep)
  * takes its place.  `labrat retry` re-queues finished jobs; a purge gives
  * up on running ones.
+ *
+ * Inside a caller's transaction (the runner's group commit) a fresh job's
+ * start is held in memory, its id reserved and its position taken, and
+ * written with its end as one finished row: a row and its indexes written
+ * once instead of inserted and then updated.  Any other statement, and the
+ * commit, first writes the held starts as running rows (nb_prepare), so
+ * nothing else ever sees the notebook without them, and the commit holds
+ * every start whose end it holds: crash safety is the transaction's.
  */
 #include "config.h"
+
+#include <sys/types.h>
 
 #include <inttypes.h>
 #include <math.h>
@@ -59,6 +69,60 @@ nb_name_add(struct notebook *nb, int64_t set_id, enum nb_name_kind kind,
 	return nb_run(nb, st, "recording a name", err);
 }
 
+/* Forget the names seen: a rollback may have undone them. */
+void
+nb_names_forget(struct notebook *nb)
+{
+	nb->seen[NB_NAME_PARAM].set_id = 0;
+	nb->seen[NB_NAME_RESULT].set_id = 0;
+}
+
+/* Tell if obj's names are those last recorded for the set and kind. */
+static bool
+nb_names_known(const struct notebook *nb, int64_t set_id,
+    enum nb_name_kind kind, const struct json_object *obj)
+{
+	const struct nb_names_seen *ns = &nb->seen[kind];
+	const char *p = ns->names.data;
+	size_t i, len;
+
+	if (ns->set_id != set_id || ns->n != obj->n)
+		return false;
+	for (i = 0; i < obj->n; i++) {
+		len = strlen(obj->members[i].name);
+		if (strcmp(p, obj->members[i].name) != 0)
+			return false;
+		p += len + 1;
+	}
+	return true;
+}
+
+/* Record the names of obj for the set (first time each), unless they are
+ * those recorded last: a campaign's jobs mostly have the same names. */
+static int
+nb_names_add(struct notebook *nb, int64_t set_id, enum nb_name_kind kind,
+    const struct json_object *obj, char **err)
+{
+	struct nb_names_seen *ns = &nb->seen[kind];
+	size_t i;
+
+	if (nb_names_known(nb, set_id, kind, obj))
+		return 0;
+	ns->set_id = 0;
+	for (i = 0; i < obj->n; i++) {
+		if (nb_name_add(nb, set_id, kind, obj->members[i].name,
+		    err) != 0)
+			return -1;
+	}
+	buf_reset(&ns->names);
+	for (i = 0; i < obj->n; i++)
+		buf_add(&ns->names, obj->members[i].name,
+		    strlen(obj->members[i].name) + 1);
+	ns->n = obj->n;
+	ns->set_id = set_id;
+	return 0;
+}
+
 /*
  * Store the members of obj as job_id's sortable values and record their
  * names: numbers (and booleans) in num, strings (and arrays, objects) in
@@ -73,10 +137,10 @@ nb_values_add(struct notebook *nb, int64_t job_id, int64_t set_id,
 	double num;
 	size_t i;
 
+	if (nb_names_add(nb, set_id, kind, obj, err) != 0)
+		return -1;
 	for (i = 0; i < obj->n; i++) {
 		m = &obj->members[i];
-		if (nb_name_add(nb, set_id, kind, m->name, err) != 0)
-			return -1;
 		if (m->type == JSON_NULL)
 			continue;
 		num = m->type == JSON_NUMBER ? strtod(m->text, NULL) :
@@ -309,6 +373,7 @@ nb_job_start(struct notebook *nb, int64_t set_id, struct nb_work *w,
 		nb_bind_int_or_null(st, 7, engine, -1);
 		sqlite3_bind_double(st, 8, start);
 		nb_bind_text(st, 9, handle);
+		sqlite3_bind_null(st, 10);
 		if (nb_run(nb, st, "recording a job start", err) != 0)
 			goto out;
 		w->job_id = sqlite3_last_insert_rowid(nb->db);
@@ -339,6 +404,147 @@ out:
 	return rc;
 }
 
+/* Free held start p. */
+static void
+nb_pending_free(struct nb_pending *p)
+{
+	free(p->params);
+	json_object_free(&p->obj);
+	free(p->host);
+	free(p->handle);
+}
+
+/* Forget the held starts: their transaction is gone. */
+void
+nb_pending_drop(struct notebook *nb)
+{
+	size_t i;
+
+	for (i = 0; i < nb->npending; i++)
+		nb_pending_free(&nb->pending[i]);
+	nb->npending = 0;
+	nb->next_id = 0;
+}
+
+/* Write held start p as a running row with its parameters' values. */
+static int
+nb_pending_write(struct notebook *nb, const struct nb_pending *p, char **err)
+{
+	sqlite3_stmt *st;
+
+	if ((st = nb_stmt(nb, ST_JOB_INSERT, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, p->set_id);
+	sqlite3_bind_int64(st, 2, (int64_t)p->point);
+	sqlite3_bind_int(st, 3, p->rep);
+	sqlite3_bind_int(st, 4, p->attempt);
+	nb_bind_text(st, 5, p->params);
+	nb_bind_text(st, 6, p->host);
+	nb_bind_int_or_null(st, 7, p->engine, -1);
+	sqlite3_bind_double(st, 8, p->start);
+	nb_bind_text(st, 9, p->handle);
+	sqlite3_bind_int64(st, 10, p->job_id);
+	if (nb_run(nb, st, "recording a job start", err) != 0)
+		return -1;
+	return nb_values_add(nb, p->job_id, p->set_id, NB_NAME_PARAM, &p->obj,
+	    err);
+}
+
+/*
+ * Write every held start, in one savepoint: as they would have been
+ * written when they were recorded.  On failure they stay held (the
+ * caller's transaction is then rolled back or tried again).
+ */
+int
+nb_pending_flush(struct notebook *nb, char **err)
+{
+	size_t i;
+	int rc = 0;
+
+	if (nb->npending == 0)
+		return 0;
+	nb->holding = true;
+	if (nb_exec(nb, ST_SAVEPOINT, err) != 0)
+		rc = -1;
+	for (i = 0; rc == 0 && i < nb->npending; i++)
+		rc = nb_pending_write(nb, &nb->pending[i], err);
+	if (rc == 0 && nb_exec(nb, ST_RELEASE, err) != 0)
+		rc = -1;
+	if (rc != 0) {
+		nb_names_forget(nb);
+		if (!sqlite3_get_autocommit(nb->db)) {
+			nb_exec(nb, ST_ROLLBACK_TO, NULL);
+			nb_exec(nb, ST_RELEASE, NULL);
+		}
+	}
+	nb->holding = false;
+	if (rc == 0)
+		nb_pending_drop(nb);
+	return rc;
+}
+
+/*
+ * Hold a fresh job's start inside the caller's transaction: check the set
+ * and the position, reserve the job's id, take the position, and keep the
+ * rest for the job's end (or the next other statement, or the commit).
+ * obj moves into the held start.
+ */
+static int
+nb_job_hold(struct notebook *nb, int64_t set_id, struct nb_work *w,
+    const char *params, struct json_object *obj, double start,
+    const char *host, int engine, const char *handle, char **err)
+{
+	struct nb_pending *p;
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	nb->holding = true;
+	if (nb_set_work(nb, set_id, w->pos, true, err) != 0)
+		goto out;
+	if (nb->next_id == 0) {
+		if ((st = nb_stmt(nb, ST_JOB_NEXT_ID, err)) == NULL)
+			goto out;
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			nb_error(nb, "reserving a job id", err);
+			sqlite3_reset(st);
+			goto out;
+		}
+		nb->next_id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	/* Last: one statement, undone as a whole if it fails. */
+	if ((st = nb_stmt(nb, ST_SET_ADVANCE, err)) == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, set_id);
+	if (nb_run(nb, st, "advancing the cursor", err) != 0)
+		goto out;
+	if (nb->npending == nb->cappending) {
+		nb->cappending = nb->cappending == 0 ? 16 : nb->cappending * 2;
+		nb->pending = xreallocarray(nb->pending, nb->cappending,
+		    sizeof *nb->pending);
+	}
+	p = &nb->pending[nb->npending++];
+	memset(p, 0, sizeof *p);
+	p->job_id = nb->next_id++;
+	p->set_id = set_id;
+	p->point = w->point;
+	p->rep = w->rep;
+	p->attempt = w->attempt > 0 ? w->attempt : 1;
+	p->params = xstrdup(params);
+	p->obj = *obj;
+	memset(obj, 0, sizeof *obj);
+	p->host = host != NULL ? xstrdup(host) : NULL;
+	p->engine = engine;
+	p->start = start;
+	p->handle = handle != NULL ? xstrdup(handle) : NULL;
+	w->job_id = p->job_id;
+	w->attempt = p->attempt;
+	rc = 0;
+out:
+	nb->holding = false;
+	return rc;
+}
+
 /* Record that a job started, in one transaction. */
 int
 notebook_job_start(struct notebook *nb, int64_t set_id, struct nb_work *w,
@@ -355,6 +561,19 @@ notebook_job_start(struct notebook *nb, int64_t set_id, struct nb_work *w,
 		params_json = "{}";
 	if (nb_parse_object(nb, params_json, "parameters", &obj, err) != 0)
 		return -1;
+	/* Inside the caller's transaction a fresh job's row waits for its
+	 * end: both are then written as one row. */
+	if (w->job_id == 0 && nb->depth > 0 && !nb->readonly &&
+	    !sqlite3_get_autocommit(nb->db)) {
+		buf_init(&hb);
+		rc = nb_job_hold(nb, set_id, w, params_json, &obj, start,
+		    nb_utf8(&hb, host), engine, handle, err);
+		buf_free(&hb);
+		json_object_free(&obj);
+		if (rc != 0)
+			w->job_id = old_id;
+		return rc;
+	}
 	if (nb_write_begin(nb, &own, err) != 0) {
 		json_object_free(&obj);
 		return -1;
@@ -456,6 +675,96 @@ out:
 	return rc;
 }
 
+/* The index of job_id's held start in the set, or -1. */
+static ssize_t
+nb_pending_find(const struct notebook *nb, int64_t set_id, int64_t job_id)
+{
+	size_t i;
+
+	for (i = nb->npending; i-- > 0;) {
+		if (nb->pending[i].job_id == job_id)
+			return nb->pending[i].set_id == set_id ? (ssize_t)i :
+			    -1;
+	}
+	return -1;
+}
+
+/* Write held start p and its end o as one row, with its values. */
+static int
+nb_job_ended(struct notebook *nb, const struct nb_pending *p,
+    const struct nb_outcome *o, const struct json_object *res, char **err)
+{
+	struct buf eb, tb;
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	if ((st = nb_stmt(nb, ST_JOB_INSERT_ENDED, err)) == NULL)
+		return -1;
+	buf_init(&eb);
+	buf_init(&tb);
+	sqlite3_bind_int64(st, 1, p->job_id);
+	sqlite3_bind_int64(st, 2, p->set_id);
+	sqlite3_bind_int64(st, 3, (int64_t)p->point);
+	sqlite3_bind_int(st, 4, p->rep);
+	sqlite3_bind_int(st, 5, p->attempt);
+	nb_bind_text(st, 6, notebook_state_name(o->state));
+	nb_bind_text(st, 7, p->params);
+	nb_bind_text(st, 8, p->host);
+	nb_bind_int_or_null(st, 9, p->engine, -1);
+	sqlite3_bind_double(st, 10, o->start > 0 ? o->start : p->start);
+	nb_bind_text(st, 11, p->handle);
+	nb_bind_text(st, 12, o->results_json);
+	nb_bind_text(st, 13, nb_utf8(&eb, o->error));
+	nb_bind_text(st, 14, nb_utf8(&tb, o->stderr_tail));
+	sqlite3_bind_double(st, 15, o->end);
+	nb_bind_int_or_null(st, 16, o->exit_code, -1);
+	nb_bind_int_or_null(st, 17, o->signal, 0);
+	nb_bind_int_or_null(st, 18, o->maxrss_kb, -1);
+	if (o->cpu_user >= 0 && o->cpu_sys >= 0) {
+		sqlite3_bind_double(st, 19, o->cpu_user);
+		sqlite3_bind_double(st, 20, o->cpu_sys);
+	} else {
+		sqlite3_bind_null(st, 19);
+		sqlite3_bind_null(st, 20);
+	}
+	sqlite3_bind_int(st, 21, o->truncated);
+	if (nb_run(nb, st, "recording a job", err) == 0 &&
+	    nb_values_add(nb, p->job_id, p->set_id, NB_NAME_PARAM, &p->obj,
+	    err) == 0 && (res == NULL || nb_values_add(nb, p->job_id,
+	    p->set_id, NB_NAME_RESULT, res, err) == 0))
+		rc = 0;
+	buf_free(&eb);
+	buf_free(&tb);
+	return rc;
+}
+
+/*
+ * End the held start i with o in one row, in a savepoint of the caller's
+ * transaction; the start stays held if that fails.
+ */
+static int
+nb_job_finish_held(struct notebook *nb, size_t i, const struct nb_outcome *o,
+    const struct json_object *res, char **err)
+{
+	bool own;
+	int rc;
+
+	nb->holding = true;
+	if (nb_write_begin(nb, &own, err) != 0)
+		rc = -1;
+	else
+		rc = nb_write_end(nb, own, nb_job_ended(nb, &nb->pending[i], o,
+		    res, err), err);
+	nb->holding = false;
+	if (rc == 0) {
+		nb_pending_free(&nb->pending[i]);
+		memmove(&nb->pending[i], &nb->pending[i + 1],
+		    (nb->npending - i - 1) * sizeof *nb->pending);
+		nb->npending--;
+	}
+	return rc;
+}
+
 /* Record how a running job ended, in one transaction. */
 int
 notebook_job_finish(struct notebook *nb, int64_t set_id, int64_t job_id,
@@ -463,6 +772,7 @@ notebook_job_finish(struct notebook *nb, int64_t set_id, int64_t job_id,
 {
 	struct json_object res;
 	bool own, have = false;
+	ssize_t held;
 	int rc;
 
 	if (o->state != NB_OK && o->state != NB_FAILED &&
@@ -477,7 +787,13 @@ notebook_job_finish(struct notebook *nb, int64_t set_id, int64_t job_id,
 			return -1;
 		have = true;
 	}
-	if (nb_write_begin(nb, &own, err) != 0)
+	/* A start held in this transaction and an end that keeps the job
+	 * current: one row.  Otherwise the held starts are written first
+	 * (nb_prepare), and the row is updated. */
+	if (!o->requeue && (held = nb_pending_find(nb, set_id, job_id)) >= 0)
+		rc = nb_job_finish_held(nb, (size_t)held, o, have ? &res : NULL,
+		    err);
+	else if (nb_write_begin(nb, &own, err) != 0)
 		rc = -1;
 	else {
 		rc = nb_job_finish(nb, set_id, job_id, o, have ? &res : NULL,

@@ -240,9 +240,18 @@ const char *const nb_sql[ST_COUNT] = {
 	[ST_JOB_LOAD] = "SELECT j.set_id, j.state, j.current, j.point, j.rep, "
 	    "j.attempt, r.tag, r.locked FROM job j "
 	    "JOIN resultset r ON r.id = j.set_id WHERE j.id = ?1",
-	[ST_JOB_INSERT] = "INSERT INTO job (set_id, point, rep, attempt, "
+	[ST_JOB_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM job",
+	/* ?10: the id held for it, or NULL for the next one. */
+	[ST_JOB_INSERT] = "INSERT INTO job (id, set_id, point, rep, attempt, "
 	    "state, current, params, host, engine, start, handle) "
-	    "VALUES (?1, ?2, ?3, ?4, 'running', 1, ?5, ?6, ?7, ?8, ?9)",
+	    "VALUES (?10, ?1, ?2, ?3, ?4, 'running', 1, ?5, ?6, ?7, ?8, ?9)",
+	/* A held start and its end, in one row. */
+	[ST_JOB_INSERT_ENDED] = "INSERT INTO job (id, set_id, point, rep, "
+	    "attempt, state, current, params, host, engine, start, handle, "
+	    "results, error, stderr_tail, \"end\", exit_code, signal, "
+	    "maxrss_kb, cpu_user, cpu_sys, truncated) VALUES (?1, ?2, ?3, ?4, "
+	    "?5, ?6, 1, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+	    "?18, ?19, ?20, ?21)",
 	[ST_JOB_RUN] = "UPDATE job SET state = 'running', params = ?2, "
 	    "host = ?3, engine = ?4, start = ?5, handle = ?6 WHERE id = ?1",
 	[ST_JOB_FINISH] = "UPDATE job SET state = ?2, current = ?3, "

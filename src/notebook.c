@@ -115,7 +115,8 @@ nb_prepare(struct notebook *nb, sqlite3_stmt **slot, const char *sql,
     char **err)
 {
 	if (nb_flushes(nb, slot)) {
-		if (nb->npending > 0 && nb_pending_flush(nb, err) != 0)
+		if ((nb->npending > 0 || nb->held_set != 0) &&
+		    nb_pending_flush(nb, err) != 0)
 			return NULL;
 		/* It may insert jobs: ask the table for the next id. */
 		nb->next_id = 0;
@@ -497,6 +498,8 @@ notebook_close(struct notebook *nb)
 		sqlite3_finalize(nb->stmt[i]);
 	for (i = 0; i < NB_NPAGE; i++)
 		sqlite3_finalize(nb->page[i]);
+	for (i = 0; i < NB_VALUES_MAX; i++)
+		sqlite3_finalize(nb->values[i]);
 	nb_pending_drop(nb);
 	free(nb->pending);
 	buf_free(&nb->seen[0].names);

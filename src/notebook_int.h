@@ -151,6 +151,10 @@ enum nb_form {
  * missing arm: descending points); owned. */
 char *nb_page_sql(size_t sort, enum nb_arm arm, bool desc, enum nb_form form);
 
+/* Values a fresh job's one INSERT indexes at most (nb_values_sql). */
+#define NB_VALUES_MAX 8
+char *nb_values_sql(size_t n);
+
 /* Page statements: [sort][arm][descending][form]. */
 #define NB_NPAGE (NB_NSORTS * NB_NARMS * 2 * NB_NFORMS)
 
@@ -217,6 +221,12 @@ struct notebook {
 	size_t npending, cappending;
 	int64_t next_id;                /* the next job id to reserve, 0:
 	                                   ask the table */
+	int64_t held_set;               /* the set of the positions held
+	                                   starts took (0: none) */
+	uint64_t held_cursor;           /* its cursor, with them */
+	uint64_t held_njobs;            /* its number of jobs */
+	uint64_t held_advance;          /* positions taken, not written */
+	sqlite3_stmt *values[NB_VALUES_MAX]; /* index k+1 values at once */
 	bool holding;                   /* running the statements of a held
 	                                   start or of its end: no flush */
 	struct nb_names_seen seen[2];   /* by enum nb_name_kind */

@@ -123,6 +123,41 @@ nb_names_add(struct notebook *nb, int64_t set_id, enum nb_name_kind kind,
 	return 0;
 }
 
+/* The sort number of member m in *num; false if it has no sortable
+ * value (null, or a number that is not one). */
+static bool
+nb_value_num(const struct json_member *m, double *num)
+{
+	if (m->type == JSON_NULL)
+		return false;
+	*num = m->type == JSON_NUMBER ? strtod(m->text, NULL) :
+	    m->type == JSON_TRUE ? 1 : 0;
+	return !isnan(*num);
+}
+
+/* Bind member m, which has a sortable value, as row k of st. */
+static void
+nb_value_bind(sqlite3_stmt *st, int k, const struct json_member *m)
+{
+	double num = 0;
+
+	nb_value_num(m, &num);
+	nb_bind_text(st, 3 * k + 3, m->name);
+	switch (m->type) {
+	case JSON_NUMBER:
+	case JSON_TRUE:
+	case JSON_FALSE:
+		sqlite3_bind_double(st, 3 * k + 4, num);
+		sqlite3_bind_null(st, 3 * k + 5);
+		break;
+	default:
+		sqlite3_bind_null(st, 3 * k + 4);
+		sqlite3_bind_text(st, 3 * k + 5, m->text, (int)m->len,
+		    SQLITE_STATIC);
+		break;
+	}
+}
+
 /*
  * Store the members of obj as job_id's sortable values and record their
  * names: numbers (and booleans) in num, strings (and arrays, objects) in
@@ -141,11 +176,7 @@ nb_values_add(struct notebook *nb, int64_t job_id, int64_t set_id,
 		return -1;
 	for (i = 0; i < obj->n; i++) {
 		m = &obj->members[i];
-		if (m->type == JSON_NULL)
-			continue;
-		num = m->type == JSON_NUMBER ? strtod(m->text, NULL) :
-		    m->type == JSON_TRUE ? 1 : 0;
-		if (isnan(num))
+		if (!nb_value_num(m, &num))
 			continue;
 		if ((st = nb_stmt(nb, kind == NB_NAME_PARAM ? ST_VALUE_PARAM :
 		    ST_VALUE_RESULT, err)) == NULL)
@@ -170,6 +201,67 @@ nb_values_add(struct notebook *nb, int64_t job_id, int64_t set_id,
 			return -1;
 	}
 	return 0;
+}
+
+/* Index up to NB_VALUES_MAX members m[0..n) of a fresh job in one
+ * statement. */
+static int
+nb_values_insert(struct notebook *nb, int64_t job_id, int64_t set_id,
+    const struct json_member *const *m, size_t n, char **err)
+{
+	sqlite3_stmt *st;
+	char *sql;
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	sql = nb->values[n - 1] == NULL ? nb_values_sql(n) : NULL;
+	st = nb_prepare(nb, &nb->values[n - 1], sql, err);
+	free(sql);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, job_id);
+	sqlite3_bind_int64(st, 2, set_id);
+	for (i = 0; i < n; i++)
+		nb_value_bind(st, (int)i, m[i]);
+	return nb_run(nb, st, "indexing values", err);
+}
+
+/*
+ * Store the parameters and results (or NULL) of a fresh job, which has no
+ * values yet, as its sortable values, as nb_values_add does, a few to a
+ * statement; a result never overrides a parameter (the parameters go
+ * first, and a name already indexed is ignored).
+ */
+static int
+nb_values_fresh(struct notebook *nb, int64_t job_id, int64_t set_id,
+    const struct json_object *params, const struct json_object *res,
+    char **err)
+{
+	const struct json_object *objs[2] = { params, res };
+	const struct json_member *m[NB_VALUES_MAX];
+	size_t i, k, n = 0;
+	double num;
+
+	for (k = 0; k < 2; k++) {
+		if (objs[k] == NULL)
+			continue;
+		if (nb_names_add(nb, set_id, k == 0 ? NB_NAME_PARAM :
+		    NB_NAME_RESULT, objs[k], err) != 0)
+			return -1;
+		for (i = 0; i < objs[k]->n; i++) {
+			if (!nb_value_num(&objs[k]->members[i], &num))
+				continue;
+			m[n++] = &objs[k]->members[i];
+			if (n == NB_VALUES_MAX) {
+				if (nb_values_insert(nb, job_id, set_id, m, n,
+				    err) != 0)
+					return -1;
+				n = 0;
+			}
+		}
+	}
+	return nb_values_insert(nb, job_id, set_id, m, n, err);
 }
 
 /* Parse json (what: "parameters", "results") as one object. */
@@ -381,6 +473,7 @@ nb_job_start(struct notebook *nb, int64_t set_id, struct nb_work *w,
 		if ((st = nb_stmt(nb, ST_SET_ADVANCE, err)) == NULL)
 			goto out;
 		sqlite3_bind_int64(st, 1, set_id);
+		sqlite3_bind_int64(st, 2, 1);
 		if (nb_run(nb, st, "advancing the cursor", err) != 0)
 			goto out;
 	} else {
@@ -424,6 +517,8 @@ nb_pending_drop(struct notebook *nb)
 		nb_pending_free(&nb->pending[i]);
 	nb->npending = 0;
 	nb->next_id = 0;
+	nb->held_set = 0;
+	nb->held_advance = 0;
 }
 
 /* Write held start p as a running row with its parameters' values. */
@@ -446,8 +541,22 @@ nb_pending_write(struct notebook *nb, const struct nb_pending *p, char **err)
 	sqlite3_bind_int64(st, 10, p->job_id);
 	if (nb_run(nb, st, "recording a job start", err) != 0)
 		return -1;
-	return nb_values_add(nb, p->job_id, p->set_id, NB_NAME_PARAM, &p->obj,
-	    err);
+	return nb_values_fresh(nb, p->job_id, p->set_id, &p->obj, NULL, err);
+}
+
+/* Write the positions the held starts took into their set's cursor. */
+static int
+nb_held_advance(struct notebook *nb, char **err)
+{
+	sqlite3_stmt *st;
+
+	if (nb->held_advance == 0)
+		return 0;
+	if ((st = nb_stmt(nb, ST_SET_ADVANCE, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, nb->held_set);
+	sqlite3_bind_int64(st, 2, (int64_t)nb->held_advance);
+	return nb_run(nb, st, "advancing the cursor", err);
 }
 
 /*
@@ -461,13 +570,17 @@ nb_pending_flush(struct notebook *nb, char **err)
 	size_t i;
 	int rc = 0;
 
-	if (nb->npending == 0)
+	if (nb->npending == 0 && nb->held_advance == 0) {
+		nb->held_set = 0;
 		return 0;
+	}
 	nb->holding = true;
 	if (nb_exec(nb, ST_SAVEPOINT, err) != 0)
 		rc = -1;
 	for (i = 0; rc == 0 && i < nb->npending; i++)
 		rc = nb_pending_write(nb, &nb->pending[i], err);
+	if (rc == 0)
+		rc = nb_held_advance(nb, err);
 	if (rc == 0 && nb_exec(nb, ST_RELEASE, err) != 0)
 		rc = -1;
 	if (rc != 0) {
@@ -481,6 +594,35 @@ nb_pending_flush(struct notebook *nb, char **err)
 	if (rc == 0)
 		nb_pending_drop(nb);
 	return rc;
+}
+
+/*
+ * Make set_id the set whose positions held starts take: write the
+ * positions taken from another set, check that this one may be worked on
+ * (nb_set_work) and read its cursor.
+ */
+static int
+nb_held_set(struct notebook *nb, int64_t set_id, char **err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (nb_held_advance(nb, err) != 0)
+		return -1;
+	nb->held_set = 0;
+	nb->held_advance = 0;
+	if (nb_set_work(nb, set_id, 0, false, err) != 0 ||
+	    (st = nb_stmt(nb, ST_SET_WORK, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, set_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		nb->held_set = set_id;
+		nb->held_cursor = (uint64_t)sqlite3_column_int64(st, 2);
+		nb->held_njobs = (uint64_t)sqlite3_column_int64(st, 3);
+	} else
+		nb_error(nb, "reading a result set", err);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
 }
 
 /*
@@ -499,8 +641,21 @@ nb_job_hold(struct notebook *nb, int64_t set_id, struct nb_work *w,
 	int rc = -1;
 
 	nb->holding = true;
-	if (nb_set_work(nb, set_id, w->pos, true, err) != 0)
+	/* The set, as the last held start of this set left it, or read. */
+	if (nb->held_set != set_id && nb_held_set(nb, set_id, err) != 0)
 		goto out;
+	if (w->pos != nb->held_cursor) {
+		*err = xasprintf("notebook %s: position %" PRIu64 " is not "
+		    "the cursor (%" PRIu64 "): is another runner working on "
+		    "it?", nb->path, w->pos, nb->held_cursor);
+		goto out;
+	}
+	if (nb->held_cursor >= nb->held_njobs) {
+		*err = xasprintf("notebook %s: all %" PRIu64 " positions of "
+		    "the result set have been handed out", nb->path,
+		    nb->held_njobs);
+		goto out;
+	}
 	if (nb->next_id == 0) {
 		if ((st = nb_stmt(nb, ST_JOB_NEXT_ID, err)) == NULL)
 			goto out;
@@ -512,12 +667,8 @@ nb_job_hold(struct notebook *nb, int64_t set_id, struct nb_work *w,
 		nb->next_id = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
 	}
-	/* Last: one statement, undone as a whole if it fails. */
-	if ((st = nb_stmt(nb, ST_SET_ADVANCE, err)) == NULL)
-		goto out;
-	sqlite3_bind_int64(st, 1, set_id);
-	if (nb_run(nb, st, "advancing the cursor", err) != 0)
-		goto out;
+	nb->held_cursor++;
+	nb->held_advance++;
 	if (nb->npending == nb->cappending) {
 		nb->cappending = nb->cappending == 0 ? 16 : nb->cappending * 2;
 		nb->pending = xreallocarray(nb->pending, nb->cappending,
@@ -729,9 +880,7 @@ nb_job_ended(struct notebook *nb, const struct nb_pending *p,
 	}
 	sqlite3_bind_int(st, 21, o->truncated);
 	if (nb_run(nb, st, "recording a job", err) == 0 &&
-	    nb_values_add(nb, p->job_id, p->set_id, NB_NAME_PARAM, &p->obj,
-	    err) == 0 && (res == NULL || nb_values_add(nb, p->job_id,
-	    p->set_id, NB_NAME_RESULT, res, err) == 0))
+	    nb_values_fresh(nb, p->job_id, p->set_id, &p->obj, res, err) == 0)
 		rc = 0;
 	buf_free(&eb);
 	buf_free(&tb);

@@ -230,7 +230,7 @@ const char *const nb_sql[ST_COUNT] = {
 	    "WHERE id = ?1",
 	[ST_SET_WORK] = "SELECT tag, locked, cursor, njobs FROM resultset "
 	    "WHERE id = ?1",
-	[ST_SET_ADVANCE] = "UPDATE resultset SET cursor = cursor + 1 "
+	[ST_SET_ADVANCE] = "UPDATE resultset SET cursor = cursor + ?2 "
 	    "WHERE id = ?1",
 	[ST_COUNTS] = "SELECT r.njobs, r.cursor, c.state, c.n FROM resultset r "
 	    "LEFT JOIN counts c ON c.set_id = r.id WHERE r.id = ?1",
@@ -304,6 +304,23 @@ const char *const nb_sql[ST_COUNT] = {
 	    "AND j.state = 'ok' AND vx.num IS NOT NULL AND vy.num IS NOT NULL "
 	    "ORDER BY j.id LIMIT ?6",
 };
+
+/* The SQL that indexes n values of a fresh job at once: ?1 job, ?2 set,
+ * then name, num and txt of each; owned. */
+char *
+nb_values_sql(size_t n)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	buf_adds(&b, "INSERT OR IGNORE INTO value (job_id, set_id, name, num, "
+	    "txt) VALUES ");
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s(?1, ?2, ?%zu, ?%zu, ?%zu)", i > 0 ? ", " : "",
+		    3 * i + 3, 3 * i + 4, 3 * i + 5);
+	return buf_steal(&b);
+}
 
 /* The sorts of notebook_jobs_page; the first stands for every value. */
 const struct nb_sort nb_sorts[NB_NSORTS] = {

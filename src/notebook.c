@@ -500,6 +500,8 @@ notebook_close(struct notebook *nb)
 		sqlite3_finalize(nb->page[i]);
 	for (i = 0; i < NB_VALUES_MAX; i++)
 		sqlite3_finalize(nb->values[i]);
+	for (i = 0; i < NB_ENDED_MAX; i++)
+		sqlite3_finalize(nb->ended[i]);
 	nb_pending_drop(nb);
 	free(nb->pending);
 	buf_free(&nb->seen[0].names);

@@ -76,7 +76,6 @@ enum nb_stmt {
 	ST_JOB_LOAD,
 	ST_JOB_NEXT_ID,
 	ST_JOB_INSERT,
-	ST_JOB_INSERT_ENDED,
 	ST_JOB_RUN,
 	ST_JOB_FINISH,
 	ST_JOB_REQUEUE,
@@ -151,9 +150,13 @@ enum nb_form {
  * missing arm: descending points); owned. */
 char *nb_page_sql(size_t sort, enum nb_arm arm, bool desc, enum nb_form form);
 
-/* Values a fresh job's one INSERT indexes at most (nb_values_sql). */
-#define NB_VALUES_MAX 8
+/* Values one INSERT of held starts indexes at most (nb_values_sql), and
+ * held starts with their ends one INSERT writes at most (nb_ended_sql). */
+#define NB_VALUES_MAX 64
+#define NB_ENDED_MAX 32
+#define NB_ENDED_COLS 21
 char *nb_values_sql(size_t n);
+char *nb_ended_sql(size_t n);
 
 /* Page statements: [sort][arm][descending][form]. */
 #define NB_NPAGE (NB_NSORTS * NB_NARMS * 2 * NB_NFORMS)
@@ -181,9 +184,11 @@ struct nb_page_memo {
 
 /*
  * A fresh job's start held back inside the caller's transaction
- * (notebook_job.c): its id is reserved and its position taken, but its row
- * is written only with its end (one row instead of a row and an update of
- * it), or before any other statement, or at the commit.
+ * (notebook_job.c): its id is reserved and its position taken, and its
+ * end, if it comes in the same transaction, is held with it.  They are
+ * written before any other statement or at the commit, with the other
+ * held starts: a finished job as one row (not a row and an update of it),
+ * many rows and values to a statement.
  */
 struct nb_pending {
 	int64_t job_id;
@@ -197,6 +202,10 @@ struct nb_pending {
 	int engine;
 	double start;
 	char *handle;
+	bool ended;                     /* its end is held too: */
+	struct nb_outcome o;            /* the end, its strings owned */
+	bool have_res;
+	struct json_object res;         /* o.results_json, parsed */
 };
 
 /* The names last recorded for a set, by kind: a job with the same names
@@ -227,6 +236,7 @@ struct notebook {
 	uint64_t held_njobs;            /* its number of jobs */
 	uint64_t held_advance;          /* positions taken, not written */
 	sqlite3_stmt *values[NB_VALUES_MAX]; /* index k+1 values at once */
+	sqlite3_stmt *ended[NB_ENDED_MAX];   /* write k+1 ended jobs */
 	bool holding;                   /* running the statements of a held
 	                                   start or of its end: no flush */
 	struct nb_names_seen seen[2];   /* by enum nb_name_kind */

@@ -135,24 +135,28 @@ nb_value_num(const struct json_member *m, double *num)
 	return !isnan(*num);
 }
 
-/* Bind member m, which has a sortable value, as row k of st. */
+/* Bind member m of job_id, which has a sortable value, as the value
+ * row at parameter base (job, set, name, num, txt). */
 static void
-nb_value_bind(sqlite3_stmt *st, int k, const struct json_member *m)
+nb_value_bind(sqlite3_stmt *st, int base, int64_t job_id, int64_t set_id,
+    const struct json_member *m)
 {
 	double num = 0;
 
 	nb_value_num(m, &num);
-	nb_bind_text(st, 3 * k + 3, m->name);
+	sqlite3_bind_int64(st, base, job_id);
+	sqlite3_bind_int64(st, base + 1, set_id);
+	nb_bind_text(st, base + 2, m->name);
 	switch (m->type) {
 	case JSON_NUMBER:
 	case JSON_TRUE:
 	case JSON_FALSE:
-		sqlite3_bind_double(st, 3 * k + 4, num);
-		sqlite3_bind_null(st, 3 * k + 5);
+		sqlite3_bind_double(st, base + 3, num);
+		sqlite3_bind_null(st, base + 4);
 		break;
 	default:
-		sqlite3_bind_null(st, 3 * k + 4);
-		sqlite3_bind_text(st, 3 * k + 5, m->text, (int)m->len,
+		sqlite3_bind_null(st, base + 3);
+		sqlite3_bind_text(st, base + 4, m->text, (int)m->len,
 		    SQLITE_STATIC);
 		break;
 	}
@@ -201,67 +205,6 @@ nb_values_add(struct notebook *nb, int64_t job_id, int64_t set_id,
 			return -1;
 	}
 	return 0;
-}
-
-/* Index up to NB_VALUES_MAX members m[0..n) of a fresh job in one
- * statement. */
-static int
-nb_values_insert(struct notebook *nb, int64_t job_id, int64_t set_id,
-    const struct json_member *const *m, size_t n, char **err)
-{
-	sqlite3_stmt *st;
-	char *sql;
-	size_t i;
-
-	if (n == 0)
-		return 0;
-	sql = nb->values[n - 1] == NULL ? nb_values_sql(n) : NULL;
-	st = nb_prepare(nb, &nb->values[n - 1], sql, err);
-	free(sql);
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, job_id);
-	sqlite3_bind_int64(st, 2, set_id);
-	for (i = 0; i < n; i++)
-		nb_value_bind(st, (int)i, m[i]);
-	return nb_run(nb, st, "indexing values", err);
-}
-
-/*
- * Store the parameters and results (or NULL) of a fresh job, which has no
- * values yet, as its sortable values, as nb_values_add does, a few to a
- * statement; a result never overrides a parameter (the parameters go
- * first, and a name already indexed is ignored).
- */
-static int
-nb_values_fresh(struct notebook *nb, int64_t job_id, int64_t set_id,
-    const struct json_object *params, const struct json_object *res,
-    char **err)
-{
-	const struct json_object *objs[2] = { params, res };
-	const struct json_member *m[NB_VALUES_MAX];
-	size_t i, k, n = 0;
-	double num;
-
-	for (k = 0; k < 2; k++) {
-		if (objs[k] == NULL)
-			continue;
-		if (nb_names_add(nb, set_id, k == 0 ? NB_NAME_PARAM :
-		    NB_NAME_RESULT, objs[k], err) != 0)
-			return -1;
-		for (i = 0; i < objs[k]->n; i++) {
-			if (!nb_value_num(&objs[k]->members[i], &num))
-				continue;
-			m[n++] = &objs[k]->members[i];
-			if (n == NB_VALUES_MAX) {
-				if (nb_values_insert(nb, job_id, set_id, m, n,
-				    err) != 0)
-					return -1;
-				n = 0;
-			}
-		}
-	}
-	return nb_values_insert(nb, job_id, set_id, m, n, err);
 }
 
 /* Parse json (what: "parameters", "results") as one object. */
@@ -505,6 +448,13 @@ nb_pending_free(struct nb_pending *p)
 	json_object_free(&p->obj);
 	free(p->host);
 	free(p->handle);
+	if (p->ended) {
+		free((char *)p->o.results_json);
+		free((char *)p->o.error);
+		free((char *)p->o.stderr_tail);
+	}
+	if (p->have_res)
+		json_object_free(&p->res);
 }
 
 /* Forget the held starts: their transaction is gone. */
@@ -521,7 +471,7 @@ nb_pending_drop(struct notebook *nb)
 	nb->held_advance = 0;
 }
 
-/* Write held start p as a running row with its parameters' values. */
+/* Write held start p, not ended, as a running row. */
 static int
 nb_pending_write(struct notebook *nb, const struct nb_pending *p, char **err)
 {
@@ -539,9 +489,156 @@ nb_pending_write(struct notebook *nb, const struct nb_pending *p, char **err)
 	sqlite3_bind_double(st, 8, p->start);
 	nb_bind_text(st, 9, p->handle);
 	sqlite3_bind_int64(st, 10, p->job_id);
-	if (nb_run(nb, st, "recording a job start", err) != 0)
+	return nb_run(nb, st, "recording a job start", err);
+}
+
+/* Bind ended held start p as the row at parameter base (nb_ended_sql). */
+static void
+nb_pending_bind_ended(sqlite3_stmt *st, int base, const struct nb_pending *p)
+{
+	const struct nb_outcome *o = &p->o;
+
+	sqlite3_bind_int64(st, base, p->job_id);
+	sqlite3_bind_int64(st, base + 1, p->set_id);
+	sqlite3_bind_int64(st, base + 2, (int64_t)p->point);
+	sqlite3_bind_int(st, base + 3, p->rep);
+	sqlite3_bind_int(st, base + 4, p->attempt);
+	nb_bind_text(st, base + 5, notebook_state_name(o->state));
+	nb_bind_text(st, base + 6, p->params);
+	nb_bind_text(st, base + 7, p->host);
+	nb_bind_int_or_null(st, base + 8, p->engine, -1);
+	sqlite3_bind_double(st, base + 9, p->start);
+	nb_bind_text(st, base + 10, p->handle);
+	nb_bind_text(st, base + 11, o->results_json);
+	nb_bind_text(st, base + 12, o->error);
+	nb_bind_text(st, base + 13, o->stderr_tail);
+	sqlite3_bind_double(st, base + 14, o->end);
+	nb_bind_int_or_null(st, base + 15, o->exit_code, -1);
+	nb_bind_int_or_null(st, base + 16, o->signal, 0);
+	nb_bind_int_or_null(st, base + 17, o->maxrss_kb, -1);
+	if (o->cpu_user >= 0 && o->cpu_sys >= 0) {
+		sqlite3_bind_double(st, base + 18, o->cpu_user);
+		sqlite3_bind_double(st, base + 19, o->cpu_sys);
+	} else {
+		sqlite3_bind_null(st, base + 18);
+		sqlite3_bind_null(st, base + 19);
+	}
+	sqlite3_bind_int(st, base + 20, o->truncated);
+}
+
+/* Write the ended held starts p[0..n) (n <= NB_ENDED_MAX) in one
+ * statement. */
+static int
+nb_pending_write_ended(struct notebook *nb, struct nb_pending *const *p,
+    size_t n, char **err)
+{
+	sqlite3_stmt *st;
+	char *sql;
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	sql = nb->ended[n - 1] == NULL ? nb_ended_sql(n) : NULL;
+	st = nb_prepare(nb, &nb->ended[n - 1], sql, err);
+	free(sql);
+	if (st == NULL)
 		return -1;
-	return nb_values_fresh(nb, p->job_id, p->set_id, &p->obj, NULL, err);
+	for (i = 0; i < n; i++)
+		nb_pending_bind_ended(st, (int)(i * NB_ENDED_COLS) + 1, p[i]);
+	return nb_run(nb, st, "recording jobs", err);
+}
+
+/* Write every held start as its row: finished rows many to a statement,
+ * running ones one by one. */
+static int
+nb_pending_rows(struct notebook *nb, char **err)
+{
+	struct nb_pending *ended[NB_ENDED_MAX];
+	size_t i, n = 0;
+
+	for (i = 0; i < nb->npending; i++) {
+		if (!nb->pending[i].ended) {
+			if (nb_pending_write(nb, &nb->pending[i], err) != 0)
+				return -1;
+			continue;
+		}
+		ended[n++] = &nb->pending[i];
+		if (n == NB_ENDED_MAX) {
+			if (nb_pending_write_ended(nb, ended, n, err) != 0)
+				return -1;
+			n = 0;
+		}
+	}
+	return nb_pending_write_ended(nb, ended, n, err);
+}
+
+/* A value row to write: the member and whose it is. */
+struct nb_value_row {
+	const struct nb_pending *p;
+	const struct json_member *m;
+};
+
+/* Write value rows v[0..n) (n <= NB_VALUES_MAX) in one statement. */
+static int
+nb_values_insert(struct notebook *nb, const struct nb_value_row *v, size_t n,
+    char **err)
+{
+	sqlite3_stmt *st;
+	char *sql;
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	sql = nb->values[n - 1] == NULL ? nb_values_sql(n) : NULL;
+	st = nb_prepare(nb, &nb->values[n - 1], sql, err);
+	free(sql);
+	if (st == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		nb_value_bind(st, (int)(i * 5) + 1, v[i].p->job_id,
+		    v[i].p->set_id, v[i].m);
+	return nb_run(nb, st, "indexing values", err);
+}
+
+/*
+ * Record the names and index the values of every held start, parameters
+ * and (ended ones) results, as nb_values_add does, many to a statement:
+ * a result never overrides a parameter (a job's parameters come first,
+ * and a name already indexed for the job is ignored).
+ */
+static int
+nb_pending_values(struct notebook *nb, char **err)
+{
+	struct nb_value_row v[NB_VALUES_MAX];
+	const struct json_object *obj;
+	const struct nb_pending *p;
+	size_t i, j, k, n = 0;
+	double num;
+
+	for (i = 0; i < nb->npending; i++) {
+		p = &nb->pending[i];
+		for (k = 0; k < 2; k++) {
+			obj = k == 0 ? &p->obj : p->have_res ? &p->res : NULL;
+			if (obj == NULL)
+				continue;
+			if (nb_names_add(nb, p->set_id, k == 0 ?
+			    NB_NAME_PARAM : NB_NAME_RESULT, obj, err) != 0)
+				return -1;
+			for (j = 0; j < obj->n; j++) {
+				if (!nb_value_num(&obj->members[j], &num))
+					continue;
+				v[n].p = p;
+				v[n++].m = &obj->members[j];
+				if (n == NB_VALUES_MAX) {
+					if (nb_values_insert(nb, v, n, err) !=
+					    0)
+						return -1;
+					n = 0;
+				}
+			}
+		}
+	}
+	return nb_values_insert(nb, v, n, err);
 }
 
 /* Write the positions the held starts took into their set's cursor. */
@@ -567,7 +664,6 @@ nb_held_advance(struct notebook *nb, char **err)
 int
 nb_pending_flush(struct notebook *nb, char **err)
 {
-	size_t i;
 	int rc = 0;
 
 	if (nb->npending == 0 && nb->held_advance == 0) {
@@ -577,8 +673,10 @@ nb_pending_flush(struct notebook *nb, char **err)
 	nb->holding = true;
 	if (nb_exec(nb, ST_SAVEPOINT, err) != 0)
 		rc = -1;
-	for (i = 0; rc == 0 && i < nb->npending; i++)
-		rc = nb_pending_write(nb, &nb->pending[i], err);
+	if (rc == 0)
+		rc = nb_pending_rows(nb, err);
+	if (rc == 0)
+		rc = nb_pending_values(nb, err);
 	if (rc == 0)
 		rc = nb_held_advance(nb, err);
 	if (rc == 0 && nb_exec(nb, ST_RELEASE, err) != 0)
@@ -840,78 +938,36 @@ nb_pending_find(const struct notebook *nb, int64_t set_id, int64_t job_id)
 	return -1;
 }
 
-/* Write held start p and its end o as one row, with its values. */
-static int
-nb_job_ended(struct notebook *nb, const struct nb_pending *p,
-    const struct nb_outcome *o, const struct json_object *res, char **err)
-{
-	struct buf eb, tb;
-	sqlite3_stmt *st;
-	int rc = -1;
-
-	if ((st = nb_stmt(nb, ST_JOB_INSERT_ENDED, err)) == NULL)
-		return -1;
-	buf_init(&eb);
-	buf_init(&tb);
-	sqlite3_bind_int64(st, 1, p->job_id);
-	sqlite3_bind_int64(st, 2, p->set_id);
-	sqlite3_bind_int64(st, 3, (int64_t)p->point);
-	sqlite3_bind_int(st, 4, p->rep);
-	sqlite3_bind_int(st, 5, p->attempt);
-	nb_bind_text(st, 6, notebook_state_name(o->state));
-	nb_bind_text(st, 7, p->params);
-	nb_bind_text(st, 8, p->host);
-	nb_bind_int_or_null(st, 9, p->engine, -1);
-	sqlite3_bind_double(st, 10, o->start > 0 ? o->start : p->start);
-	nb_bind_text(st, 11, p->handle);
-	nb_bind_text(st, 12, o->results_json);
-	nb_bind_text(st, 13, nb_utf8(&eb, o->error));
-	nb_bind_text(st, 14, nb_utf8(&tb, o->stderr_tail));
-	sqlite3_bind_double(st, 15, o->end);
-	nb_bind_int_or_null(st, 16, o->exit_code, -1);
-	nb_bind_int_or_null(st, 17, o->signal, 0);
-	nb_bind_int_or_null(st, 18, o->maxrss_kb, -1);
-	if (o->cpu_user >= 0 && o->cpu_sys >= 0) {
-		sqlite3_bind_double(st, 19, o->cpu_user);
-		sqlite3_bind_double(st, 20, o->cpu_sys);
-	} else {
-		sqlite3_bind_null(st, 19);
-		sqlite3_bind_null(st, 20);
-	}
-	sqlite3_bind_int(st, 21, o->truncated);
-	if (nb_run(nb, st, "recording a job", err) == 0 &&
-	    nb_values_fresh(nb, p->job_id, p->set_id, &p->obj, res, err) == 0)
-		rc = 0;
-	buf_free(&eb);
-	buf_free(&tb);
-	return rc;
-}
-
 /*
- * End the held start i with o in one row, in a savepoint of the caller's
- * transaction; the start stays held if that fails.
+ * Hold the end o (results parsed in *res, moved here, or NULL) of held
+ * start p with it, to be written as one finished row; NOTEBOOK_NOT_RUNNING
+ * if its end is held already.
  */
 static int
-nb_job_finish_held(struct notebook *nb, size_t i, const struct nb_outcome *o,
-    const struct json_object *res, char **err)
+nb_job_end_held(struct nb_pending *p, const struct nb_outcome *o,
+    struct json_object *res)
 {
-	bool own;
-	int rc;
+	struct buf b;
 
-	nb->holding = true;
-	if (nb_write_begin(nb, &own, err) != 0)
-		rc = -1;
-	else
-		rc = nb_write_end(nb, own, nb_job_ended(nb, &nb->pending[i], o,
-		    res, err), err);
-	nb->holding = false;
-	if (rc == 0) {
-		nb_pending_free(&nb->pending[i]);
-		memmove(&nb->pending[i], &nb->pending[i + 1],
-		    (nb->npending - i - 1) * sizeof *nb->pending);
-		nb->npending--;
+	if (p->ended)
+		return NOTEBOOK_NOT_RUNNING;
+	p->ended = true;
+	p->o = *o;
+	if (o->start > 0)
+		p->start = o->start;
+	p->o.results_json = o->results_json != NULL ?
+	    xstrdup(o->results_json) : NULL;
+	buf_init(&b);
+	p->o.error = o->error != NULL ? xstrdup(nb_utf8(&b, o->error)) : NULL;
+	p->o.stderr_tail = o->stderr_tail != NULL ?
+	    xstrdup(nb_utf8(&b, o->stderr_tail)) : NULL;
+	buf_free(&b);
+	if (res != NULL) {
+		p->res = *res;
+		p->have_res = true;
+		memset(res, 0, sizeof *res);
 	}
-	return rc;
+	return 0;
 }
 
 /* Record how a running job ended, in one transaction. */
@@ -937,11 +993,10 @@ notebook_job_finish(struct notebook *nb, int64_t set_id, int64_t job_id,
 		have = true;
 	}
 	/* A start held in this transaction and an end that keeps the job
-	 * current: one row.  Otherwise the held starts are written first
-	 * (nb_prepare), and the row is updated. */
+	 * current: held with it, for one row.  Otherwise the held starts
+	 * are written first (nb_prepare), and the row is updated. */
 	if (!o->requeue && (held = nb_pending_find(nb, set_id, job_id)) >= 0)
-		rc = nb_job_finish_held(nb, (size_t)held, o, have ? &res : NULL,
-		    err);
+		rc = nb_job_end_held(&nb->pending[held], o, have ? &res : NULL);
 	else if (nb_write_begin(nb, &own, err) != 0)
 		rc = -1;
 	else {

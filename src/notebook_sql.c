@@ -245,13 +245,6 @@ const char *const nb_sql[ST_COUNT] = {
 	[ST_JOB_INSERT] = "INSERT INTO job (id, set_id, point, rep, attempt, "
 	    "state, current, params, host, engine, start, handle) "
 	    "VALUES (?10, ?1, ?2, ?3, ?4, 'running', 1, ?5, ?6, ?7, ?8, ?9)",
-	/* A held start and its end, in one row. */
-	[ST_JOB_INSERT_ENDED] = "INSERT INTO job (id, set_id, point, rep, "
-	    "attempt, state, current, params, host, engine, start, handle, "
-	    "results, error, stderr_tail, \"end\", exit_code, signal, "
-	    "maxrss_kb, cpu_user, cpu_sys, truncated) VALUES (?1, ?2, ?3, ?4, "
-	    "?5, ?6, 1, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-	    "?18, ?19, ?20, ?21)",
 	[ST_JOB_RUN] = "UPDATE job SET state = 'running', params = ?2, "
 	    "host = ?3, engine = ?4, start = ?5, handle = ?6 WHERE id = ?1",
 	[ST_JOB_FINISH] = "UPDATE job SET state = ?2, current = ?3, "
@@ -305,8 +298,8 @@ const char *const nb_sql[ST_COUNT] = {
 	    "ORDER BY j.id LIMIT ?6",
 };
 
-/* The SQL that indexes n values of a fresh job at once: ?1 job, ?2 set,
- * then name, num and txt of each; owned. */
+/* The SQL that indexes n values of fresh jobs at once: job, set, name,
+ * num and txt of each; owned. */
 char *
 nb_values_sql(size_t n)
 {
@@ -317,8 +310,26 @@ nb_values_sql(size_t n)
 	buf_adds(&b, "INSERT OR IGNORE INTO value (job_id, set_id, name, num, "
 	    "txt) VALUES ");
 	for (i = 0; i < n; i++)
-		buf_printf(&b, "%s(?1, ?2, ?%zu, ?%zu, ?%zu)", i > 0 ? ", " : "",
-		    3 * i + 3, 3 * i + 4, 3 * i + 5);
+		buf_printf(&b, "%s(?, ?, ?, ?, ?)", i > 0 ? ", " : "");
+	return buf_steal(&b);
+}
+
+/* The SQL that writes n held starts and their ends as finished rows at
+ * once, NB_ENDED_COLS values each (nb_pending_bind_ended); owned. */
+char *
+nb_ended_sql(size_t n)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	buf_adds(&b, "INSERT INTO job (id, set_id, point, rep, attempt, state, "
+	    "params, host, engine, start, handle, results, error, "
+	    "stderr_tail, \"end\", exit_code, signal, maxrss_kb, cpu_user, "
+	    "cpu_sys, truncated) VALUES ");
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		    "?, ?, ?, ?, ?, ?)", i > 0 ? ", " : "");
 	return buf_steal(&b);
 }
 

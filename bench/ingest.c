@@ -5,12 +5,16 @@
  * jobs end at once.  The peer, in the same run: SQLite itself inserting a
  * plain row per job (point, parameters, results, start, end), 64 to a
  * transaction, through one prepared statement, in the same journal mode
- * (WAL, synchronous=NORMAL) on a file beside.  usage: ingest FILE N
+ * (WAL, synchronous=NORMAL) on a file beside.  The batched run is made
+ * twice: with the same values for every job, and with varied ones.
+ * usage: ingest FILE N
  */
 #include "config.h"
 
 #include <sys/resource.h>
 
+#include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -35,13 +39,21 @@ cpu_now(void)
 	    ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) / 1e6;
 }
 
+/*
+ * Record n jobs of a new set tag, batch to a commit (1: a commit per
+ * write).  Every job has a parameter x and results y and label; with
+ * varied, x is a shuffled point number, y a pseudo-random real and label
+ * one of ten words, as a campaign's results are (their index entries go
+ * anywhere in the value index); without, they are the same for every job.
+ */
 static double
-run(struct notebook *nb, const char *tag, uint64_t n, int batch, double *cpu)
+run(struct notebook *nb, const char *tag, uint64_t n, int batch, bool varied,
+    double *cpu)
 {
 	struct nb_set s = { 0 };
 	struct nb_work w;
 	struct nb_outcome o = { 0 };
-	char *err = NULL;
+	char *err = NULL, params[64], results[128];
 	double t0;
 	uint64_t i;
 
@@ -58,6 +70,7 @@ run(struct notebook *nb, const char *tag, uint64_t n, int batch, double *cpu)
 	o.state = NB_OK;
 	o.results_json = "{\"y\":0.5,\"label\":\"abc\"}";
 	o.exit_code = 0;
+	snprintf(params, sizeof params, "{\"x\":42}");
 	*cpu = cpu_now();
 	t0 = util_monotonic();
 	for (i = 0; i < n; i++) {
@@ -70,7 +83,15 @@ run(struct notebook *nb, const char *tag, uint64_t n, int batch, double *cpu)
 		w.rep = 0;
 		w.attempt = 1;
 		o.start = o.end = util_now();
-		if (notebook_job_start(nb, s.id, &w, "{\"x\":42}", o.start,
+		if (varied) {
+			snprintf(params, sizeof params, "{\"x\":%" PRIu64 "}",
+			    i * 7919 % 1000003);
+			snprintf(results, sizeof results, "{\"y\":%.17g,"
+			    "\"label\":\"w%u\"}", (double)(i * 2654435761u %
+			    1000003) / 1000003.0, (unsigned)(i % 10));
+			o.results_json = results;
+		}
+		if (notebook_job_start(nb, s.id, &w, params, o.start,
 		    "localhost", 0, NULL, &err) != 0 ||
 		    notebook_job_finish(nb, s.id, w.job_id, &o, &err) != 0)
 			util_fatal("%s", err);
@@ -144,7 +165,7 @@ main(int argc, char **argv)
 	struct notebook *nb;
 	char *err = NULL, *peer;
 	uint64_t n;
-	double t1, tb, tp, c1, cb, cp;
+	double t1, tb, tv, tp, c1, cb, cv, cp;
 
 	if (argc != 3 || util_parse_uint(argv[2], &n) != 0 || n == 0) {
 		fprintf(stderr, "usage: ingest FILE N\n");
@@ -153,8 +174,9 @@ main(int argc, char **argv)
 	unlink(argv[1]);
 	if (notebook_open(argv[1], NOTEBOOK_CREATE, &nb, &err) != 0)
 		util_fatal("%s", err);
-	t1 = run(nb, "single", n, 1, &c1);
-	tb = run(nb, "batched", n, INGEST_BATCH, &cb);
+	t1 = run(nb, "single", n, 1, false, &c1);
+	tb = run(nb, "batched", n, INGEST_BATCH, false, &cb);
+	tv = run(nb, "varied", n, INGEST_BATCH, true, &cv);
 	notebook_close(nb);
 	peer = xasprintf("%s-plain", argv[1]);
 	tp = run_plain(peer, n, &cp);
@@ -164,6 +186,9 @@ main(int argc, char **argv)
 	printf("  %d jobs per commit:   %8.0f jobs/s (%.1f us per job, CPU "
 	    "%.1f us)\n", INGEST_BATCH, (double)n / tb, tb * 1e6 / (double)n,
 	    cb * 1e6 / (double)n);
+	printf("  %d per commit, varied: %8.0f jobs/s (%.1f us per job, CPU "
+	    "%.1f us)\n", INGEST_BATCH, (double)n / tv, tv * 1e6 / (double)n,
+	    cv * 1e6 / (double)n);
 	printf("  peer: plain SQLite, a row per job, %d per commit: %8.0f "
 	    "rows/s (%.1f us per row, CPU %.1f us)\n", INGEST_BATCH,
 	    (double)n / tp, tp * 1e6 / (double)n, cp * 1e6 / (double)n);

@@ -104,6 +104,7 @@ run(struct notebook *nb, const char *tag, uint64_t n, int batch, bool varied,
 	free(s.status);
 	free(s.control);
 	free(s.cwd);
+	free(s.reason);
 	return t0;
 }
 

@@ -526,6 +526,19 @@ nb_pending_bind_ended(sqlite3_stmt *st, int base, const struct nb_pending *p)
 	sqlite3_bind_int(st, base + 20, o->truncated);
 }
 
+/* The statement cached in slots[n - 1] that writes n rows at once, made
+ * from sql_of(n) the first time. */
+static sqlite3_stmt *
+nb_rows_stmt(struct notebook *nb, sqlite3_stmt **slots, size_t n,
+    char *(*sql_of)(size_t), char **err)
+{
+	char *sql = slots[n - 1] == NULL ? sql_of(n) : NULL;
+	sqlite3_stmt *st = nb_prepare(nb, &slots[n - 1], sql, err);
+
+	free(sql);
+	return st;
+}
+
 /* Write the ended held starts p[0..n) (n <= NB_ENDED_MAX) in one
  * statement. */
 static int
@@ -533,15 +546,11 @@ nb_pending_write_ended(struct notebook *nb, struct nb_pending *const *p,
     size_t n, char **err)
 {
 	sqlite3_stmt *st;
-	char *sql;
 	size_t i;
 
 	if (n == 0)
 		return 0;
-	sql = nb->ended[n - 1] == NULL ? nb_ended_sql(n) : NULL;
-	st = nb_prepare(nb, &nb->ended[n - 1], sql, err);
-	free(sql);
-	if (st == NULL)
+	if ((st = nb_rows_stmt(nb, nb->ended, n, nb_ended_sql, err)) == NULL)
 		return -1;
 	for (i = 0; i < n; i++)
 		nb_pending_bind_ended(st, (int)(i * NB_ENDED_COLS) + 1, p[i]);
@@ -584,15 +593,12 @@ nb_values_insert(struct notebook *nb, const struct nb_value_row *v, size_t n,
     char **err)
 {
 	sqlite3_stmt *st;
-	char *sql;
 	size_t i;
 
 	if (n == 0)
 		return 0;
-	sql = nb->values[n - 1] == NULL ? nb_values_sql(n) : NULL;
-	st = nb_prepare(nb, &nb->values[n - 1], sql, err);
-	free(sql);
-	if (st == NULL)
+	if ((st = nb_rows_stmt(nb, nb->values, n, nb_values_sql, err)) ==
+	    NULL)
 		return -1;
 	for (i = 0; i < n; i++)
 		nb_value_bind(st, (int)(i * 5) + 1, v[i].p->job_id,

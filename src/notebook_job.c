@@ -816,10 +816,11 @@ notebook_job_start(struct notebook *nb, int64_t set_id, struct nb_work *w,
 		params_json = "{}";
 	if (nb_parse_object(nb, params_json, "parameters", &obj, err) != 0)
 		return -1;
-	/* Inside the caller's transaction a fresh job's row waits for its
+	/* Inside the caller's write transaction (it holds the write lock,
+	 * so the id reserved stays free) a fresh job's row waits for its
 	 * end: both are then written as one row. */
 	if (w->job_id == 0 && nb->depth > 0 && !nb->readonly &&
-	    !sqlite3_get_autocommit(nb->db)) {
+	    sqlite3_txn_state(nb->db, "main") == SQLITE_TXN_WRITE) {
 		buf_init(&hb);
 		rc = nb_job_hold(nb, set_id, w, params_json, &obj, start,
 		    nb_utf8(&hb, host), engine, handle, err);

@@ -9,7 +9,11 @@
  * reused.  Each write is one transaction (BEGIN IMMEDIATE, so a busy writer
  * waits instead of failing half-way), or a savepoint inside the caller's
  * notebook_begin/notebook_commit, so one failed write never leaves half of
- * itself behind.  Invariants the writes keep:
+ * itself behind.  (Inside the caller's transaction a fresh job's start and
+ * end are held and written later, many together: if that fails, the
+ * statement that wrote them -- the commit, or the next one -- fails, and
+ * the caller's transaction is undone; notebook_job.c.)  Invariants the
+ * writes keep:
  *   - exactly one row per (set, point, rep) is current: the latest attempt;
  *   - the counts table holds the current rows by state (triggers);
  *   - value rows exist only for current jobs (params from the start,

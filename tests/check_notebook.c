@@ -2024,6 +2024,47 @@ START_TEST(test_held_starts)
 }
 END_TEST
 
+/*
+ * A held start that cannot be written (here a second current row of a
+ * point) fails the statement that writes it, the commit here: the whole
+ * transaction is undone, as the runner undoes a batch that failed, and the
+ * notebook takes the next one.
+ */
+START_TEST(test_held_start_fails)
+{
+	struct nb_set s, f;
+	struct nb_work w;
+	char *err = NULL;
+	int64_t id;
+
+	make_set(nb, "heldfail", 10, 1, &s);
+	finish_ok(nb, start_plain(nb, &s, 0), "{\"y\":1}");
+	testutil_ok(notebook_begin(nb, &err), err, "begin");
+	memset(&w, 0, sizeof w);
+	w.pos = 1;
+	w.point = 0;
+	w.attempt = 1;
+	testutil_ok(notebook_job_start(nb, s.id, &w, "{}", 5, NULL, -1, NULL,
+	    &err), err, "held start");
+	ck_assert_int_eq(notebook_commit(nb, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "UNIQUE"));
+	free(err);
+	err = NULL;
+	ck_assert_uint_eq(nb->npending, 0);
+	testutil_ok(notebook_set_find(nb, "heldfail", &f, &err), err, "find");
+	ck_assert_uint_eq(f.cursor, 1);
+	notebook_set_clear(&f);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM job"), 1);
+	testutil_ok(notebook_begin(nb, &err), err, "begin again");
+	id = start_plain(nb, &s, 1);
+	finish_ok(nb, id, "{\"y\":2}");
+	testutil_ok(notebook_commit(nb, &err), err, "commit");
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM job WHERE "
+	    "state = 'ok'"), 2);
+	notebook_set_clear(&s);
+}
+END_TEST
+
 /* Six points, all started: 0 ok {"r":1}, 1 failed {"r":2}, 2 failed,
  * 3 cancelled, 4 ok {"r":0}; 5 still runs. */
 static void
@@ -2875,6 +2916,7 @@ suite_notebook(void)
 	tcase_add_test(tc, test_data_version);
 	tcase_add_test(tc, test_transactions);
 	tcase_add_test(tc, test_held_starts);
+	tcase_add_test(tc, test_held_start_fails);
 	tcase_add_test(tc, test_requeue_finished);
 	tcase_add_test(tc, test_requeue_refused);
 	tcase_add_test(tc, test_purge);

@@ -78,7 +78,7 @@ printf '  xargs  %.3f s: parallel efficiency %.1f%%\n' "$t_xeff" \
 
 # 3. Notebook ingest rate.
 echo
-echo "== 3. notebook ingest (job start + finish, one commit each / batched)"
+echo "== 3. notebook ingest (job start + finish, one commit each / batched; peer: plain SQLite rows)"
 echo "  $INGEST jobs"
 "$(dirname "$LABRAT")/bench/ingest" "$BENCH_TMP/ingest.db" "$INGEST"
 

@@ -83,7 +83,8 @@ struct wk {
 	size_t pending_off;
 	struct capture errcap; /* stderr's tail since the last failure */
 	double head_since;     /* monotonic: the oldest point became so */
-	bool timed_out, closed_out, slow_killed;
+	bool timed_out, closed_out;
+	bool dying;            /* signalled: it takes no new point */
 	char *broke;           /* a protocol error, or NULL */
 	uint64_t cpu_ticks;    /* utime+stime+cutime+cstime at last look */
 	int64_t hwm_kb;
@@ -499,7 +500,7 @@ wk_spawn(struct backend_worker *bw, struct wk *w, bool *in_child)
 	w->out = out[0];
 	w->err = err[0];
 	w->running = true;
-	w->timed_out = w->closed_out = w->slow_killed = false;
+	w->timed_out = w->closed_out = w->dying = false;
 	free(w->broke);
 	w->broke = NULL;
 	w->cpu_ticks = 0;
@@ -579,6 +580,7 @@ wk_on_exit(int fd, short revents, void *arg)
 	/* Answers it wrote before dying still count (its output's end is
 	 * no fault of its own now). */
 	w->running = false;
+	w->dying = false;
 	if (w->out != -1 && w->broke == NULL)
 		wk_read_out(w);
 	wk_read_err(w);
@@ -599,8 +601,9 @@ wk_on_exit(int fd, short revents, void *arg)
 		buf_free(&why);
 		return;
 	}
-	/* Who takes the blame: the point purged, else the oldest. */
-	for (i = 0; i < held && w->broke == NULL && !startup; i++) {
+	/* Who takes the blame: the points signalled (purged), else the
+	 * oldest. */
+	for (i = 0; i < held; i++) {
 		h = worker_proto_held(&w->proto, i);
 		if (bw->slots[h->slot].killed)
 			blamed = i;
@@ -612,7 +615,7 @@ wk_on_exit(int fd, short revents, void *arg)
 		r = wk_end_add(bw, w, h->slot);
 		r->udata = h->udata;
 		r->maxrss_kb = w->hwm_kb;
-		if (i != blamed) {
+		if (i != blamed && !bw->slots[h->slot].killed) {
 			r->end = BACKEND_WORKER_LOST;
 			r->out = xstrdup("");
 			r->err = xstrdup("");
@@ -655,9 +658,18 @@ wk_on_exit(int fd, short revents, void *arg)
 			    cmd.data, bw->startup_deaths, why.data);
 			tail = capture_take(&w->errcap, false, &len, &cut,
 			    NULL);
+			while (len > 0 && (tail[len - 1] == '\n' ||
+			    tail[len - 1] == ' '))
+				len--;
 			if (len > 0) {
+				/* Its last lines, on one line. */
+				size_t k, from = len > 400 ? len - 400 : 0;
+
+				for (k = from; k < len; k++)
+					if (tail[k] == '\n')
+						tail[k] = '|';
 				buf_adds(&f, "; its stderr ends: ");
-				util_utf8_sanitize(&f, tail, len);
+				util_utf8_sanitize(&f, tail + from, len - from);
 			}
 			free(tail);
 			bw->fatal = buf_steal(&f);
@@ -725,6 +737,17 @@ wk_engine_of(struct backend *b, int slot)
 	return slot / ((struct backend_worker *)b)->depth;
 }
 
+/* The slots of worker w in use: points held, or ended and not reaped. */
+static int
+wk_in_use(const struct backend_worker *bw, const struct wk *w)
+{
+	int i, n = 0;
+
+	for (i = 0; i < bw->depth; i++)
+		n += bw->slots[w->index * bw->depth + i].busy;
+	return n;
+}
+
 /* Write a point to a worker with room (the least loaded, running ones
  * first): its slot, BACKEND_REFUSED or -1 with *why. */
 static int
@@ -742,13 +765,11 @@ wk_start(struct backend *b, const struct backend_job *job, char **why)
 	}
 	for (i = 0; i < bw->nworkers; i++) {
 		c = &bw->w[i];
-		if (c->proto.n >= bw->depth)
-			continue;
-		/* A dead worker's points are not reaped yet: wait. */
-		if (!c->running && c->proto.n > 0)
+		if (c->dying || wk_in_use(bw, c) >= bw->depth)
 			continue;
 		if (w == NULL || (c->running && !w->running) ||
-		    (c->running == w->running && c->proto.n < w->proto.n))
+		    (c->running == w->running &&
+		    wk_in_use(bw, c) < wk_in_use(bw, w)))
 			w = c;
 	}
 	for (slot = -1, i = 0; w != NULL && i < bw->depth; i++) {
@@ -758,6 +779,13 @@ wk_start(struct backend *b, const struct backend_job *job, char **why)
 		}
 	}
 	if (w == NULL || slot < 0) {
+		for (i = 0; i < bw->nworkers && !bw->w[i].dying; i++)
+			;
+		if (i < bw->nworkers) {
+			*why = xstrdup("a worker is being stopped and "
+			    "started again");
+			return BACKEND_REFUSED;
+		}
 		*why = xstrdup("every worker holds as many points as "
 		    "--worker-depth allows");
 		return -1;
@@ -841,10 +869,8 @@ wk_signal(struct backend *b, int slot, int sig)
 	/* A worker holds several points: the one signalled takes the
 	 * blame if the worker dies of it. */
 	bw->slots[slot].killed = true;
-	if (sig == SIGKILL)
-		wk_kill(&bw->w[slot / bw->depth]);
-	else
-		kill(-bw->w[slot / bw->depth].pid, sig);
+	bw->w[slot / bw->depth].dying = sig == SIGKILL;
+	kill(-bw->w[slot / bw->depth].pid, sig);
 }
 
 static int

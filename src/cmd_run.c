@@ -677,6 +677,10 @@ cmd_run_dry(struct run_args *a)
 		printf("campaign: %" PRIu64 " job(s) on %d engine(s): about "
 		    "%s of wall time (estimated from this one job)\n", njobs,
 		    cores, line.data);
+		if (a->worker)
+			printf("  (an overestimate: this one point paid the "
+			    "worker's start-up, which a campaign pays once "
+			    "per engine)\n");
 		printf("nothing was recorded: run again without --dry-run to "
 		    "start it\n");
 	} else {

@@ -140,60 +140,6 @@ wk_end_add(struct backend_worker *bw, struct wk *w, int slot)
 	return r;
 }
 
-/* Read a worker's CPU time so far (its own and its reaped children's, in
- * clock ticks) from /proc: 0, or -1. */
-static int
-wk_read_cpu(pid_t pid, uint64_t *ticks)
-{
-	char path[64], buf[1024], *p;
-	unsigned long long v[4];
-	ssize_t n;
-	int fd, i;
-
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	/* Fields after the command's closing parenthesis: state is 3,
-	 * utime 14 .. cstime 17. */
-	if ((p = strrchr(buf, ')')) == NULL)
-		return -1;
-	p++;
-	for (i = 3; i < 14 && p != NULL; i++)
-		p = strchr(p + 1, ' ');
-	if (p == NULL || sscanf(p, "%llu %llu %llu %llu", &v[0], &v[1],
-	    &v[2], &v[3]) != 4)
-		return -1;
-	*ticks = v[0] + v[1] + v[2] + v[3];
-	return 0;
-}
-
-/* Read a worker's peak resident set (VmHWM, kB): 0, or -1. */
-static int
-wk_read_hwm(pid_t pid, int64_t *kb)
-{
-	char path[64], buf[4096], *p;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	if ((p = strstr(buf, "\nVmHWM:")) == NULL)
-		return -1;
-	*kb = strtoll(p + 7, NULL, 10);
-	return 0;
-}
-
 /* Give the n ends just added for worker w the CPU time it used since its
  * last answers, shared evenly (answers read together came together), and
  * its peak memory so far. */
@@ -204,13 +150,15 @@ wk_measure(struct backend_worker *bw, struct wk *w, size_t from)
 	double share, now = util_monotonic();
 	size_t i, n = bw->nends - from;
 
+	bool hwm_due = now - w->hwm_at >= WORKER_HWM_EVERY;
+
 	if (n == 0 || !w->running)
 		return;
-	if (now - w->hwm_at >= WORKER_HWM_EVERY &&
-	    wk_read_hwm(w->pid, &w->hwm_kb) == 0)
-		w->hwm_at = now;
-	if (wk_read_cpu(w->pid, &now_ticks) != 0 || now_ticks < w->cpu_ticks)
+	if (proc_usage(w->pid, &now_ticks, hwm_due ? &w->hwm_kb : NULL) != 0 ||
+	    now_ticks < w->cpu_ticks)
 		return;
+	if (hwm_due)
+		w->hwm_at = now;
 	share = (double)(now_ticks - w->cpu_ticks) / bw->clk_tck / n;
 	w->cpu_ticks = now_ticks;
 	for (i = from; i < bw->nends; i++) {
@@ -443,10 +391,8 @@ wk_spawn(struct backend_worker *bw, struct wk *w, bool *in_child)
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
 	int child[3], error;
 	char *env[4];
-	struct experiment_job ej;
 
 	*in_child = false;
-	memset(&ej, 0, sizeof ej);
 	if (wk_pipe(in, false, true) != 0 || wk_pipe(out, true, false) != 0 ||
 	    wk_pipe(err, true, false) != 0) {
 		error = errno;
@@ -458,23 +404,7 @@ wk_spawn(struct backend_worker *bw, struct wk *w, bool *in_child)
 	env[3] = NULL;
 	memset(&req, 0, sizeof req);
 	/* The command as a job would run it, shell or not. */
-	if (bw->exp.shell) {
-		req.argv = xcalloc(4, sizeof *req.argv);
-		req.argv[0] = xstrdup("/bin/sh");
-		req.argv[1] = xstrdup("-c");
-		req.argv[2] = NULL;
-		{
-			struct buf b;
-			size_t i;
-
-			buf_init(&b);
-			for (i = 0; bw->exp.argv[i] != NULL; i++)
-				buf_printf(&b, "%s%s", i ? " " : "",
-				    bw->exp.argv[i]);
-			req.argv[2] = buf_steal(&b);
-		}
-	} else
-		req.argv = bw->exp.argv;
+	req.argv = experiment_worker_argv(&bw->exp);
 	req.env = env;
 	req.cwd = bw->cwd;
 	req.mem_limit = bw->mem_limit;
@@ -482,8 +412,7 @@ wk_spawn(struct backend_worker *bw, struct wk *w, bool *in_child)
 	child[1] = out[1];
 	child[2] = err[1];
 	error = pool_spawn_fds(&req, child, NULL, &pp, in_child);
-	if (bw->exp.shell)
-		util_strv_free(req.argv);
+	util_strv_free(req.argv);
 	free(env[0]);
 	free(env[1]);
 	free(env[2]);

@@ -387,6 +387,26 @@ experiment_refuse_job(struct experiment_job *job, const char *why)
 	job->argv[2] = buf_steal(&b);
 }
 
+char **
+experiment_worker_argv(const struct experiment *e)
+{
+	size_t n = util_strv_len(e->argv), i;
+	char **argv;
+
+	/* Run as it is: values come on standard input. */
+	if (e->shell) {
+		argv = xcalloc(4, sizeof *argv);
+		argv[0] = xstrdup("/bin/sh");
+		argv[1] = xstrdup("-c");
+		argv[2] = experiment_join(e);
+		return argv;
+	}
+	argv = xcalloc(n + 1, sizeof *argv);
+	for (i = 0; i < n; i++)
+		argv[i] = xstrdup(e->argv[i]);
+	return argv;
+}
+
 void
 experiment_prepare(const struct experiment *e, const struct space *s,
     const struct value *vals, uint64_t point, int rep, int attempt,
@@ -400,19 +420,9 @@ experiment_prepare(const struct experiment *e, const struct space *s,
 
 	memset(job, 0, sizeof *job);
 	buf_init(&b);
-	if (e->worker) {
-		/* Run as it is: values come on standard input. */
-		if (e->shell) {
-			job->argv = xcalloc(4, sizeof *job->argv);
-			job->argv[0] = xstrdup("/bin/sh");
-			job->argv[1] = xstrdup("-c");
-			job->argv[2] = experiment_join(e);
-		} else {
-			job->argv = xcalloc(n + 1, sizeof *job->argv);
-			for (i = 0; i < n; i++)
-				job->argv[i] = xstrdup(e->argv[i]);
-		}
-	} else if (e->shell) {
+	if (e->worker)
+		job->argv = experiment_worker_argv(e);
+	else if (e->shell) {
 		joined = experiment_join(e);
 		experiment_rewrite(joined, true, s, &b, NULL);
 		free(joined);

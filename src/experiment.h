@@ -59,6 +59,9 @@ void experiment_prepare(const struct experiment *e, const struct space *s,
     const struct value *vals, uint64_t point, int rep, int attempt,
     const char *tag, struct experiment_job *job);
 void experiment_job_clear(struct experiment_job *job);
+/* The command a worker runs (owned, NULL-terminated): its words as they
+ * are, or /bin/sh -c and their script with --shell. */
+char **experiment_worker_argv(const struct experiment *e);
 
 /* Append text to b quoted for a POSIX shell ('...'). */
 void experiment_shell_quote(struct buf *b, const char *text, size_t len);

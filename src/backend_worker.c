@@ -84,6 +84,7 @@ struct wk {
 	struct capture errcap; /* stderr's tail since the last failure */
 	double head_since;     /* monotonic: the oldest point became so */
 	bool timed_out, closed_out;
+	int timeout_slot;      /* the slot of the point that timed out */
 	bool dying;            /* signalled: it takes no new point */
 	char *broke;           /* a protocol error, or NULL */
 	uint64_t cpu_ticks;    /* utime+stime+cutime+cstime at last look */
@@ -537,7 +538,12 @@ wk_on_exit(int fd, short revents, void *arg)
 		if (bw->slots[h->slot].killed)
 			blamed = i;
 	}
-	if (blamed < 0 && w->broke == NULL && !startup)
+	/* A timeout blames the point that ran past it -- unless its answer
+	 * came in time after all: then nobody is to blame. */
+	for (i = 0; w->timed_out && i < held; i++)
+		if (worker_proto_held(&w->proto, i)->slot == w->timeout_slot)
+			blamed = i;
+	if (blamed < 0 && w->broke == NULL && !startup && !w->timed_out)
 		blamed = 0;
 	for (i = 0; i < held; i++) {
 		h = worker_proto_held(&w->proto, i);
@@ -550,7 +556,7 @@ wk_on_exit(int fd, short revents, void *arg)
 			r->err = xstrdup("");
 			continue;
 		}
-		if (w->timed_out) {
+		if (w->timed_out && i == blamed) {
 			r->end = BACKEND_TIMEOUT;
 			r->code = SIGKILL;
 			r->out = xstrdup("");
@@ -637,6 +643,7 @@ wk_arm(struct backend_worker *bw)
 		t = w->head_since + bw->timeout;
 		if (now >= t) {
 			w->timed_out = true;
+			w->timeout_slot = worker_proto_held(&w->proto, 0)->slot;
 			wk_kill(w);
 			continue;
 		}

@@ -9,6 +9,8 @@
 #                        (default: bench/frame-N.db beside the binary)
 #   BENCH_SSH_JOBS       jobs of the SSH dispatch benchmark (2000); it is
 #                        skipped, saying why, where no private sshd starts
+#   BENCH_WORKER_POINTS  points of the Python worker benchmark (10000)
+#   BENCH_WORKER_C_POINTS points of the C worker benchmark (200000)
 # Every labrat campaign is timed with --wait: run alone detaches at once.
 # Results are recorded in doc/performance.md.
 . "$(dirname "$0")/common.sh"
@@ -17,6 +19,8 @@ N=${BENCH_JOBS:-10000}
 INGEST=${BENCH_INGEST:-20000}
 FRAME_N=${BENCH_FRAME_RESULTS:-1000000}
 SSH_N=${BENCH_SSH_JOBS:-2000}
+WORKER_N=${BENCH_WORKER_POINTS:-10000}
+WORKER_C_N=${BENCH_WORKER_C_POINTS:-200000}
 CORES=2
 echo "labrat benchmarks on $(nproc) CPU(s), $(date -u +%Y-%m-%d)"
 
@@ -167,3 +171,63 @@ else
 	fi
 	sshh_teardown || { echo "bench: $SSHH_ERROR" >&2; exit 1; }
 fi
+
+# 7. Persistent workers: a trivial Python experiment as a worker (--worker,
+# started once per engine) against the same script one process per point;
+# a trivial C worker on 2 engines, every result committed and checked ok.
+echo
+echo "== 7. persistent workers: $WORKER_N trivial Python points, worker vs" \
+	"one process per point (target 50x); $WORKER_C_N trivial C points" \
+	"(target 50,000/s)"
+# The interpreter itself, not a wrapper (pyenv's shims are shell scripts
+# that would add their own start-up to every process).
+PYTHON=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null || true)
+if [ -z "$PYTHON" ]; then
+	echo "  skipped: no python3"
+else
+	# The same script serves one point (one process per point) or many.
+	cat >"$BENCH_TMP/triv.py" <<'TRIVPY'
+import json, sys
+for line in sys.stdin:
+    p = json.loads(line)
+    print(json.dumps({"y": p["x"] * 2}), flush=True)
+TRIVPY
+	timeit t_pyw "$LABRAT" run --wait -t pyworker --worker --cores $CORES \
+		-p "x=1..$WORKER_N" -- "$PYTHON" "$BENCH_TMP/triv.py"
+	[ "$(status_field pyworker ok)" -eq "$WORKER_N" ] ||
+		{ echo "bench: not every worker point was recorded ok" >&2; exit 1; }
+	timeit t_pyj "$LABRAT" run --wait -t pyjobs --cores $CORES \
+		-p "x=1..$WORKER_N" -- "$PYTHON" "$BENCH_TMP/triv.py"
+	[ "$(status_field pyjobs ok)" -eq "$WORKER_N" ] ||
+		{ echo "bench: not every job was recorded ok" >&2; exit 1; }
+	printf '  %-36s %8.3f s  %7s points/s  %6s ms/point\n' \
+		"python3 worker (--worker)" "$t_pyw" "$(rate "$WORKER_N" "$t_pyw")" \
+		"$(ms "$t_pyw" "$WORKER_N")"
+	printf '  %-36s %8.3f s  %7s points/s  %6s ms/point\n' \
+		"python3 one process per point" "$t_pyj" "$(rate "$WORKER_N" "$t_pyj")" \
+		"$(ms "$t_pyj" "$WORKER_N")"
+	echo "  ratio: the worker is $(ratio "$t_pyj" "$t_pyw")x the speed of" \
+		"one process per point"
+fi
+cat >"$BENCH_TMP/triv.c" <<'TRIVC'
+#include <stdio.h>
+int main(void) {
+	char line[4096];
+	while (fgets(line, sizeof line, stdin) != NULL) {
+		fputs("{\"y\":1}\n", stdout);
+		fflush(stdout);
+	}
+	return 0;
+}
+TRIVC
+cc -O2 -o "$BENCH_TMP/triv" "$BENCH_TMP/triv.c"
+for depth in 2 16; do
+	timeit t_cw "$LABRAT" run --wait -t cworker$depth --worker \
+		--worker-depth $depth --cores $CORES -p "x=1..$WORKER_C_N" -- \
+		"$BENCH_TMP/triv"
+	[ "$(status_field cworker$depth ok)" -eq "$WORKER_C_N" ] ||
+		{ echo "bench: not every C worker point was recorded ok" >&2; exit 1; }
+	printf '  %-36s %8.3f s  %7s points/s  %6s ms/point\n' \
+		"C worker, 2 engines, depth $depth" "$t_cw" \
+		"$(rate "$WORKER_C_N" "$t_cw")" "$(ms "$t_cw" "$WORKER_C_N")"
+done

@@ -61,6 +61,11 @@ enum backend_end {
 	                         again, and is not a failure */
 	BACKEND_NOT_STARTED,  /* it never started (its host went down first):
 	                         it runs again, and is not a failure */
+	BACKEND_WORKER_LOST,  /* its persistent worker ended before it
+	                         answered, for another point's fault: it runs
+	                         again, and is not a failure */
+	BACKEND_FAILED,       /* it failed as out says (a message, not the
+	                         job's output): a worker's point */
 };
 
 /* How a job ended, and what it left. */
@@ -151,6 +156,9 @@ struct backend_ops {
 	int (*reclaim)(struct backend *b, const struct backend_recorded *jobs,
 	    size_t n, bool adopt, enum backend_fate *fates, int *engines,
 	    char **why, char **err);
+	/* The engine a slot belongs to, as recorded in its jobs' rows (NULL:
+	 * each slot is an engine; a worker holds several points). */
+	int (*engine_of)(struct backend *b, int slot);
 	/* Append the engines as a JSON object for status and the console:
 	 * for each host (by name) its slots, busy, state ("up",
 	 * "connecting", "down"), jobs done, round trip in ms, and the last

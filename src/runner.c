@@ -71,7 +71,8 @@ struct runner_job {
 	char *params;          /* its parameters as JSON */
 	char handle[BACKEND_HANDLE_MAX];
 	char host[BACKEND_HOST_MAX];
-	int engine;
+	int engine;            /* the backend's slot */
+	int recorded_engine;   /* the engine the row names */
 	double start;          /* wall clock */
 	bool purged;           /* given up by `labrat purge` */
 };
@@ -263,6 +264,14 @@ runner_describe_end(const struct backend_result *pr, double timeout,
 	case BACKEND_NOT_STARTED:
 		buf_printf(b, "it never started on %s: it runs again",
 		    pr->host);
+		break;
+	case BACKEND_WORKER_LOST:
+		buf_adds(b, "its worker ended before answering it, for "
+		    "another point's fault or at its start: it runs again");
+		break;
+	case BACKEND_FAILED:
+		util_utf8_sanitize(b, pr->out != NULL ? pr->out : "",
+		    pr->out_len);
 		break;
 	}
 	if (pr->end == BACKEND_EXITED && pr->code != 0 && mem_limit > 0)
@@ -488,7 +497,7 @@ runner_apply(struct runner *rn, struct runner_event *ev, char **err)
 		if (job->fresh)
 			job->w.job_id = 0;
 		return notebook_job_start(rn->nb, rn->set.id, &job->w,
-		    job->params, job->start, job->host, job->engine,
+		    job->params, job->start, job->host, job->recorded_engine,
 		    job->handle, err);
 	case EV_END:
 		return runner_apply_end(rn, ev, err);
@@ -616,7 +625,7 @@ runner_ended(struct runner *rn, struct backend_result *pr)
 	ev = runner_journal_add(rn, EV_END);
 	ev->job = job;
 	ev->lost = pr->end == BACKEND_HOST_LOST ||
-	    pr->end == BACKEND_NOT_STARTED;
+	    pr->end == BACKEND_NOT_STARTED || pr->end == BACKEND_WORKER_LOST;
 	runner_outcome(pr, rn->set.timeout, rn->set.mem_limit, &ev->o,
 	    &ev->results, &ev->error, &ev->tail);
 }
@@ -723,7 +732,9 @@ runner_start_one(struct runner *rn, char **err)
 		return RUNNER_REFUSED;
 	}
 	rn->start_delay = 0;
-	job->engine = engine;
+	job->engine = job->recorded_engine = engine;
+	if (rn->be->ops->engine_of != NULL)
+		job->recorded_engine = rn->be->ops->engine_of(rn->be, engine);
 	backend_describe(rn->be, engine, job->host, sizeof job->host,
 	    job->handle, sizeof job->handle);
 	job->params = ej.params;

@@ -843,7 +843,7 @@ wk_engines(struct backend *b, struct buf *json)
 }
 
 static void
-wk_close(struct backend *b, bool detach)
+wk_close(struct backend *b, enum backend_close_mode mode)
 {
 	struct backend_worker *bw = (struct backend_worker *)b;
 	struct wk *w;
@@ -851,7 +851,7 @@ wk_close(struct backend *b, bool detach)
 	int i, status;
 
 	/* A worker dies with its runner: there is no leaving it. */
-	(void)detach;
+	(void)mode;
 	for (i = 0; i < bw->nworkers; i++) {
 		w = &bw->w[i];
 		if (w->running) {

@@ -208,6 +208,31 @@ TRIVPY
 		"$(ms "$t_pyj" "$WORKER_N")"
 	echo "  ratio: the worker is $(ratio "$t_pyj" "$t_pyw")x the speed of" \
 		"one process per point"
+	# The same points in epyc's in-process ParallelLab, the lab our
+	# users come from (its source beside the project, as
+	# ../shared/peers/README.md says; it needs Debian's numpy & co).
+	EPYC_SRC=$(cd "$(dirname "$0")/../.." && pwd)/shared/peers/epyc-1.7.2
+	EPYC_PY=
+	for py in "$PYTHON" /usr/bin/python3; do
+		if [ -d "$EPYC_SRC" ] && PYTHONPATH="$EPYC_SRC" "$py" -c \
+		    'import epyc' >/dev/null 2>&1; then
+			EPYC_PY=$py
+			break
+		fi
+	done
+	if [ -z "$EPYC_PY" ]; then
+		echo "  epyc ParallelLab: skipped (no epyc in $EPYC_SRC, or" \
+			"its Python packages missing: ../shared/peers/README.md)"
+	else
+		t_epyc=$(PYTHONPATH="$EPYC_SRC" "$EPYC_PY" \
+		    "$(dirname "$0")/epyc_lab.py" "$WORKER_N" $CORES) ||
+			{ echo "bench: epyc_lab.py failed" >&2; exit 1; }
+		printf '  %-36s %8.3f s  %7s points/s  %6s ms/point\n' \
+			"epyc ParallelLab, in-process" "$t_epyc" \
+			"$(rate "$WORKER_N" "$t_epyc")" "$(ms "$t_epyc" "$WORKER_N")"
+		echo "  ratio: the worker is $(ratio "$t_epyc" "$t_pyw")x the" \
+			"speed of epyc's ParallelLab (every result committed)"
+	fi
 fi
 cat >"$BENCH_TMP/triv.c" <<'TRIVC'
 #include <stdio.h>

@@ -152,6 +152,7 @@ struct ssh_job {
 	struct remote_chan *chan;
 	struct capture out, err;
 	double start, end_time;
+	double cpu_user, cpu_sys; /* seconds, -1: unknown */
 	double timeout, deadline, kill_at;
 	int timeout_sig;
 	bool exited;          /* the channel gave a status or signal */
@@ -429,13 +430,16 @@ ssh_sh_finish(struct ssh_shell *sh, struct ssh_job *j, const char *id,
 /* Job id's end, as a shell collected it. */
 static void
 ssh_sh_result(void *arg, const char *id, int rc, const char *out,
-    size_t out_len, const char *err, size_t err_len)
+    size_t out_len, const char *err, size_t err_len, double cpu_user,
+    double cpu_sys)
 {
 	struct ssh_shell *sh = arg;
 	struct ssh_job *j = ssh_sh_job(sh->h, id);
 
 	if (j == NULL)
 		return;
+	j->cpu_user = cpu_user;
+	j->cpu_sys = cpu_sys;
 	capture_add(&j->out, out, out_len);
 	capture_add(&j->err, err, err_len);
 	ssh_sh_finish(sh, j, id, rc, "");
@@ -1229,6 +1233,7 @@ ssh_start(struct backend *b, const struct backend_job *job, char **why)
 	j->timeout_sig = 0;
 	j->deadline = 0;
 	j->lost_now = false;
+	j->cpu_user = j->cpu_sys = -1;
 	j->state = JOB_RESERVED;
 	capture_init(&j->out, POOL_OUT_HEAD, POOL_OUT_TAIL);
 	capture_init(&j->err, 0, POOL_ERR_TAIL);
@@ -1343,10 +1348,11 @@ ssh_reap(struct backend *b, struct backend_result *r)
 		capture_free(&j->err);
 		r->start = j->start;
 		r->end_time = j->end_time;
-		/* What the host used is not measured (say so: -1). */
+		/* Peak memory is not measured on a host (say so: -1); CPU
+		 * time is, by a host shell. */
 		r->maxrss_kb = -1;
-		r->cpu_user = -1;
-		r->cpu_sys = -1;
+		r->cpu_user = j->cpu_user;
+		r->cpu_sys = j->cpu_sys;
 		j->state = JOB_FREE;
 		j->udata = NULL;
 		return 1;
@@ -1471,6 +1477,7 @@ ssh_reclaim(struct backend *b, const struct backend_recorded *jobs, size_t n,
 		snprintf(j->id, sizeof j->id, "%s", id);
 		j->udata = jobs[i].udata;
 		j->start = util_now();
+		j->cpu_user = j->cpu_sys = -1;
 		capture_init(&j->out, POOL_OUT_HEAD, POOL_OUT_TAIL);
 		capture_init(&j->err, 0, POOL_ERR_TAIL);
 		j->state = JOB_DETACHED;

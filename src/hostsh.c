@@ -61,19 +61,20 @@ static const char hostsh_prelude[] =
 	"	[ -d \"$d\" ] || mkdir \"$d\" || [ -d \"$d\" ] ||\n"
 	"		{ printf 'C %s 126 0 0\\n' \"$1\"; return; }\n"
 	"	( cd \"$d\" || exit; if printf '%s' \"$2\" > in; then"
-	" { eval \"$3\"; } < in > out 2> err 3>&-; echo $? > rc;"
+	" { eval \"$3\"; } < in > out 2> err 3>&-; { echo $?; times; } > rc;"
 	" else echo 126 > rc; fi; printf 'E %s\\n' \"$1\" >&3 )"
 	" > /dev/null 2>&1 < /dev/null &\n"
 	"	echo $! > \"$d/pid\"\n"
 	"	(( ++n_ % 32 )) || jobs > /dev/null\n"
 	"}\n"
 	"c() {\n"
-	"	local LC_ALL=C d=jobs/$1 r= p= o= e= n= ol=0\n"
+	"	local LC_ALL=C d=jobs/$1 r= p= o= e= n= ol=0 u= y=\n"
 	"	if ! read -r r < \"$d/rc\"; then\n"
 	"		read -r p < \"$d/pid\"\n"
 	"		if [ -n \"$p\" ] && kill -0 \"$p\"; then printf 'R %s\\n' \"$1\"; return; fi\n"
 	"		read -r r < \"$d/rc\" || { printf 'G %s\\n' \"$1\"; return; }\n"
 	"	fi\n"
+	"	{ read -r u; read -r u; read -r u y; } < \"$d/rc\"\n"
 	"	if [ -s \"$d/out\" ]; then\n"
 	"		if IFS= read -r -d '' o < \"$d/out\"; then\n"
 	"			o=; n=1; ol=$(($(wc -c < \"$d/out\")))\n"
@@ -81,7 +82,8 @@ static const char hostsh_prelude[] =
 	"	fi\n"
 	"	[ -s \"$d/err\" ] && { e=$(tail -c 4096 \"$d/err\"; echo x);"
 	" e=${e%x}; }\n"
-	"	printf 'C %s %s %s %s\\n' \"$1\" \"$r\" \"$ol\" \"${#e}\"\n"
+	"	printf 'C %s %s %s %s %s %s\\n' \"$1\" \"$r\" \"$ol\" \"${#e}\""
+	" \"${u:--}\" \"${y:--}\"\n"
 	"	if [ -n \"$n\" ]; then head -c \"$ol\" \"$d/out\"; else printf '%s' \"$o\"; fi\n"
 	"	printf '%s' \"$e\"\n"
 	"}\n"
@@ -136,6 +138,35 @@ hostsh_word(const char *line, size_t n, size_t at, char *id, size_t idlen)
 	return (int)e;
 }
 
+/* One CPU time as bash's times prints it ("1m2.345s", with the host's
+ * decimal point), in seconds at *t, or "-" for none (-1); *end after it.
+ * 0, or -1 if it is neither. */
+static int
+hostsh_times(const char *p, char **end, double *t)
+{
+	double sec = 0, unit = 1;
+	long m;
+
+	if (*p == '-') {
+		*end = (char *)p + 1;
+		*t = -1;
+		return 0;
+	}
+	m = strtol(p, end, 10);
+	if (*end == p || **end != 'm' || m < 0)
+		return -1;
+	for (p = *end + 1; *p >= '0' && *p <= '9'; p++)
+		sec = sec * 10 + (*p - '0');
+	if (*p == '.' || *p == ',')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			sec += (*p - '0') * (unit /= 10);
+	if (*p != 's')
+		return -1;
+	*end = (char *)p + 1;
+	*t = (double)m * 60 + sec;
+	return 0;
+}
+
 /* Parse what the shell said on its standard output. */
 static void
 hostsh_parse_out(struct hostsh *s)
@@ -143,6 +174,7 @@ hostsh_parse_out(struct hostsh *s)
 	char id[64], *nl, *end;
 	size_t hl;
 	long rc, ol, el;
+	double cpu[2];
 	int e;
 
 	while (!s->dead && s->out.len > 0 &&
@@ -162,6 +194,11 @@ hostsh_parse_out(struct hostsh *s)
 			rc = strtol(s->out.data + e, &end, 10);
 			ol = strtol(end, &end, 10);
 			el = strtol(end, &end, 10);
+			cpu[0] = cpu[1] = -1;
+			if (*end == ' ' && (hostsh_times(end + 1, &end,
+			    &cpu[0]) != 0 || *end != ' ' ||
+			    hostsh_times(end + 1, &end, &cpu[1]) != 0))
+				goto bad;
 			if (*end != '\0' || ol < 0 || el < 0)
 				goto bad;
 			if (s->out.len < hl + (size_t)ol + (size_t)el) {
@@ -169,7 +206,8 @@ hostsh_parse_out(struct hostsh *s)
 				return;     /* the rest is on its way */
 			}
 			s->ops->result(s->arg, id, (int)rc, s->out.data + hl,
-			    (size_t)ol, s->out.data + hl + ol, (size_t)el);
+			    (size_t)ol, s->out.data + hl + ol, (size_t)el,
+			    cpu[0], cpu[1]);
 			hl += (size_t)ol + (size_t)el;
 		} else if ((s->out.data[0] == 'R' || s->out.data[0] == 'G') &&
 		    s->out.data[1] == ' ') {

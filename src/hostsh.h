@@ -32,11 +32,14 @@ struct hostsh_ops {
 	/* Job id ended (its rc is written): ask for it. */
 	void (*ended)(void *arg, const char *id);
 	/* What hostsh_collect found of job id: it ended with status rc,
-	 * out and the tail of err; or it still runs; or it is gone (no
+	 * out and the tail of err, and the CPU time its processes used
+	 * (user, system: seconds, -1 unknown; bash's times, as the
+	 * wrapper ended); or it still runs; or it is gone (no
 	 * directory, or it died without a status: killed with its
 	 * wrapper, its host rebooted). */
 	void (*result)(void *arg, const char *id, int rc, const char *out,
-	    size_t out_len, const char *err, size_t err_len);
+	    size_t out_len, const char *err, size_t err_len, double cpu_user,
+	    double cpu_sys);
 	void (*running)(void *arg, const char *id);
 	void (*gone)(void *arg, const char *id);
 	/* The shell's channel closed (lost: with its connection); the last

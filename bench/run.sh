@@ -9,6 +9,8 @@
 #                        (default: bench/frame-N.db beside the binary)
 #   BENCH_SSH_JOBS       jobs of the SSH dispatch benchmark (2000); it is
 #                        skipped, saying why, where no private sshd starts
+#   BENCH_WORKER_POINTS  points of the Python worker benchmark (10000)
+#   BENCH_WORKER_C_POINTS points of the C worker benchmark (200000)
 # Every labrat campaign is timed with --wait: run alone detaches at once.
 # Results are recorded in doc/performance.md.
 . "$(dirname "$0")/common.sh"
@@ -17,6 +19,8 @@ N=${BENCH_JOBS:-10000}
 INGEST=${BENCH_INGEST:-20000}
 FRAME_N=${BENCH_FRAME_RESULTS:-1000000}
 SSH_N=${BENCH_SSH_JOBS:-2000}
+WORKER_N=${BENCH_WORKER_POINTS:-10000}
+WORKER_C_N=${BENCH_WORKER_C_POINTS:-200000}
 CORES=2
 echo "labrat benchmarks on $(nproc) CPU(s), $(date -u +%Y-%m-%d)"
 
@@ -78,7 +82,7 @@ printf '  xargs  %.3f s: parallel efficiency %.1f%%\n' "$t_xeff" \
 
 # 3. Notebook ingest rate.
 echo
-echo "== 3. notebook ingest (job start + finish, one commit each / batched)"
+echo "== 3. notebook ingest (job start + finish, one commit each / batched; peer: plain SQLite rows)"
 echo "  $INGEST jobs"
 "$(dirname "$LABRAT")/bench/ingest" "$BENCH_TMP/ingest.db" "$INGEST"
 
@@ -122,10 +126,12 @@ echo "  peer: sqlite3 sorting by json_extract for one page: $(ms "$t_naive" 1) m
 
 # 6. Dispatch over SSH: one private sshd on loopback (tests/sshhosts.sh: its
 # own host key, port and client HOME; remote commands do not read
-# ~/.bashrc), 8 slots.  labrat keeps one libssh connection and runs each job
-# on a channel of it; GNU parallel --sshlogin opens an OpenSSH connection
-# per job (its default: no ControlMaster).  Both as the client HOME of the
-# harness: labrat reads $HOME/.ssh, OpenSSH is given its config with -F.
+# ~/.bashrc), 8 slots (and labrat with 1 slot: one job's round trip).
+# labrat keeps one libssh connection and runs the jobs through two bash
+# shells on it (a fork each); GNU parallel --sshlogin opens an OpenSSH
+# connection per job (its default: no ControlMaster).  Both as the client
+# HOME of the harness: labrat reads $HOME/.ssh, OpenSSH is given its
+# config with -F.
 echo
 echo "== 6. $SSH_N trivial jobs over SSH, one loopback host with 8 slots" \
 	"(target: about 2 ms a job, 5x GNU parallel --sshlogin)"
@@ -140,19 +146,18 @@ elif [ $sshh_rc -ne 0 ]; then
 	echo "bench: the private sshd does not work: $SSHH_ERROR" >&2
 	exit 1
 else
-	timeit t_ssh env HOME="$SSHH_HOME" "$LABRAT" run --wait -t ssh \
-		--backend ssh --hosts "$(sshh_hosts 8 h1)" -p "x=1..$SSH_N" -- true
-	[ "$(status_field ssh ok)" -eq "$SSH_N" ] ||
-		{ echo "bench: not every SSH job was recorded ok" >&2; exit 1; }
-	# The campaign's directory on the host (~/.labrat/campaigns/KEY, KEY
-	# from a handle ssh:HOST:KEY:ID) stays there after the campaign.
-	ssh_key=$(sqlite3 "$LABRAT_NOTEBOOK" "select handle from job where handle like 'ssh:%' limit 1" |
-		sed -n 's/^ssh:.*:\([0-9a-f][0-9a-f]*\):[^:]*$/\1/p')
-	[ -z "$ssh_key" ] || sshh_ssh h1 "rm -rf .labrat/campaigns/$ssh_key" \
-		</dev/null || echo "bench: cannot remove the host's campaign $ssh_key" >&2
-	printf '  %-36s %8.3f s  %7s jobs/s  %6s ms/job\n' \
-		"labrat --backend ssh (1 connection)" \
-		"$t_ssh" "$(rate "$SSH_N" "$t_ssh")" "$(ms "$t_ssh" "$SSH_N")"
+	# bench_ssh TAG SLOTS LABEL: time SSH_N jobs on h1 with SLOTS into
+	# t_ssh, every one checked ok.
+	bench_ssh() {
+		timeit t_ssh env HOME="$SSHH_HOME" "$LABRAT" run --wait -t "$1" \
+			--backend ssh --hosts "$(sshh_hosts "$2" h1)" -p "x=1..$SSH_N" -- true
+		[ "$(status_field "$1" ok)" -eq "$SSH_N" ] ||
+			{ echo "bench: not every SSH job was recorded ok" >&2; exit 1; }
+		printf '  %-36s %8.3f s  %7s jobs/s  %6s ms/job\n' "$3" \
+			"$t_ssh" "$(rate "$SSH_N" "$t_ssh")" "$(ms "$t_ssh" "$SSH_N")"
+	}
+	bench_ssh ssh1 1 "labrat --backend ssh, 1 slot"
+	bench_ssh ssh 8 "labrat --backend ssh (1 connection)"
 	if command -v parallel >/dev/null 2>&1; then
 		timeit t_sshpar env HOME="$SSHH_HOME" sh -c "seq $SSH_N |
 			parallel --will-cite -j8 --ssh 'ssh -F $SSHH_CONFIG' --sshlogin 8/h1 true"
@@ -166,3 +171,88 @@ else
 	fi
 	sshh_teardown || { echo "bench: $SSHH_ERROR" >&2; exit 1; }
 fi
+
+# 7. Persistent workers: a trivial Python experiment as a worker (--worker,
+# started once per engine) against the same script one process per point;
+# a trivial C worker on 2 engines, every result committed and checked ok.
+echo
+echo "== 7. persistent workers: $WORKER_N trivial Python points, worker vs" \
+	"one process per point (target 50x); $WORKER_C_N trivial C points" \
+	"(target 50,000/s)"
+# The interpreter itself, not a wrapper (pyenv's shims are shell scripts
+# that would add their own start-up to every process).
+PYTHON=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null || true)
+if [ -z "$PYTHON" ]; then
+	echo "  skipped: no python3"
+else
+	# The same script serves one point (one process per point) or many.
+	cat >"$BENCH_TMP/triv.py" <<'TRIVPY'
+import json, sys
+for line in sys.stdin:
+    p = json.loads(line)
+    print(json.dumps({"y": p["x"] * 2}), flush=True)
+TRIVPY
+	timeit t_pyw "$LABRAT" run --wait -t pyworker --worker --cores $CORES \
+		-p "x=1..$WORKER_N" -- "$PYTHON" "$BENCH_TMP/triv.py"
+	[ "$(status_field pyworker ok)" -eq "$WORKER_N" ] ||
+		{ echo "bench: not every worker point was recorded ok" >&2; exit 1; }
+	timeit t_pyj "$LABRAT" run --wait -t pyjobs --cores $CORES \
+		-p "x=1..$WORKER_N" -- "$PYTHON" "$BENCH_TMP/triv.py"
+	[ "$(status_field pyjobs ok)" -eq "$WORKER_N" ] ||
+		{ echo "bench: not every job was recorded ok" >&2; exit 1; }
+	printf '  %-36s %8.3f s  %7s points/s  %6s ms/point\n' \
+		"python3 worker (--worker)" "$t_pyw" "$(rate "$WORKER_N" "$t_pyw")" \
+		"$(ms "$t_pyw" "$WORKER_N")"
+	printf '  %-36s %8.3f s  %7s points/s  %6s ms/point\n' \
+		"python3 one process per point" "$t_pyj" "$(rate "$WORKER_N" "$t_pyj")" \
+		"$(ms "$t_pyj" "$WORKER_N")"
+	echo "  ratio: the worker is $(ratio "$t_pyj" "$t_pyw")x the speed of" \
+		"one process per point"
+	# The same points in epyc's in-process ParallelLab, the lab our
+	# users come from (its source beside the project, as
+	# ../shared/peers/README.md says; it needs Debian's numpy & co).
+	EPYC_SRC=$(cd "$(dirname "$0")/../.." && pwd)/shared/peers/epyc-1.7.2
+	EPYC_PY=
+	for py in "$PYTHON" /usr/bin/python3; do
+		if [ -d "$EPYC_SRC" ] && PYTHONPATH="$EPYC_SRC" "$py" -c \
+		    'import epyc' >/dev/null 2>&1; then
+			EPYC_PY=$py
+			break
+		fi
+	done
+	if [ -z "$EPYC_PY" ]; then
+		echo "  epyc ParallelLab: skipped (no epyc in $EPYC_SRC, or" \
+			"its Python packages missing: ../shared/peers/README.md)"
+	else
+		t_epyc=$(PYTHONPATH="$EPYC_SRC" "$EPYC_PY" \
+		    "$(dirname "$0")/epyc_lab.py" "$WORKER_N" $CORES) ||
+			{ echo "bench: epyc_lab.py failed" >&2; exit 1; }
+		printf '  %-36s %8.3f s  %7s points/s  %6s ms/point\n' \
+			"epyc ParallelLab, in-process" "$t_epyc" \
+			"$(rate "$WORKER_N" "$t_epyc")" "$(ms "$t_epyc" "$WORKER_N")"
+		echo "  ratio: the worker is $(ratio "$t_epyc" "$t_pyw")x the" \
+			"speed of epyc's ParallelLab (every result committed)"
+	fi
+fi
+cat >"$BENCH_TMP/triv.c" <<'TRIVC'
+#include <stdio.h>
+int main(void) {
+	char line[4096];
+	while (fgets(line, sizeof line, stdin) != NULL) {
+		fputs("{\"y\":1}\n", stdout);
+		fflush(stdout);
+	}
+	return 0;
+}
+TRIVC
+cc -O2 -o "$BENCH_TMP/triv" "$BENCH_TMP/triv.c"
+for depth in 2 16; do
+	timeit t_cw "$LABRAT" run --wait -t cworker$depth --worker \
+		--worker-depth $depth --cores $CORES -p "x=1..$WORKER_C_N" -- \
+		"$BENCH_TMP/triv"
+	[ "$(status_field cworker$depth ok)" -eq "$WORKER_C_N" ] ||
+		{ echo "bench: not every C worker point was recorded ok" >&2; exit 1; }
+	printf '  %-36s %8.3f s  %7s points/s  %6s ms/point\n' \
+		"C worker, 2 engines, depth $depth" "$t_cw" \
+		"$(rate "$WORKER_C_N" "$t_cw")" "$(ms "$t_cw" "$WORKER_C_N")"
+done

@@ -23,5 +23,6 @@ int fuzz_output(const uint8_t *data, size_t size);
 int fuzz_json(const uint8_t *data, size_t size);
 int fuzz_shellquote(const uint8_t *data, size_t size);
 int fuzz_hosts(const uint8_t *data, size_t size);
+int fuzz_worker(const uint8_t *data, size_t size);
 
 #endif

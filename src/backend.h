@@ -14,7 +14,9 @@
  * its descriptors and sets its timers on the runner's loop (loop.h): it
  * never polls on its own.  A job is named by a handle, recorded in the
  * notebook, through which a later runner asks what is left of it
- * (reclaim).  Closing either kills the jobs or leaves them running.
+ * (reclaim).  Closing kills the jobs, leaves them running, or (the
+ * campaign is over) kills what is left and removes what the campaign
+ * left where its jobs ran.
  */
 #ifndef LABRAT_BACKEND_H
 #define LABRAT_BACKEND_H
@@ -59,6 +61,11 @@ enum backend_end {
 	                         again, and is not a failure */
 	BACKEND_NOT_STARTED,  /* it never started (its host went down first):
 	                         it runs again, and is not a failure */
+	BACKEND_WORKER_LOST,  /* its persistent worker ended before it
+	                         answered, for another point's fault: it runs
+	                         again, and is not a failure */
+	BACKEND_FAILED,       /* it failed as out says (a message, not the
+	                         job's output): a worker's point */
 };
 
 /* How a job ended, and what it left. */
@@ -105,6 +112,17 @@ enum backend_fate {
  * own: nothing started, *why says why; try again later. */
 #define BACKEND_REFUSED (-2)
 
+/* How to close a backend. */
+enum backend_close_mode {
+	BACKEND_CLOSE_KILL,   /* kill every job and wait for them; leave
+	                         what they left (another runner may own it) */
+	BACKEND_CLOSE_DETACH, /* leave the jobs running: a later runner
+	                         reclaims them */
+	BACKEND_CLOSE_DONE,   /* the campaign is over (finished or
+	                         cancelled): kill what is left and remove the
+	                         campaign's files where its jobs ran */
+};
+
 struct backend;
 
 struct backend_ops {
@@ -138,14 +156,17 @@ struct backend_ops {
 	int (*reclaim)(struct backend *b, const struct backend_recorded *jobs,
 	    size_t n, bool adopt, enum backend_fate *fates, int *engines,
 	    char **why, char **err);
+	/* The engine a slot belongs to, as recorded in its jobs' rows (NULL:
+	 * each slot is an engine; a worker holds several points). */
+	int (*engine_of)(struct backend *b, int slot);
 	/* Append the engines as a JSON object for status and the console:
 	 * for each host (by name) its slots, busy, state ("up",
 	 * "connecting", "down"), jobs done, round trip in ms, and the last
 	 * error of a host not up. */
 	void (*engines)(struct backend *b, struct buf *json);
-	/* Stop: kill every job and wait for them, or (detach) leave them
-	 * running; then free the backend. */
-	void (*close)(struct backend *b, bool detach);
+	/* Stop as mode says (enum backend_close_mode), then free the
+	 * backend. */
+	void (*close)(struct backend *b, enum backend_close_mode mode);
 };
 
 struct backend {
@@ -245,10 +266,10 @@ backend_engines(struct backend *b, struct buf *json)
 }
 
 static inline void
-backend_close(struct backend *b, bool detach)
+backend_close(struct backend *b, enum backend_close_mode mode)
 {
 	if (b != NULL)
-		b->ops->close(b, detach);
+		b->ops->close(b, mode);
 }
 
 #endif

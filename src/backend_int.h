@@ -11,6 +11,17 @@
 struct backend *backend_local_open(const struct nb_set *s, struct loop *loop,
     char **err);
 
+/* What is left of local jobs (or workers) whose runner died: kill it
+ * (backend_ops.reclaim). */
+int backend_local_reclaim(struct backend *b,
+    const struct backend_recorded *jobs, size_t n, bool adopt,
+    enum backend_fate *fates, int *engines, char **why, char **err);
+
+/* backend_worker.c: persistent workers on this machine (a local set
+ * whose experiment is a worker). */
+struct backend *backend_worker_open(const struct nb_set *s,
+    struct loop *loop, char **err);
+
 /* backend_ssh.c: engines on other machines over SSH. */
 struct backend *backend_ssh_open(const struct nb_set *s, struct loop *loop,
     char **err);

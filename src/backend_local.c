@@ -87,7 +87,7 @@ backend_local_reap(struct backend *b, struct backend_result *r)
 	return 1;
 }
 
-static int
+int
 backend_local_reclaim(struct backend *b, const struct backend_recorded *jobs,
     size_t n, bool adopt, enum backend_fate *fates, int *engines, char **why,
     char **err)
@@ -122,12 +122,13 @@ backend_local_engines(struct backend *b, struct buf *json)
 }
 
 static void
-backend_local_close(struct backend *b, bool detach)
+backend_local_close(struct backend *b, enum backend_close_mode mode)
 {
 	struct backend_local *bl = (struct backend_local *)b;
 
-	/* A local job dies with its runner: there is no leaving it. */
-	(void)detach;
+	/* A local job dies with its runner: there is no leaving it, and
+	 * nothing of a campaign's is left anywhere but the notebook. */
+	(void)mode;
 	pool_free(bl->pool);
 	free(b->note);
 	free(bl);
@@ -149,10 +150,14 @@ static const struct backend_ops backend_local_ops = {
 struct backend *
 backend_local_open(const struct nb_set *s, struct loop *loop, char **err)
 {
-	struct backend_local *bl = xcalloc(1, sizeof *bl);
+	struct backend_local *bl;
 	int slots = pool_cores_rule(s->cores, pool_cores_available());
 
-	(void)err;
+	/* A worker's campaign runs on persistent workers. */
+	if (s->experiment != NULL && strstr(s->experiment, "\"worker\":true")
+	    != NULL)
+		return backend_worker_open(s, loop, err);
+	bl = xcalloc(1, sizeof *bl);
 	bl->b.ops = &backend_local_ops;
 	bl->b.loop = loop;
 	bl->pool = pool_new(slots, loop);

@@ -1533,7 +1533,7 @@ slurm_engines(struct backend *b, struct buf *json)
 }
 
 static void
-slurm_close(struct backend *b, bool detach)
+slurm_close(struct backend *b, enum backend_close_mode mode)
 {
 	struct backend_slurm *bs = (struct backend_slurm *)b;
 	struct backend_result r;
@@ -1553,12 +1553,13 @@ slurm_close(struct backend *b, bool detach)
 		}
 		loop_run_once(b->loop, 100);
 	}
-	if (!detach)
+	if (mode != BACKEND_CLOSE_DETACH)
 		slurm_scancel_all(bs, true);
-	/* Cancelled, or nothing left to collect (the campaign is over: the
-	 * runner committed every result it took): the spool goes.  A runner
-	 * that stops to be resumed leaves it. */
-	over = !detach || bs->nbusy == 0;
+	/* The campaign over (finished or cancelled), or a backend with
+	 * nothing of its own left to collect (a dry run's): its spool goes.
+	 * A runner that stops to be resumed leaves it. */
+	over = mode == BACKEND_CLOSE_DONE ||
+	    (mode == BACKEND_CLOSE_KILL && bs->nbusy == 0);
 	for (i = 0; over && i < bs->ntrash; i++)
 		slurm_batch_remove(bs, bs->trash[i].num);
 	/* Cancelled tasks may write a last record as they die: what they
@@ -1755,7 +1756,7 @@ backend_slurm_open(const struct nb_set *s, struct loop *loop, char **err)
 	bs->mem_limit = s->mem_limit;
 	bs->timeout = s->timeout;
 	if (slurm_args(bs, s, err) != 0) {
-		slurm_close(&bs->b, true);
+		slurm_close(&bs->b, BACKEND_CLOSE_DETACH);
 		return NULL;
 	}
 	if (s->cwd != NULL && *s->cwd != '\0')
@@ -1767,7 +1768,7 @@ backend_slurm_open(const struct nb_set *s, struct loop *loop, char **err)
 		    "SLURM, %s: %s (--spool DIR names another, on a file "
 		    "system the compute nodes share)", bs->dir,
 		    strerror(errno));
-		slurm_close(&bs->b, true);
+		slurm_close(&bs->b, BACKEND_CLOSE_DETACH);
 		return NULL;
 	}
 	/* Batches of earlier runners keep their numbers. */

@@ -44,6 +44,7 @@
 #include "backend_int.h"
 #include "capture.h"
 #include "experiment.h"
+#include "hostsh.h"
 #include "hosts.h"
 #include "json.h"
 #include "loop.h"
@@ -70,6 +71,19 @@
 #define SSH_EXTRA_RETRY 5.0
 /* Bytes of a job's standard error handed over. */
 #define SSH_ERR_TAIL 4096
+/* Seconds between questions to a host's shell about a job it watches
+ * (one that ended says so at once; these find those that cannot: killed
+ * with their wrapper, or started by an earlier runner). */
+#define SSH_POLL 0.5
+/* Job directories a host's shell makes ahead, at most. */
+#define SSH_SPARE_MAX 64
+/* Shells a connection runs jobs with: one for every SSH_SHELL_SLOTS
+ * engines, at most SSH_SHELLS_MAX (a shell starts and collects its jobs
+ * one after the other: more of them share the work on more cores).  With
+ * a channel left for kills and probes, a sshd of MaxSessions 4 has room
+ * for them all. */
+#define SSH_SHELL_SLOTS 4
+#define SSH_SHELLS_MAX 3
 
 enum ssh_host_state {
 	HOST_CONNECTING,      /* not connected yet, or reconnecting */
@@ -80,6 +94,13 @@ enum ssh_host_state {
 static const char *const ssh_host_states[] = { "connecting", "up", "down" };
 
 struct backend_ssh;
+struct ssh_host;
+
+/* One of a host's shells, as its callbacks know it. */
+struct ssh_shell {
+	struct ssh_host *h;
+	struct hostsh *sh;
+};
 
 struct ssh_host {
 	struct backend_ssh *bs;
@@ -104,6 +125,12 @@ struct ssh_host {
 	bool staged;
 	char **abandoned;     /* ids of jobs given up while it was down:
 	                         killed when it is back, never to run twice */
+	struct ssh_shell shs[SSH_SHELLS_MAX]; /* its shells on conn, running
+	                         the jobs; none: a channel per job */
+	int nsh;
+	bool no_sh;           /* it has no bash: a channel per job */
+	char **spare;         /* ids whose directories its shell made */
+	size_t nspare;
 };
 
 enum ssh_job_state {
@@ -125,6 +152,7 @@ struct ssh_job {
 	struct remote_chan *chan;
 	struct capture out, err;
 	double start, end_time;
+	double cpu_user, cpu_sys; /* seconds, -1: unknown */
 	double timeout, deadline, kill_at;
 	int timeout_sig;
 	bool exited;          /* the channel gave a status or signal */
@@ -133,6 +161,10 @@ struct ssh_job {
 	enum backend_end end;
 	int code;
 	bool lost_now;        /* its host went down: it runs again */
+	bool on_sh;           /* started, or watched, by one of its host's
+	                         shells */
+	int shi;              /* which */
+	double poll_at;       /* when to ask the shell about it again */
 };
 
 struct backend_ssh {
@@ -147,6 +179,7 @@ struct backend_ssh {
 	bool accept_new;
 	uint64_t mem_limit;
 	double kill_grace;
+	bool sh_off;          /* LABRAT_SSH_NO_SHELL: a channel per job */
 };
 
 static void ssh_host_lost(struct ssh_host *h, const char *why);
@@ -351,6 +384,190 @@ static const struct remote_chan_ops ssh_job_ops = {
 	ssh_on_data, ssh_on_exit, ssh_on_closed,
 };
 
+/* The job named id that the shell of h watches, or NULL (it ended, and
+ * its engine may run another by now). */
+static struct ssh_job *
+ssh_sh_job(struct ssh_host *h, const char *id)
+{
+	struct ssh_job *j;
+	int k;
+
+	for (k = 0; h->first >= 0 && k < h->slots; k++) {
+		j = ssh_host_job(h, k);
+		if (j->on_sh && j->state == JOB_RUNNING &&
+		    strcmp(j->id, id) == 0)
+			return j;
+	}
+	return NULL;
+}
+
+/* The shell of h says job id ended: ask for it. */
+static void
+ssh_sh_ended(void *arg, const char *id)
+{
+	struct ssh_shell *sh = arg;
+	struct ssh_job *j = ssh_sh_job(sh->h, id);
+
+	if (j == NULL)
+		return;
+	hostsh_collect(sh->sh, id);
+	j->poll_at = util_monotonic() + SSH_POLL;
+}
+
+/* Job j (id) ended as the shell sh found: status, or signal "HUP" (it
+ * left none: it runs again); its directory goes with the next batch. */
+static void
+ssh_sh_finish(struct ssh_shell *sh, struct ssh_job *j, const char *id,
+    int status, const char *signal)
+{
+	j->exited = true;
+	j->status = status;
+	snprintf(j->signal, sizeof j->signal, "%s", signal);
+	ssh_job_ended(j);
+	hostsh_remove(sh->sh, id);
+}
+
+/* Job id's end, as a shell collected it. */
+static void
+ssh_sh_result(void *arg, const char *id, int rc, const char *out,
+    size_t out_len, const char *err, size_t err_len, double cpu_user,
+    double cpu_sys)
+{
+	struct ssh_shell *sh = arg;
+	struct ssh_job *j = ssh_sh_job(sh->h, id);
+
+	if (j == NULL)
+		return;
+	j->cpu_user = cpu_user;
+	j->cpu_sys = cpu_sys;
+	capture_add(&j->out, out, out_len);
+	capture_add(&j->err, err, err_len);
+	ssh_sh_finish(sh, j, id, rc, "");
+}
+
+static void
+ssh_sh_running(void *arg, const char *id)
+{
+	(void)arg;
+	(void)id;
+}
+
+/* Nothing is left of job id but perhaps its directory: it died without
+ * a status (killed with its wrapper), or it is gone. */
+static void
+ssh_sh_gone(void *arg, const char *id)
+{
+	struct ssh_shell *sh = arg;
+	struct ssh_job *j = ssh_sh_job(sh->h, id);
+
+	if (j != NULL)
+		ssh_sh_finish(sh, j, id, -1, "HUP");
+}
+
+/* The shell of h is gone: its jobs go on, detached until it is back
+ * (ssh_host_poll reconnects when the connection itself is still up). */
+static void
+ssh_sh_closed(void *arg, bool lost)
+{
+	struct ssh_host *h = ((struct ssh_shell *)arg)->h;
+	struct ssh_job *j;
+	int k;
+
+	/* One gone: the connection is made again, with all of them. */
+	(void)lost;
+	for (k = 0; h->first >= 0 && k < h->slots; k++) {
+		j = ssh_host_job(h, k);
+		if (j->on_sh && j->state == JOB_RUNNING)
+			j->state = JOB_DETACHED;
+	}
+}
+
+static const struct hostsh_ops ssh_sh_ops = {
+	ssh_sh_ended, ssh_sh_result, ssh_sh_running, ssh_sh_gone,
+	ssh_sh_closed,
+};
+
+/* Send what the shell of h has queued (force: the removals too); if it
+ * cannot be, h is lost.  Never from within the connection's callbacks. */
+static void
+ssh_host_flush(struct ssh_host *h, bool force)
+{
+	char *err = NULL;
+	int i;
+
+	for (i = 0; i < h->nsh && h->state == HOST_UP; i++) {
+		if (hostsh_flush(h->shs[i].sh, force, &err) != 0) {
+			ssh_host_lost(h, err);
+			free(err);
+			err = NULL;
+		}
+	}
+}
+
+/* Let the shell of h make directories for the jobs to come, so that a
+ * job's start runs no mkdir of its own. */
+static void
+ssh_host_prepare(struct ssh_host *h)
+{
+	size_t want = (size_t)h->slots * 2, n;
+	uint64_t r;
+
+	if (h->nsh == 0 || h->nspare * 2 > want)
+		return;
+	if (want > SSH_SPARE_MAX)
+		want = SSH_SPARE_MAX;
+	if (h->nspare >= want)
+		return;
+	n = want - h->nspare;
+	h->spare = xreallocarray(h->spare, want + 1, sizeof *h->spare);
+	for (; h->nspare < want; h->nspare++) {
+		if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r)
+			r = (uint64_t)(util_now() * 1e6) + h->nspare;
+		h->spare[h->nspare] = xasprintf("j-%016" PRIx64, r);
+	}
+	h->spare[h->nspare] = NULL;
+	hostsh_prepare(h->shs[0].sh, h->spare + h->nspare - n, n);
+}
+
+/* Forget the directories made ahead on h (its shell is gone: whether
+ * the last were made is not known; a job's start makes its own). */
+static void
+ssh_host_spare_clear(struct ssh_host *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->nspare; i++)
+		free(h->spare[i]);
+	free(h->spare);
+	h->spare = NULL;
+	h->nspare = 0;
+}
+
+/* Let libssh process every connection of h: 0, or -1 if one is lost. */
+static int ssh_host_pump(struct ssh_host *h);
+
+/* Process what h sent; its connection or its shell lost: reconnect.  0
+ * while it is up. */
+static int
+ssh_host_poll(struct ssh_host *h)
+{
+	int i;
+
+	if (h->state != HOST_UP)
+		return -1;
+	if (ssh_host_pump(h) != 0) {
+		ssh_host_lost(h, "the connection was lost");
+		return -1;
+	}
+	for (i = 0; i < h->nsh; i++) {
+		if (hostsh_dead(h->shs[i].sh)) {
+			ssh_host_lost(h, "its shell on the host ended");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Let libssh process every connection of h: 0, or -1 if one is lost. */
 static int
 ssh_host_pump(struct ssh_host *h)
@@ -384,8 +601,14 @@ ssh_host_disconnect(struct ssh_host *h)
 	if (h->fd != -1)
 		loop_unwatch(h->bs->b.loop, h->fd);
 	h->fd = -1;
+	/* The shell's channel closes with it (its jobs detached), then the
+	 * shell is freed. */
 	remote_close(h->conn);
 	h->conn = NULL;
+	for (i = 0; i < h->nsh; i++)
+		hostsh_free(h->shs[i].sh);
+	h->nsh = 0;
+	ssh_host_spare_clear(h);
 }
 
 /* The connections h may have: one per SSH_CHANNELS_MAX engines. */
@@ -424,6 +647,9 @@ ssh_host_room(struct ssh_host *h, bool open)
 
 	if (h->state != HOST_UP)
 		return NULL;
+	/* Its shells run every job: no channel a job. */
+	if (h->nsh > 0)
+		return h->conn;
 	if (remote_channels(h->conn) < h->chans_max)
 		return h->conn;
 	for (i = 0; i < h->nextra; i++) {
@@ -475,6 +701,17 @@ ssh_job_collect(struct ssh_job *j)
 	j->exited = false;
 	*j->signal = '\0';
 	j->chan = NULL;
+	j->on_sh = j->host->nsh > 0 && j->host->state == HOST_UP;
+	if (j->on_sh) {
+		/* Asked now (queued: the caller flushes), and again until
+		 * it has ended. */
+		j->shi = (int)(j - j->host->bs->jobs) % j->host->nsh;
+		hostsh_collect(j->host->shs[j->shi].sh, j->id);
+		j->poll_at = util_monotonic() + SSH_POLL;
+		j->state = JOB_RUNNING;
+		buf_free(&cmd);
+		return;
+	}
 	if ((conn = ssh_host_room(j->host, true)) != NULL)
 		j->chan = remote_exec(conn, cmd.data, NULL, 0, &ssh_job_ops,
 		    j, &err);
@@ -508,14 +745,23 @@ ssh_host_send(struct ssh_host *h, const char *cmd)
 	buf_free(&out);
 }
 
-/* Signal job j's whole process group on its host. */
+/* Signal job j's whole process group on its host: through its shell
+ * (now: on a channel of its own, waiting for it to be done). */
 static void
-ssh_job_signal(struct ssh_job *j, int sig)
+ssh_job_signal(struct ssh_job *j, int sig, bool now)
 {
 	struct buf cmd;
 
 	if (j->state != JOB_RUNNING && j->state != JOB_DETACHED)
 		return;
+	if (!now && j->on_sh && j->state == JOB_RUNNING && j->shi <
+	    j->host->nsh) {
+		hostsh_kill(j->host->shs[j->shi].sh, j->id, sig);
+		/* Killed with its wrapper, it leaves no status: ask soon. */
+		j->poll_at = util_monotonic() + SSH_POLL / 2;
+		ssh_host_flush(j->host, false);
+		return;
+	}
 	buf_init(&cmd);
 	ssh_cd_job(j->host->bs, j->id, &cmd);
 	buf_printf(&cmd, "p=$(cat pid) && { kill -%s -- -\"$p\" 2>/dev/null || "
@@ -532,8 +778,8 @@ ssh_on_socket(int fd, short revents, void *arg)
 
 	(void)fd;
 	(void)revents;
-	if (h->state == HOST_UP && ssh_host_pump(h) != 0)
-		ssh_host_lost(h, "the connection was lost");
+	if (ssh_host_poll(h) == 0)
+		ssh_host_flush(h, false);
 }
 
 /* Copy path (a file, or a directory's tree) to remote on host h. */
@@ -643,6 +889,47 @@ ssh_host_engines(struct ssh_host *h)
 	bs->njobs += h->slots;
 }
 
+/* Start the shell that runs the jobs on the connection to h; without
+ * one (no bash there, or it did not start), a job runs on a channel of
+ * its own. */
+static void
+ssh_host_shell(struct ssh_host *h)
+{
+	struct ssh_shell *sh;
+	char *err = NULL;
+	int want = (h->slots + SSH_SHELL_SLOTS - 1) / SSH_SHELL_SLOTS;
+
+	if (h->no_sh || h->bs->sh_off)
+		return;
+	if (want > SSH_SHELLS_MAX)
+		want = SSH_SHELLS_MAX;
+	while (h->nsh < want) {
+		sh = &h->shs[h->nsh];
+		sh->h = h;
+		sh->sh = hostsh_start(h->conn, h->bs->key,
+		    SSH_CONNECT_TIMEOUT, &ssh_sh_ops, sh, &err);
+		if (sh->sh == NULL)
+			break;
+		h->nsh++;
+	}
+	if (h->nsh == want)
+		return;
+	if (h->nsh > 0) {
+		/* Fewer shells (its sshd allows few sessions): they do. */
+		free(err);
+		return;
+	}
+	if (err == NULL) {
+		h->no_sh = true;
+		backend_log(&h->bs->b, "host %s has no bash: its jobs run on "
+		    "a channel each (slower)", h->label);
+		return;
+	}
+	backend_log(&h->bs->b, "host %s: %s; its jobs run on a channel "
+	    "each on this connection", h->label, err);
+	free(err);
+}
+
 /* Connect to host h: up, with its engines and staged files, or not (the
  * error recorded, another try later). */
 static int
@@ -666,19 +953,22 @@ ssh_host_connect(struct ssh_host *h, char **err)
 	if (h->state != HOST_CONNECTING || h->failures > 0)
 		backend_log(&h->bs->b, "host %s is back (%d engine(s))",
 		    h->label, h->slots);
+	ssh_host_engines(h);
+	ssh_host_shell(h);
 	h->state = HOST_UP;
 	h->failures = 0;
 	free(h->error);
 	h->error = NULL;
 	ssh_host_kill_abandoned(h);
-	ssh_host_engines(h);
 	h->fd = remote_fd(h->conn);
 	loop_watch(h->bs->b.loop, h->fd, POLLIN, ssh_on_socket, h);
 	/* Jobs that ran on while it was away: watch them again. */
-	for (k = 0; k < h->slots; k++) {
+	for (k = 0; k < h->slots && h->state == HOST_UP; k++) {
 		if (ssh_host_job(h, k)->state == JOB_DETACHED)
 			ssh_job_collect(ssh_host_job(h, k));
 	}
+	ssh_host_prepare(h);
+	ssh_host_flush(h, false);
 	return 0;
 fail:
 	ssh_host_disconnect(h);
@@ -794,8 +1084,8 @@ ssh_on_timer(void *arg)
 		if (h->state == HOST_UP) {
 			/* The pump also tells of channels that closed as
 			 * they opened: nothing more may come on the socket. */
-			if (ssh_host_pump(h) != 0)
-				ssh_host_lost(h, "the connection was lost");
+			if (ssh_host_poll(h) != 0)
+				;
 			else if (remote_keepalive(h->conn) != 0)
 				ssh_host_lost(h, "the connection was lost "
 				    "(no answer to keepalives)");
@@ -825,12 +1115,23 @@ ssh_on_timer(void *arg)
 		    now >= j->deadline) {
 			j->timeout_sig = SIGTERM;
 			j->kill_at = now + bs->kill_grace;
-			ssh_job_signal(j, SIGTERM);
+			ssh_job_signal(j, SIGTERM, false);
 		} else if (j->timeout_sig == SIGTERM && now >= j->kill_at) {
 			j->timeout_sig = SIGKILL;
-			ssh_job_signal(j, SIGKILL);
+			ssh_job_signal(j, SIGKILL, false);
 		}
 	}
+	/* Jobs the shells watch that have not said they ended: ask. */
+	for (k = 0; k < bs->njobs; k++) {
+		j = &bs->jobs[k];
+		if (j->on_sh && j->state == JOB_RUNNING && j->shi <
+		    j->host->nsh && now >= j->poll_at) {
+			hostsh_collect(j->host->shs[j->shi].sh, j->id);
+			j->poll_at = now + SSH_POLL;
+		}
+	}
+	for (i = 0; i < bs->nhosts; i++)
+		ssh_host_flush(&bs->hosts[i], true);
 	ssh_arm(bs);
 }
 
@@ -904,9 +1205,27 @@ ssh_start(struct backend *b, const struct backend_job *job, char **why)
 	}
 	j = &bs->jobs[best];
 	memset(&j->out, 0, sizeof j->out);
-	ssh_job_id(j, best);
+	j->on_sh = j->host->nsh > 0;
+	j->shi = j->on_sh ? best % j->host->nsh : 0;
+	if (j->on_sh && j->host->nspare > 0) {
+		/* A directory made ahead: no mkdir for this job. */
+		snprintf(j->id, sizeof j->id, "%s",
+		    j->host->spare[j->host->nspare - 1]);
+		free(j->host->spare[--j->host->nspare]);
+		j->host->spare[j->host->nspare] = NULL;
+	} else
+		ssh_job_id(j, best);
 	j->udata = job->udata;
-	j->launch = ssh_launch_cmd(bs, j->id, job);
+	if (j->on_sh) {
+		struct buf script;
+
+		/* The shell runs the script in a subshell in the job's
+		 * directory. */
+		buf_init(&script);
+		ssh_run_script(bs, job, &script);
+		j->launch = buf_steal(&script);
+	} else
+		j->launch = ssh_launch_cmd(bs, j->id, job);
 	j->input = job->input_len > 0 ? xstrndup(job->input, job->input_len) :
 	    NULL;
 	j->input_len = job->input_len;
@@ -914,6 +1233,7 @@ ssh_start(struct backend *b, const struct backend_job *job, char **why)
 	j->timeout_sig = 0;
 	j->deadline = 0;
 	j->lost_now = false;
+	j->cpu_user = j->cpu_sys = -1;
 	j->state = JOB_RESERVED;
 	capture_init(&j->out, POOL_OUT_HEAD, POOL_OUT_TAIL);
 	capture_init(&j->err, 0, POOL_ERR_TAIL);
@@ -936,7 +1256,25 @@ ssh_launch(struct backend *b, int engine)
 	j->exited = false;
 	*j->signal = '\0';
 	j->chan = NULL;
-	if ((conn = ssh_host_room(j->host, true)) != NULL)
+	if (j->on_sh) {
+		if (j->shi < j->host->nsh && j->host->state == HOST_UP) {
+			hostsh_launch(j->host->shs[j->shi].sh, j->id, j->input,
+			    j->input_len, j->launch);
+			free(j->launch);
+			free(j->input);
+			j->launch = NULL;
+			j->input = NULL;
+			j->state = JOB_RUNNING;
+			j->poll_at = util_monotonic() + SSH_POLL;
+			ssh_host_prepare(j->host);
+			/* Lost as it is sent: detached, and asked about
+			 * once the host is back. */
+			ssh_host_flush(j->host, false);
+			return;
+		}
+		/* Its shell went with its connection: not started. */
+		conn = NULL;
+	} else if ((conn = ssh_host_room(j->host, true)) != NULL)
 		j->chan = remote_exec(conn, j->launch, j->input,
 		    j->input_len, &ssh_job_ops, j, &err);
 	free(j->launch);
@@ -979,7 +1317,7 @@ ssh_signal(struct backend *b, int engine, int sig)
 
 	for (k = 0; k < bs->njobs; k++) {
 		if (engine < 0 || k == engine)
-			ssh_job_signal(&bs->jobs[k], sig);
+			ssh_job_signal(&bs->jobs[k], sig, false);
 	}
 }
 
@@ -1010,10 +1348,11 @@ ssh_reap(struct backend *b, struct backend_result *r)
 		capture_free(&j->err);
 		r->start = j->start;
 		r->end_time = j->end_time;
-		/* What the host used is not measured (say so: -1). */
+		/* Peak memory is not measured on a host (say so: -1); CPU
+		 * time is, by a host shell. */
 		r->maxrss_kb = -1;
-		r->cpu_user = -1;
-		r->cpu_sys = -1;
+		r->cpu_user = j->cpu_user;
+		r->cpu_sys = j->cpu_sys;
 		j->state = JOB_FREE;
 		j->udata = NULL;
 		return 1;
@@ -1138,6 +1477,7 @@ ssh_reclaim(struct backend *b, const struct backend_recorded *jobs, size_t n,
 		snprintf(j->id, sizeof j->id, "%s", id);
 		j->udata = jobs[i].udata;
 		j->start = util_now();
+		j->cpu_user = j->cpu_sys = -1;
 		capture_init(&j->out, POOL_OUT_HEAD, POOL_OUT_TAIL);
 		capture_init(&j->err, 0, POOL_ERR_TAIL);
 		j->state = JOB_DETACHED;
@@ -1145,24 +1485,64 @@ ssh_reclaim(struct backend *b, const struct backend_recorded *jobs, size_t n,
 		fates[i] = BACKEND_ADOPTED;
 		engines[i] = engine;
 	}
+	for (i = 0; i < bs->nhosts; i++)
+		ssh_host_flush(&bs->hosts[i], false);
 	buf_free(&label);
 	buf_free(&cmd);
 	buf_free(&out);
 	return 0;
 }
 
+/* The campaign is over: kill what is left of its jobs on host h and
+ * remove its directory there, then ~/.labrat/campaigns and ~/.labrat if
+ * that left them empty -- never anything else. */
 static void
-ssh_close(struct backend *b, bool detach)
+ssh_host_remove_campaign(struct ssh_host *h)
+{
+	struct buf cmd;
+
+	buf_init(&cmd);
+	buf_adds(&cmd, "cd " SSH_ROOT " 2>/dev/null || exit 0; k=");
+	experiment_shell_quote(&cmd, h->bs->key, strlen(h->bs->key));
+	buf_adds(&cmd, "; if [ -d \"$k\" ]; then for f in \"$k\"/jobs/*/pid; "
+	    "do p=; read p 2>/dev/null < \"$f\"; [ -n \"$p\" ] && "
+	    "{ kill -KILL -- -\"$p\" || kill -KILL \"$p\"; } 2>/dev/null; "
+	    "done; rm -rf \"$k\"; fi; cd ../.. && "
+	    "rmdir " SSH_ROOT " .labrat 2>/dev/null; true");
+	ssh_host_send(h, cmd.data);
+	buf_free(&cmd);
+}
+
+static void
+ssh_close(struct backend *b, enum backend_close_mode mode)
 {
 	struct backend_ssh *bs = (struct backend_ssh *)b;
 	struct ssh_host *h;
 	size_t i;
 	int k;
 
-	/* Killing: every job's process group on its host.  Detaching:
-	 * the jobs go on, spooling; resume adopts them. */
-	if (!detach)
-		ssh_signal(b, -1, SIGKILL);
+	/* Killing: every job's process group on its host, on channels
+	 * (what is written to a shell just before the connection closes
+	 * may never run).  Detaching: the jobs go on, spooling; resume
+	 * adopts them; the directories of jobs handed over are removed.
+	 * Done: nothing of the campaign is left on a host that can be
+	 * reached. */
+	if (mode == BACKEND_CLOSE_KILL) {
+		for (k = 0; k < bs->njobs; k++)
+			ssh_job_signal(&bs->jobs[k], SIGKILL, true);
+	}
+	for (i = 0; mode != BACKEND_CLOSE_DONE && i < bs->nhosts; i++) {
+		/* The directories made ahead go too. */
+		h = &bs->hosts[i];
+		while (h->nsh > 0 && h->nspare > 0) {
+			hostsh_remove(h->shs[0].sh, h->spare[h->nspare - 1]);
+			free(h->spare[--h->nspare]);
+			h->spare[h->nspare] = NULL;
+		}
+		ssh_host_flush(h, true);
+	}
+	for (i = 0; mode == BACKEND_CLOSE_DONE && i < bs->nhosts; i++)
+		ssh_host_remove_campaign(&bs->hosts[i]);
 	loop_timer(b->loop, 0, ssh_on_timer, bs);
 	for (k = 0; k < bs->njobs; k++) {
 		capture_free(&bs->jobs[k].out);
@@ -1318,10 +1698,13 @@ backend_ssh_open(const struct nb_set *s, struct loop *loop, char **err)
 	bs->b.loop = loop;
 	bs->mem_limit = s->mem_limit;
 	bs->kill_grace = POOL_KILL_GRACE;
+	/* A channel per job, as on a host without bash (for tests). */
+	bs->sh_off = getenv("LABRAT_SSH_NO_SHELL") != NULL &&
+	    strcmp(getenv("LABRAT_SSH_NO_SHELL"), "1") == 0;
 	hosts_list_init(&l);
 	if (ssh_args(bs, s, &l, err) != 0) {
 		hosts_list_free(&l);
-		ssh_close(&bs->b, true);
+		ssh_close(&bs->b, BACKEND_CLOSE_DETACH);
 		return NULL;
 	}
 	bs->nhosts = l.n;

@@ -161,6 +161,7 @@ cmd_print_usage(FILE *f)
 {
 	const struct cmd_entry *e;
 	const struct help_topic *t;
+	const struct help_section *s;
 
 	fprintf(f, "usage: labrat [-n NOTEBOOK] COMMAND [ARGS...]\n\n"
 	    "labrat runs parameter-sweep experiments and keeps every result "
@@ -171,6 +172,8 @@ cmd_print_usage(FILE *f)
 	fprintf(f, "\nreference topics (labrat help TOPIC):\n");
 	for (t = help_topics; t->name != NULL; t++)
 		fprintf(f, "  %s\n", t->name);
+	for (s = help_sections; s->name != NULL; s++)
+		fprintf(f, "  %s (in %s)\n", s->name, s->topic);
 	fprintf(f, "\n'labrat help COMMAND' describes a command; "
 	    "'man labrat' has it all.\n");
 }

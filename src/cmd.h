@@ -30,6 +30,13 @@ struct help_topic {
 	const char *text;
 };
 extern const struct help_topic help_topics[];
+/* A topic that is one section of another (cmd_help.c). */
+struct help_section {
+	const char *name;
+	const char *topic;
+	const char *heading;   /* the section's first line, "## ...\n" */
+};
+extern const struct help_section help_sections[];
 
 extern const struct cmd_entry cmd_table[];
 const struct cmd_entry *cmd_find(const char *name);

@@ -584,6 +584,9 @@ cmd_show_set(struct notebook *nb, struct nb_set *s)
 	}
 	if (experiment_from_json(&e, s->experiment, &err) == 0) {
 		experiment_describe(&e, &b);
+		if (e.worker)
+			buf_printf(&b, "  (persistent worker, --worker-depth "
+			    "%d)", e.depth);
 		printf("\nexperiment  %s\n", cmd_info_clean(&t,
 		    b.data != NULL ? b.data : "", 0));
 		buf_reset(&b);

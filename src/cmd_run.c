@@ -30,12 +30,14 @@
 #include "pool.h"
 #include "runner.h"
 #include "space.h"
+#include "worker.h"
 
 const char cmd_run_args[] =
     "[-n FILE] [-t TAG] [-d TEXT] [-a NAME=VALUE]... -p NAME=VALUES... "
     "[--zip X,Y]... [--order random|sequential] [--seed N] [--cores N] "
     "[--timeout T] [--mem SIZE] [--retries N] [--repeat N] [--shell] "
-    "[--backend local|ssh] [--hosts SPEC,...] [--hostfile FILE] "
+    "[--worker [--worker-depth N]] "
+    "[--backend local|ssh|slurm] [--hosts SPEC,...] [--hostfile FILE] "
     "[--stage PATH]... [--reconnections N] [--accept-new-hosts] "
     "[--partition P] [--account A] [--qos Q] [--cpus-per-task N] "
     "[--throttle N] [--points-per-task N] [--sbatch-arg ARG]... "
@@ -66,6 +68,10 @@ const char cmd_run_help[] =
 "      --shell              run COMMAND with /bin/sh -c; each {NAME} becomes\n"
 "                           \"${LABRAT_PARAM_NAME}\", never the value, and\n"
 "                           unsafe places are refused (help experiment)\n"
+"      --worker             start COMMAND once per engine and send it the\n"
+"                           points, one JSON line each, on its stdin; it\n"
+"                           answers one result line per point (help worker)\n"
+"      --worker-depth N     points in flight per worker, 1 to 64 (2)\n"
 "      --backend B          where jobs run: local (default), ssh or slurm\n"
 "      --hosts SPEC,...     ssh: [user@]host[:port][/slots] (labrat help hosts)\n"
 "      --hostfile FILE      ssh: one host spec a line, # comments\n"
@@ -135,6 +141,8 @@ struct run_args {
 	uint64_t seed;
 	bool dry_run;
 	bool shell;
+	bool worker;
+	int worker_depth;       /* 0: --worker-depth not given */
 	bool wait;
 	const char *backend;    /* "local" (default) or "ssh" */
 	struct host_list hosts; /* --hosts and --hostfile */
@@ -398,8 +406,9 @@ cmd_run_parse(int argc, char **argv, struct run_args *a)
 	enum { OPT_ZIP = 256, OPT_ORDER, OPT_SEED, OPT_CORES, OPT_TIMEOUT,
 	    OPT_MEM, OPT_RETRIES, OPT_REPEAT, OPT_DRY, OPT_WAIT, OPT_SHELL,
 	    OPT_BACKEND, OPT_HOSTS, OPT_HOSTFILE, OPT_STAGE, OPT_RECONNECT,
-	    OPT_ACCEPT_NEW, OPT_PARTITION, OPT_ACCOUNT, OPT_QOS, OPT_CPT,
-	    OPT_THROTTLE, OPT_PPT, OPT_SBATCH, OPT_SPOOL, OPT_POLL };
+	    OPT_ACCEPT_NEW, OPT_WORKER, OPT_WORKER_DEPTH, OPT_PARTITION,
+	    OPT_ACCOUNT, OPT_QOS, OPT_CPT, OPT_THROTTLE, OPT_PPT, OPT_SBATCH,
+	    OPT_SPOOL, OPT_POLL };
 	static const struct option longopts[] = {
 		{ "notebook", required_argument, NULL, 'n' },
 		{ "tag", required_argument, NULL, 't' },
@@ -417,6 +426,8 @@ cmd_run_parse(int argc, char **argv, struct run_args *a)
 		{ "dry-run", no_argument, NULL, OPT_DRY },
 		{ "wait", no_argument, NULL, OPT_WAIT },
 		{ "shell", no_argument, NULL, OPT_SHELL },
+		{ "worker", no_argument, NULL, OPT_WORKER },
+		{ "worker-depth", required_argument, NULL, OPT_WORKER_DEPTH },
 		{ "backend", required_argument, NULL, OPT_BACKEND },
 		{ "hosts", required_argument, NULL, OPT_HOSTS },
 		{ "hostfile", required_argument, NULL, OPT_HOSTFILE },
@@ -524,6 +535,14 @@ cmd_run_parse(int argc, char **argv, struct run_args *a)
 		case OPT_SHELL:
 			a->shell = true;
 			break;
+		case OPT_WORKER:
+			a->worker = true;
+			break;
+		case OPT_WORKER_DEPTH:
+			rc = cmd_run_parse_int("--worker-depth", optarg, 1,
+			    WORKER_DEPTH_MAX, &v);
+			a->worker_depth = (int)v;
+			break;
 		case OPT_BACKEND:
 			if (strcmp(optarg, "local") != 0 &&
 			    strcmp(optarg, "ssh") != 0 &&
@@ -615,13 +634,21 @@ cmd_run_parse(int argc, char **argv, struct run_args *a)
 		    "-p NAME=VALUES (e.g. -p 'x=1..10')");
 	if ((rc = cmd_run_backend_args(a)) != 0)
 		return rc;
+	if (a->worker_depth != 0 && !a->worker)
+		return cmd_usage("run", "--worker-depth is for --worker");
+	if (a->worker && strcmp(a->backend, "local") != 0)
+		return cmd_usage("run", "--worker runs on the local backend for "
+		    "now: workers over SSH or SLURM are not supported yet (drop "
+		    "--worker to run one process per point)");
 	if (space_finish(a->space, &se) != 0) {
 		fprintf(stderr, "labrat run: %s\n", se.msg);
 		space_error_clear(&se);
 		return CMD_EXIT_USAGE;
 	}
 	if (experiment_init(&a->exp, argv + optind, argc - optind, a->shell,
-	    &err) != 0 || experiment_check(&a->exp, a->space, &err) != 0) {
+	    &err) != 0 || (a->worker && experiment_set_worker(&a->exp,
+	    a->worker_depth != 0 ? a->worker_depth : WORKER_DEPTH_DEFAULT,
+	    &err) != 0) || experiment_check(&a->exp, a->space, &err) != 0) {
 		rc = cmd_usage("run", "%s", err);
 		free(err);
 		return rc;
@@ -796,7 +823,7 @@ cmd_run_dry(struct run_args *a)
 	struct backend_result pr;
 	struct nb_set s;
 	struct nb_outcome o;
-	struct buf line, results, error, tail, clean;
+	struct buf line, results, error, tail, clean, ex;
 	uint64_t point;
 	size_t i;
 	int cores = cmd_run_engines(a);
@@ -847,7 +874,15 @@ cmd_run_dry(struct run_args *a)
 	s.backend = (char *)(a->backend != NULL ? a->backend : "local");
 	s.backend_args = a->backend_args;
 	s.cores = 1;
-	if (runner_try(&s, &req, &pr, &err) != 0) {
+	/* A worker is tried as a worker: started, sent the point, killed. */
+	buf_init(&ex);
+	experiment_to_json(&a->exp, &ex);
+	s.experiment = ex.data;
+	s.timeout = a->timeout;
+	s.mem_limit = a->mem;
+	rc = runner_try(&s, &req, &pr, &err);
+	buf_free(&ex);
+	if (rc != 0) {
 		cmd_error("%s", err);
 		free(err);
 		rc = CMD_EXIT_RUNNER;
@@ -873,6 +908,10 @@ cmd_run_dry(struct run_args *a)
 		printf("campaign: %" PRIu64 " job(s) on %d engine(s): about "
 		    "%s of wall time (estimated from this one job)\n", njobs,
 		    cores, line.data);
+		if (a->worker)
+			printf("  (an overestimate: this one point paid the "
+			    "worker's start-up, which a campaign pays once "
+			    "per engine)\n");
 		printf("nothing was recorded: run again without --dry-run to "
 		    "start it\n");
 	} else {

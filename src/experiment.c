@@ -18,6 +18,7 @@
 #include "experiment.h"
 #include "json.h"
 #include "shellquote.h"
+#include "worker.h"
 
 /* Placeholders that are not parameters, and the variables that hold them
  * in a job's environment. */
@@ -44,6 +45,19 @@ experiment_init(struct experiment *e, char *const *argv, int argc,
 	for (i = 0; i < argc; i++)
 		e->argv[i] = xstrdup(argv[i]);
 	e->shell = shell;
+	return 0;
+}
+
+int
+experiment_set_worker(struct experiment *e, int depth, char **err)
+{
+	if (depth < 1 || depth > WORKER_DEPTH_MAX) {
+		*err = xasprintf("--worker-depth must be 1 to %d (points in "
+		    "flight per worker), not %d", WORKER_DEPTH_MAX, depth);
+		return -1;
+	}
+	e->worker = true;
+	e->depth = depth;
 	return 0;
 }
 
@@ -218,6 +232,35 @@ experiment_find_script(const struct experiment *e, bool *env_kept)
 	return script;
 }
 
+/* Refuse a worker's placeholders that name a value: values come on its
+ * standard input. */
+static int
+experiment_check_worker(const struct experiment *e, const struct space *s,
+    char **err)
+{
+	size_t w, at, start, len;
+	struct buf var;
+
+	buf_init(&var);
+	for (w = 0; e->argv[w] != NULL; w++) {
+		at = 0;
+		while (experiment_next_placeholder(e->argv[w], &at, &start,
+		    &len)) {
+			if (!experiment_var(s, e->argv[w] + start, len, &var))
+				continue;
+			buf_free(&var);
+			*err = xasprintf("a worker's command takes no "
+			    "placeholder, but it has {%.*s}: a worker is "
+			    "started once and reads each point's values as "
+			    "one JSON line on its standard input (see 'labrat "
+			    "help worker')", (int)len, e->argv[w] + start);
+			return -1;
+		}
+	}
+	buf_free(&var);
+	return 0;
+}
+
 int
 experiment_check(const struct experiment *e, const struct space *s,
     char **err)
@@ -229,6 +272,8 @@ experiment_check(const struct experiment *e, const struct space *s,
 	int script, rc = 0;
 
 	buf_init(&out);
+	if (e->worker)
+		return experiment_check_worker(e, s, err);
 	if (e->shell) {
 		joined = experiment_join(e);
 		rc = experiment_rewrite(joined, true, s, &out, err);
@@ -342,6 +387,26 @@ experiment_refuse_job(struct experiment_job *job, const char *why)
 	job->argv[2] = buf_steal(&b);
 }
 
+char **
+experiment_worker_argv(const struct experiment *e)
+{
+	size_t n = util_strv_len(e->argv), i;
+	char **argv;
+
+	/* Run as it is: values come on standard input. */
+	if (e->shell) {
+		argv = xcalloc(4, sizeof *argv);
+		argv[0] = xstrdup("/bin/sh");
+		argv[1] = xstrdup("-c");
+		argv[2] = experiment_join(e);
+		return argv;
+	}
+	argv = xcalloc(n + 1, sizeof *argv);
+	for (i = 0; i < n; i++)
+		argv[i] = xstrdup(e->argv[i]);
+	return argv;
+}
+
 void
 experiment_prepare(const struct experiment *e, const struct space *s,
     const struct value *vals, uint64_t point, int rep, int attempt,
@@ -355,7 +420,9 @@ experiment_prepare(const struct experiment *e, const struct space *s,
 
 	memset(job, 0, sizeof *job);
 	buf_init(&b);
-	if (e->shell) {
+	if (e->worker)
+		job->argv = experiment_worker_argv(e);
+	else if (e->shell) {
 		joined = experiment_join(e);
 		experiment_rewrite(joined, true, s, &b, NULL);
 		free(joined);
@@ -405,7 +472,12 @@ experiment_prepare(const struct experiment *e, const struct space *s,
 	}
 	buf_addc(&b, '}');
 	job->params = xstrndup(b.data, b.len);
-	buf_addc(&b, '\n');
+	if (e->worker) {
+		buf_reset(&b);
+		worker_request(&b, job->params, strlen(job->params), point,
+		    rep, attempt, tag);
+	} else
+		buf_addc(&b, '\n');
 	job->input = b;
 }
 
@@ -468,14 +540,17 @@ experiment_to_json(const struct experiment *e, struct buf *b)
 			buf_addc(b, ',');
 		json_append_string(b, e->argv[i], strlen(e->argv[i]));
 	}
-	buf_printf(b, "],\"shell\":%s}", e->shell ? "true" : "false");
+	buf_printf(b, "],\"shell\":%s", e->shell ? "true" : "false");
+	if (e->worker)
+		buf_printf(b, ",\"worker\":true,\"depth\":%d", e->depth);
+	buf_addc(b, '}');
 }
 
 int
 experiment_from_json(struct experiment *e, const char *json, char **err)
 {
 	struct json_object o;
-	const struct json_member *argv, *shell;
+	const struct json_member *argv, *shell, *worker, *depth;
 	char **words = NULL;
 	size_t pos;
 	int rc = -1;
@@ -493,6 +568,12 @@ experiment_from_json(struct experiment *e, const char *json, char **err)
 		goto out;
 	rc = experiment_init(e, words, (int)util_strv_len(words),
 	    shell != NULL && shell->type == JSON_TRUE, err);
+	worker = json_object_get(&o, "worker");
+	depth = json_object_get(&o, "depth");
+	if (rc == 0 && worker != NULL && worker->type == JSON_TRUE)
+		rc = experiment_set_worker(e, depth != NULL &&
+		    depth->type == JSON_NUMBER ? atoi(depth->text) :
+		    WORKER_DEPTH_DEFAULT, err);
 out:
 	util_strv_free(words);
 	json_object_free(&o);

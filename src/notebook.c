@@ -9,7 +9,11 @@
  * reused.  Each write is one transaction (BEGIN IMMEDIATE, so a busy writer
  * waits instead of failing half-way), or a savepoint inside the caller's
  * notebook_begin/notebook_commit, so one failed write never leaves half of
- * itself behind.  Invariants the writes keep:
+ * itself behind.  (Inside the caller's transaction a fresh job's start and
+ * end are held and written later, many together: if that fails, the
+ * statement that wrote them -- the commit, or the next one -- fails, and
+ * the caller's transaction is undone; notebook_job.c.)  Invariants the
+ * writes keep:
  *   - exactly one row per (set, point, rep) is current: the latest attempt;
  *   - the counts table holds the current rows by state (triggers);
  *   - value rows exist only for current jobs (params from the start,
@@ -94,11 +98,33 @@ nb_error(struct notebook *nb, const char *what, char **err)
 		    sqlite3_errmsg(nb->db));
 }
 
-/* Prepare sql once: the cached statement in *slot, reset and ready. */
+/*
+ * Tell if the statement in slot must see the held starts written first:
+ * every statement but those that end a transaction or a savepoint (which
+ * write or drop them themselves) and those of a held start and its end.
+ */
+static bool
+nb_flushes(const struct notebook *nb, sqlite3_stmt *const *slot)
+{
+	return !nb->holding && slot != &nb->stmt[ST_COMMIT] &&
+	    slot != &nb->stmt[ST_ROLLBACK] &&
+	    slot != &nb->stmt[ST_ROLLBACK_TO] &&
+	    slot != &nb->stmt[ST_RELEASE];
+}
+
+/* Prepare sql once: the cached statement in *slot, reset and ready.  Held
+ * starts are written first, so that every other statement sees them. */
 sqlite3_stmt *
 nb_prepare(struct notebook *nb, sqlite3_stmt **slot, const char *sql,
     char **err)
 {
+	if (nb_flushes(nb, slot)) {
+		if ((nb->npending > 0 || nb->held_set != 0) &&
+		    nb_pending_flush(nb, err) != 0)
+			return NULL;
+		/* It may insert jobs: ask the table for the next id. */
+		nb->next_id = 0;
+	}
 	if (*slot == NULL) {
 		if (sqlite3_prepare_v3(nb->db, sql, -1,
 		    SQLITE_PREPARE_PERSISTENT, slot, NULL) != SQLITE_OK) {
@@ -476,6 +502,14 @@ notebook_close(struct notebook *nb)
 		sqlite3_finalize(nb->stmt[i]);
 	for (i = 0; i < NB_NPAGE; i++)
 		sqlite3_finalize(nb->page[i]);
+	for (i = 0; i < NB_VALUES_MAX; i++)
+		sqlite3_finalize(nb->values[i]);
+	for (i = 0; i < NB_ENDED_MAX; i++)
+		sqlite3_finalize(nb->ended[i]);
+	nb_pending_drop(nb);
+	free(nb->pending);
+	buf_free(&nb->seen[0].names);
+	buf_free(&nb->seen[1].names);
 	/* Closing rolls back a transaction left open. */
 	sqlite3_close(nb->db);
 	free(nb->path);
@@ -513,9 +547,15 @@ notebook_commit(struct notebook *nb, char **err)
 		    "(it was rolled back)", nb->path);
 		return -1;
 	}
+	if (nb->depth == 1 && nb_pending_flush(nb, err) != 0) {
+		notebook_rollback(nb);
+		return -1;
+	}
 	if (--nb->depth > 0)
 		return 0;
 	if (nb_exec(nb, ST_COMMIT, err) != 0) {
+		nb_pending_drop(nb);
+		nb_names_forget(nb);
 		if (!sqlite3_get_autocommit(nb->db))
 			nb_exec(nb, ST_ROLLBACK, NULL);
 		return -1;
@@ -545,6 +585,8 @@ notebook_rollback(struct notebook *nb)
 	if (nb->depth == 0)
 		return;
 	nb->depth = 0;
+	nb_pending_drop(nb);
+	nb_names_forget(nb);
 	if (!sqlite3_get_autocommit(nb->db))
 		nb_exec(nb, ST_ROLLBACK, NULL);
 }
@@ -562,6 +604,8 @@ nb_write_begin(struct notebook *nb, bool *own, char **err)
 	if (sqlite3_get_autocommit(nb->db)) {
 		/* SQLite rolled the caller's transaction back (disk full). */
 		nb->depth = 0;
+		nb_pending_drop(nb);
+		nb_names_forget(nb);
 		*err = xasprintf("notebook %s: the transaction was rolled "
 		    "back by an earlier error", nb->path);
 		return -1;
@@ -579,6 +623,8 @@ nb_write_end(struct notebook *nb, bool own, int rc, char **err)
 		if (nb_exec(nb, ST_RELEASE, err) == 0)
 			return 0;
 	}
+	/* Names recorded by the write may be undone with it. */
+	nb_names_forget(nb);
 	if (own)
 		notebook_rollback(nb);
 	else if (!sqlite3_get_autocommit(nb->db)) {

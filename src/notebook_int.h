@@ -21,6 +21,7 @@
 
 #include <sqlite3.h>
 
+#include "json.h"
 #include "notebook.h"
 #include "util.h"
 
@@ -73,6 +74,7 @@ enum nb_stmt {
 	ST_COUNTS,
 	ST_NEXT_QUEUED,
 	ST_JOB_LOAD,
+	ST_JOB_NEXT_ID,
 	ST_JOB_INSERT,
 	ST_JOB_RUN,
 	ST_JOB_FINISH,
@@ -148,6 +150,14 @@ enum nb_form {
  * missing arm: descending points); owned. */
 char *nb_page_sql(size_t sort, enum nb_arm arm, bool desc, enum nb_form form);
 
+/* Values one INSERT of held starts indexes at most (nb_values_sql), and
+ * held starts with their ends one INSERT writes at most (nb_ended_sql). */
+#define NB_VALUES_MAX 64
+#define NB_ENDED_MAX 32
+#define NB_ENDED_COLS 21
+char *nb_values_sql(size_t n);
+char *nb_ended_sql(size_t n);
+
 /* Page statements: [sort][arm][descending][form]. */
 #define NB_NPAGE (NB_NSORTS * NB_NARMS * 2 * NB_NFORMS)
 
@@ -172,6 +182,40 @@ struct nb_page_memo {
 	int64_t n[2];         /* by ARM_NUMBERS, ARM_STRINGS; -1: unknown */
 };
 
+/*
+ * A fresh job's start held back inside the caller's transaction
+ * (notebook_job.c): its id is reserved and its position taken, and its
+ * end, if it comes in the same transaction, is held with it.  They are
+ * written before any other statement or at the commit, with the other
+ * held starts: a finished job as one row (not a row and an update of it),
+ * many rows and values to a statement.
+ */
+struct nb_pending {
+	int64_t job_id;
+	int64_t set_id;
+	uint64_t point;
+	int rep;
+	int attempt;
+	char *params;
+	struct json_object obj;         /* params, parsed */
+	char *host;
+	int engine;
+	double start;
+	char *handle;
+	bool ended;                     /* its end is held too: */
+	struct nb_outcome o;            /* the end, its strings owned */
+	bool have_res;
+	struct json_object res;         /* o.results_json, parsed */
+};
+
+/* The names last recorded for a set, by kind: a job with the same names
+ * need not record them again (notebook_job.c). */
+struct nb_names_seen {
+	int64_t set_id;                 /* 0: none */
+	size_t n;
+	struct buf names;               /* each followed by a NUL */
+};
+
 struct notebook {
 	sqlite3 *db;
 	char *path;
@@ -182,6 +226,20 @@ struct notebook {
 	sqlite3_stmt *stmt[ST_COUNT];   /* prepared on first use */
 	sqlite3_stmt *page[NB_NPAGE];
 	struct nb_page_memo memo;
+	struct nb_pending *pending;     /* held starts, oldest first */
+	size_t npending, cappending;
+	int64_t next_id;                /* the next job id to reserve, 0:
+	                                   ask the table */
+	int64_t held_set;               /* the set of the positions held
+	                                   starts took (0: none) */
+	uint64_t held_cursor;           /* its cursor, with them */
+	uint64_t held_njobs;            /* its number of jobs */
+	uint64_t held_advance;          /* positions taken, not written */
+	sqlite3_stmt *values[NB_VALUES_MAX]; /* index k+1 values at once */
+	sqlite3_stmt *ended[NB_ENDED_MAX];   /* write k+1 ended jobs */
+	bool holding;                   /* running the statements of a held
+	                                   start or of its end: no flush */
+	struct nb_names_seen seen[2];   /* by enum nb_name_kind */
 };
 
 /* notebook.c: errors, the statement cache, one write at a time. */
@@ -194,6 +252,11 @@ int nb_run(struct notebook *nb, sqlite3_stmt *st, const char *what,
 int nb_exec(struct notebook *nb, enum nb_stmt id, char **err);
 int nb_write_begin(struct notebook *nb, bool *own, char **err);
 int nb_write_end(struct notebook *nb, bool own, int rc, char **err);
+
+/* notebook_job.c: held starts and the names seen. */
+int nb_pending_flush(struct notebook *nb, char **err);
+void nb_pending_drop(struct notebook *nb);
+void nb_names_forget(struct notebook *nb);
 
 /* notebook_set.c: the checks every write to a set's jobs makes. */
 char *nb_no_set_error(struct notebook *nb, int64_t set_id);

@@ -230,7 +230,7 @@ const char *const nb_sql[ST_COUNT] = {
 	    "WHERE id = ?1",
 	[ST_SET_WORK] = "SELECT tag, locked, cursor, njobs FROM resultset "
 	    "WHERE id = ?1",
-	[ST_SET_ADVANCE] = "UPDATE resultset SET cursor = cursor + 1 "
+	[ST_SET_ADVANCE] = "UPDATE resultset SET cursor = cursor + ?2 "
 	    "WHERE id = ?1",
 	[ST_COUNTS] = "SELECT r.njobs, r.cursor, c.state, c.n FROM resultset r "
 	    "LEFT JOIN counts c ON c.set_id = r.id WHERE r.id = ?1",
@@ -240,9 +240,11 @@ const char *const nb_sql[ST_COUNT] = {
 	[ST_JOB_LOAD] = "SELECT j.set_id, j.state, j.current, j.point, j.rep, "
 	    "j.attempt, r.tag, r.locked FROM job j "
 	    "JOIN resultset r ON r.id = j.set_id WHERE j.id = ?1",
-	[ST_JOB_INSERT] = "INSERT INTO job (set_id, point, rep, attempt, "
+	[ST_JOB_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM job",
+	/* ?10: the id held for it, or NULL for the next one. */
+	[ST_JOB_INSERT] = "INSERT INTO job (id, set_id, point, rep, attempt, "
 	    "state, current, params, host, engine, start, handle) "
-	    "VALUES (?1, ?2, ?3, ?4, 'running', 1, ?5, ?6, ?7, ?8, ?9)",
+	    "VALUES (?10, ?1, ?2, ?3, ?4, 'running', 1, ?5, ?6, ?7, ?8, ?9)",
 	[ST_JOB_RUN] = "UPDATE job SET state = 'running', params = ?2, "
 	    "host = ?3, engine = ?4, start = ?5, handle = ?6 WHERE id = ?1",
 	[ST_JOB_FINISH] = "UPDATE job SET state = ?2, current = ?3, "
@@ -295,6 +297,41 @@ const char *const nb_sql[ST_COUNT] = {
 	    "AND j.state = 'ok' AND vx.num IS NOT NULL AND vy.num IS NOT NULL "
 	    "ORDER BY j.id LIMIT ?6",
 };
+
+/* The SQL that indexes n values of fresh jobs at once: job, set, name,
+ * num and txt of each; owned. */
+char *
+nb_values_sql(size_t n)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	buf_adds(&b, "INSERT OR IGNORE INTO value (job_id, set_id, name, num, "
+	    "txt) VALUES ");
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s(?, ?, ?, ?, ?)", i > 0 ? ", " : "");
+	return buf_steal(&b);
+}
+
+/* The SQL that writes n held starts and their ends as finished rows at
+ * once, NB_ENDED_COLS values each (nb_pending_bind_ended); owned. */
+char *
+nb_ended_sql(size_t n)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	buf_adds(&b, "INSERT INTO job (id, set_id, point, rep, attempt, state, "
+	    "params, host, engine, start, handle, results, error, "
+	    "stderr_tail, \"end\", exit_code, signal, maxrss_kb, cpu_user, "
+	    "cpu_sys, truncated) VALUES ");
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		    "?, ?, ?, ?, ?, ?)", i > 0 ? ", " : "");
+	return buf_steal(&b);
+}
 
 /* The sorts of notebook_jobs_page; the first stands for every value. */
 const struct nb_sort nb_sorts[NB_NSORTS] = {

@@ -80,6 +80,25 @@ void pool_set_wakeup_fd(struct pool *p, int fd);
 void pool_signal_all(struct pool *p, int sig);
 /* Send sig to the process group of the job on one engine, if any. */
 void pool_signal_engine(struct pool *p, int engine, int sig);
+/* A process started as a job is (pool_spawn_fds). */
+struct pool_process {
+	pid_t pid;            /* also its session and group */
+	int pidfd;
+	uint64_t ticks;       /* clock ticks since boot just before it
+	                         started: with pid, its handle */
+};
+struct rlimit;
+/*
+ * Start req's command (argv, env, cwd, mem_limit; input is not used) as a
+ * job is started -- leading its own session, killed if the runner dies,
+ * no descriptor but fds[0..2] as its standard streams (the caller closes
+ * its copies) -- with nofile as its limit on open files (NULL: this
+ * process's).  0 with *pp, or an errno: *in_child tells if the child
+ * failed (exec, chdir, limits) rather than the runner.
+ */
+int pool_spawn_fds(const struct backend_job *req, const int fds[3],
+    const struct rlimit *nofile, struct pool_process *pp, bool *in_child);
+
 /* Stop every running job (SIGTERM, SIGKILL after POOL_KILL_GRACE), reap
  * them all and free the pool. Their results are discarded. */
 void pool_free(struct pool *p);

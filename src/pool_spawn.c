@@ -296,40 +296,40 @@ pool_vfork(struct pool_spawn *s)
 	return pid;
 }
 
-/*
- * Start the child for job j.  Returns 0, or an errno when it could not be
- * started (the child, if any, already reaped).
- */
+/* Start req's command with fds as its standard streams (see pool.h). */
 int
-pool_job_spawn(struct pool *p, struct pool_job *j,
-    const struct backend_job *req, bool *in_child)
+pool_spawn_fds(const struct backend_job *req, const int fds[3],
+    const struct rlimit *nofile, struct pool_process *pp, bool *in_child)
 {
 	struct pool_spawn s;
+	struct rlimit own;
 	char **envp;
-	int i, error = 0;
+	int error = 0;
 	pid_t pid;
 
 	*in_child = false;
-	memset(&s, 0, sizeof s);
-	s.fd[0] = s.fd[1] = s.fd[2] = -1;
+	memset(pp, 0, sizeof *pp);
+	pp->pid = -1;
+	pp->pidfd = -1;
 	if (req->argv == NULL || req->argv[0] == NULL)
 		return EINVAL;
-	if ((s.fd[0] = pool_input_open(p, req->input, req->input_len)) == -1 ||
-	    pool_pipe_open(&j->out, &s.fd[1]) != 0 ||
-	    pool_pipe_open(&j->err, &s.fd[2]) != 0) {
-		error = errno;
-		goto out;
+	if (nofile == NULL) {
+		if (getrlimit(RLIMIT_NOFILE, &own) != 0)
+			own.rlim_cur = own.rlim_max = 1024;
+		nofile = &own;
 	}
+	memset(&s, 0, sizeof s);
+	memcpy(s.fd, fds, sizeof s.fd);
 	envp = pool_env_merge(req->env);
 	s.argv = req->argv;
 	s.envp = envp;
 	s.path = pool_env_path(envp);
 	s.mem_limit = req->mem_limit;
 	s.cwd = req->cwd;
-	s.nofile = &p->nofile;
+	s.nofile = nofile;
 	s.ppid = getpid();
 	/* No process of the job can have started before this tick. */
-	j->ticks = proc_ticks_now();
+	pp->ticks = proc_ticks_now();
 
 	pid = pool_vfork(&s);
 	if (pid == -1)
@@ -342,19 +342,50 @@ pool_job_spawn(struct pool *p, struct pool_job *j,
 		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
 			;
 	} else if (pid != -1) {
-		j->pid = pid;
-		j->pidfd = pidfd_open(pid, 0);
-		if (j->pidfd == -1) {
+		pp->pid = pid;
+		pp->pidfd = pidfd_open(pid, 0);
+		if (pp->pidfd == -1) {
 			error = errno;
 			kill(-pid, SIGKILL);
 			while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
 				;
+			pp->pid = -1;
 		}
+	}
+	return error;
+}
+
+/*
+ * Start the child for job j.  Returns 0, or an errno when it could not be
+ * started (the child, if any, already reaped).
+ */
+int
+pool_job_spawn(struct pool *p, struct pool_job *j,
+    const struct backend_job *req, bool *in_child)
+{
+	struct pool_process pp;
+	int fd[3] = { -1, -1, -1 };
+	int i, error = 0;
+
+	*in_child = false;
+	if (req->argv == NULL || req->argv[0] == NULL)
+		return EINVAL;
+	if ((fd[0] = pool_input_open(p, req->input, req->input_len)) == -1 ||
+	    pool_pipe_open(&j->out, &fd[1]) != 0 ||
+	    pool_pipe_open(&j->err, &fd[2]) != 0) {
+		error = errno;
+		goto out;
+	}
+	error = pool_spawn_fds(req, fd, &p->nofile, &pp, in_child);
+	if (error == 0) {
+		j->pid = pp.pid;
+		j->pidfd = pp.pidfd;
+		j->ticks = pp.ticks;
 	}
 out:
 	for (i = 0; i < 3; i++) {
-		if (s.fd[i] != -1 && s.fd[i] != p->devnull)
-			close(s.fd[i]);
+		if (fd[i] != -1 && fd[i] != p->devnull)
+			close(fd[i]);
 	}
 	return error;
 }

@@ -39,8 +39,29 @@ struct proc_stat {
 	pid_t sid;
 	char state;
 	uint64_t ticks;
+	uint64_t cpu;           /* utime + stime + cutime + cstime, ticks */
 	char comm[16];          /* the name of its program (truncated) */
 };
+
+/* Read /proc/PID/NAME (its first size - 1 bytes) into buf as a string:
+ * 0, or -1 if the process is gone. */
+static int
+proc_read_file(pid_t pid, const char *name, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, name);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
 
 const char *
 proc_boot_id(void)
@@ -94,19 +115,12 @@ proc_ticks_now(void)
 static int
 proc_read_stat(pid_t pid, struct proc_stat *ps)
 {
-	char path[64], buf[1024], *p, *end;
+	char buf[1024], *p, *end;
 	unsigned long long v;
-	ssize_t n;
-	int fd, field;
+	int field;
 
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if (proc_read_file(pid, "stat", buf, sizeof buf) != 0)
 		return -1;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	/* The command name may hold spaces and ')': skip to the last. */
 	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ' ||
 	    (end = strchr(buf, '(')) == NULL || end > p)
@@ -132,6 +146,8 @@ proc_read_stat(pid_t pid, struct proc_stat *ps)
 		}
 		if (field == 6)
 			ps->sid = (pid_t)v;
+		else if (field >= 14 && field <= 17)
+			ps->cpu += v;
 		else if (field == 22)
 			ps->ticks = v;
 		p = end;
@@ -147,6 +163,24 @@ proc_start_time(pid_t pid, uint64_t *ticks)
 	if (pid <= 0 || proc_read_stat(pid, &ps) != 0)
 		return -1;
 	*ticks = ps.ticks;
+	return 0;
+}
+
+int
+proc_usage(pid_t pid, uint64_t *cpu_ticks, int64_t *hwm_kb)
+{
+	struct proc_stat ps;
+	char buf[4096], *p;
+
+	if (pid <= 0 || proc_read_stat(pid, &ps) != 0)
+		return -1;
+	*cpu_ticks = ps.cpu;
+	if (hwm_kb == NULL)
+		return 0;
+	if (proc_read_file(pid, "status", buf, sizeof buf) != 0 ||
+	    (p = strstr(buf, "\nVmHWM:")) == NULL)
+		return -1;
+	*hwm_kb = strtoll(p + 7, NULL, 10);
 	return 0;
 }
 

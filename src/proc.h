@@ -26,6 +26,11 @@ uint64_t proc_ticks_now(void);
  * there is no such process (or /proc cannot tell). */
 int proc_start_time(pid_t pid, uint64_t *ticks);
 
+/* What process pid used so far: its CPU time and its reaped children's
+ * (clock ticks, sysconf(_SC_CLK_TCK) a second), and (if hwm_kb is not
+ * NULL) its peak resident set in kB.  0, or -1 if it is gone. */
+int proc_usage(pid_t pid, uint64_t *cpu_ticks, int64_t *hwm_kb);
+
 /*
  * Send sig to process pid if it is still the process that started at
  * ticks running the program comm (NULL: any) -- through a pidfd, so a

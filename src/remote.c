@@ -432,9 +432,11 @@ remote_send_input(struct remote *r, ssh_channel ch, const char *input,
 	return 0;
 }
 
-struct remote_chan *
-remote_exec(struct remote *r, const char *cmd, const char *input, size_t len,
-    const struct remote_chan_ops *ops, void *arg, char **err)
+/* Start cmd on a new channel; with eof, send it input and EOF. */
+static struct remote_chan *
+remote_exec_common(struct remote *r, const char *cmd, const char *input,
+    size_t len, bool eof, const struct remote_chan_ops *ops, void *arg,
+    char **err)
 {
 	struct remote_chan *c;
 	ssh_channel ch;
@@ -464,9 +466,9 @@ remote_exec(struct remote *r, const char *cmd, const char *input, size_t len,
 	c->next = r->chans;
 	r->chans = c;
 	r->nchans++;
-	if (remote_open_exec(r, ch, cmd, err) != 0 ||
+	if (remote_open_exec(r, ch, cmd, err) != 0 || (eof &&
 	    remote_send_input(r, ch, input != NULL ? input : "",
-	    input != NULL ? len : 0, err) != 0) {
+	    input != NULL ? len : 0, err) != 0)) {
 		ssh_set_blocking(r->s, 0);
 		/* Its owner never hears of it. */
 		c->closed = true;
@@ -476,6 +478,52 @@ remote_exec(struct remote *r, const char *cmd, const char *input, size_t len,
 	ssh_set_blocking(r->s, 0);
 	c->opening = false;
 	return c;
+}
+
+struct remote_chan *
+remote_exec(struct remote *r, const char *cmd, const char *input, size_t len,
+    const struct remote_chan_ops *ops, void *arg, char **err)
+{
+	return remote_exec_common(r, cmd, input, len, true, ops, arg, err);
+}
+
+struct remote_chan *
+remote_start(struct remote *r, const char *cmd,
+    const struct remote_chan_ops *ops, void *arg, char **err)
+{
+	return remote_exec_common(r, cmd, NULL, 0, false, ops, arg, err);
+}
+
+int
+remote_chan_write(struct remote_chan *c, const char *data, size_t len,
+    char **err)
+{
+	struct remote *r = c->r;
+	size_t off = 0;
+	int n;
+
+	if (r == NULL || r->lost || c->closed) {
+		*err = xasprintf("host %s: the channel is closed", r != NULL ?
+		    r->name : "?");
+		return -1;
+	}
+	/* Blocking: it waits only while the peer's window is full. */
+	ssh_set_blocking(r->s, 1);
+	while (off < len) {
+		n = ssh_channel_write(c->ch, data + off, (uint32_t)(len - off >
+		    UINT32_MAX ? UINT32_MAX : len - off));
+		if (n <= 0) {
+			*err = xasprintf("host %s: cannot write to a channel: "
+			    "%s", r->name, ssh_get_error(r->s));
+			if (!ssh_is_connected(r->s))
+				r->lost = true;
+			ssh_set_blocking(r->s, 0);
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	ssh_set_blocking(r->s, 0);
+	return 0;
 }
 
 void
@@ -518,10 +566,16 @@ remote_sweep(struct remote *r)
 int
 remote_pump(struct remote *r)
 {
+	return remote_pump_wait(r, 0);
+}
+
+int
+remote_pump_wait(struct remote *r, int ms)
+{
 	struct remote_chan *c, *next;
 
 	remote_early_closes(r);
-	if (!r->lost && ssh_event_dopoll(r->ev, 0) == SSH_ERROR)
+	if (!r->lost && ssh_event_dopoll(r->ev, ms) == SSH_ERROR)
 		r->lost = true;
 	if (!r->lost && !ssh_is_connected(r->s))
 		r->lost = true;

@@ -79,6 +79,18 @@ struct remote_chan_ops {
 struct remote_chan *remote_exec(struct remote *r, const char *cmd,
     const char *input, size_t len, const struct remote_chan_ops *ops,
     void *arg, char **err);
+/*
+ * Start cmd on a new channel of r as remote_exec does, but keep its
+ * standard input open: write to it with remote_chan_write (a long-lived
+ * shell fed commands).  NULL with *err.
+ */
+struct remote_chan *remote_start(struct remote *r, const char *cmd,
+    const struct remote_chan_ops *ops, void *arg, char **err);
+/* Write len bytes to the standard input of c (started by remote_start),
+ * waiting only while the peer cannot take more; never from within one of
+ * the connection's callbacks.  0, or -1 with *err. */
+int remote_chan_write(struct remote_chan *c, const char *data, size_t len,
+    char **err);
 /* Close and free a channel before its end (ops are not called again):
  * only before ops->closed. */
 void remote_chan_free(struct remote_chan *c);
@@ -92,6 +104,8 @@ int remote_channels(const struct remote *r);
  * channel is told, closed(lost)).
  */
 int remote_pump(struct remote *r);
+/* remote_pump, waiting up to ms milliseconds for something to come. */
+int remote_pump_wait(struct remote *r, int ms);
 /* Send a message the server ignores: without traffic a silent network cut
  * is never noticed.  0, or -1 when the connection is lost. */
 int remote_keepalive(struct remote *r);

@@ -71,7 +71,8 @@ struct runner_job {
 	char *params;          /* its parameters as JSON */
 	char handle[BACKEND_HANDLE_MAX];
 	char host[BACKEND_HOST_MAX];
-	int engine;
+	int engine;            /* the backend's slot */
+	int recorded_engine;   /* the engine the row names */
 	double start;          /* wall clock */
 	bool purged;           /* given up by `labrat purge` */
 };
@@ -263,6 +264,14 @@ runner_describe_end(const struct backend_result *pr, double timeout,
 	case BACKEND_NOT_STARTED:
 		buf_printf(b, "it never started on %s: it runs again",
 		    pr->host);
+		break;
+	case BACKEND_WORKER_LOST:
+		buf_adds(b, "its worker ended before answering it, for "
+		    "another point's fault or at its start: it runs again");
+		break;
+	case BACKEND_FAILED:
+		util_utf8_sanitize(b, pr->out != NULL ? pr->out : "",
+		    pr->out_len);
 		break;
 	}
 	if (pr->end == BACKEND_EXITED && pr->code != 0 && mem_limit > 0)
@@ -488,7 +497,7 @@ runner_apply(struct runner *rn, struct runner_event *ev, char **err)
 		if (job->fresh)
 			job->w.job_id = 0;
 		return notebook_job_start(rn->nb, rn->set.id, &job->w,
-		    job->params, job->start, job->host, job->engine,
+		    job->params, job->start, job->host, job->recorded_engine,
 		    job->handle, err);
 	case EV_END:
 		return runner_apply_end(rn, ev, err);
@@ -616,7 +625,7 @@ runner_ended(struct runner *rn, struct backend_result *pr)
 	ev = runner_journal_add(rn, EV_END);
 	ev->job = job;
 	ev->lost = pr->end == BACKEND_HOST_LOST ||
-	    pr->end == BACKEND_NOT_STARTED;
+	    pr->end == BACKEND_NOT_STARTED || pr->end == BACKEND_WORKER_LOST;
 	runner_outcome(pr, rn->set.timeout, rn->set.mem_limit, &ev->o,
 	    &ev->results, &ev->error, &ev->tail);
 }
@@ -723,7 +732,9 @@ runner_start_one(struct runner *rn, char **err)
 		return RUNNER_REFUSED;
 	}
 	rn->start_delay = 0;
-	job->engine = engine;
+	job->engine = job->recorded_engine = engine;
+	if (rn->be->ops->engine_of != NULL)
+		job->recorded_engine = rn->be->ops->engine_of(rn->be, engine);
 	backend_describe(rn->be, engine, job->host, sizeof job->host,
 	    job->handle, sizeof job->handle);
 	job->params = ej.params;
@@ -863,7 +874,8 @@ runner_adopted(const struct runner_row *row)
 static int
 runner_reclaim_rows(struct runner *rn, struct notebook *nb,
     const struct nb_set *s, struct backend *be, double before, bool requeue,
-    uint64_t *done, uint64_t *left, char **why, char **err)
+    enum backend_close_mode own_close, uint64_t *done, uint64_t *left,
+    char **why, char **err)
 {
 	struct runner_running rr;
 	struct backend_recorded *recs = NULL;
@@ -949,7 +961,7 @@ out:
 	free(engines);
 	free(jobs);
 	free(kwhy);
-	backend_close(own, false);
+	backend_close(own, own_close);
 	loop_free(loop);
 	return rc;
 }
@@ -959,8 +971,8 @@ runner_reclaim(struct notebook *nb, const struct nb_set *s,
     struct backend *be, double before, bool requeue, uint64_t *done,
     uint64_t *left, char **why, char **err)
 {
-	return runner_reclaim_rows(NULL, nb, s, be, before, requeue, done,
-	    left, why, err);
+	return runner_reclaim_rows(NULL, nb, s, be, before, requeue,
+	    BACKEND_CLOSE_KILL, done, left, why, err);
 }
 
 /* Take the runner lock and recover what a dead runner left running. */
@@ -982,7 +994,7 @@ runner_claim(struct runner *rn, char **err)
 	if (rc != 0)
 		return -1;
 	if (runner_reclaim_rows(rn, rn->nb, &rn->set, rn->be, 0, true,
-	    &requeued, &left, &why, err) != 0)
+	    BACKEND_CLOSE_KILL, &requeued, &left, &why, err) != 0)
 		return -1;
 	if (why != NULL)
 		runner_log(rn, "%" PRIu64 " job(s) left running: %s", left,
@@ -1091,7 +1103,7 @@ runner_try(const struct nb_set *s, const struct backend_job *job,
 		loop_run_once(loop, -1);
 	rc = 0;
 out:
-	backend_close(be, false);
+	backend_close(be, BACKEND_CLOSE_KILL);
 	loop_free(loop);
 	return rc;
 }
@@ -1124,9 +1136,13 @@ runner_finish(struct runner *rn, struct runner_report *r, const char *why)
 	}
 	/* What is left of the jobs stopped with the runner is killed; they
 	 * run again on resume, or are given up if cancelled.  Jobs left
-	 * running on remote hosts keep their rows: resume adopts them. */
-	if (!rn->detached && runner_reclaim(rn->nb, &rn->set, rn->be, 0,
-	    !rn->cancel, &n, &left, &kwhy, &err) != 0)
+	 * running on remote hosts keep their rows: resume adopts them.  A
+	 * cancelled campaign's hosts are left as its runner's backend left
+	 * them: with nothing of it (the backend opened here may have staged
+	 * files again). */
+	if (!rn->detached && runner_reclaim_rows(NULL, rn->nb, &rn->set,
+	    rn->be, 0, !rn->cancel, rn->cancel ? BACKEND_CLOSE_DONE :
+	    BACKEND_CLOSE_KILL, &n, &left, &kwhy, &err) != 0)
 		goto fail;
 	if (kwhy != NULL)
 		runner_log(rn, "%s", kwhy);
@@ -1346,7 +1362,12 @@ stop:
 		/* Remote jobs go on without the runner (resume adopts
 		 * them), unless cancelled. */
 		rn.detached = rn.be->ops->record_first && !rn.cancel;
-		backend_close(rn.be, rn.detached);
+		/* A campaign over (every job ended, or cancelled) leaves
+		 * nothing on its hosts; one stopped or failing leaves its
+		 * jobs' files for the next runner. */
+		backend_close(rn.be, rc == 0 && (r->complete || rn.cancel) ?
+		    BACKEND_CLOSE_DONE : rn.detached ? BACKEND_CLOSE_DETACH :
+		    BACKEND_CLOSE_KILL);
 		rn.be = NULL;
 	}
 	if (runner_stop_signal != 0) {
@@ -1362,7 +1383,9 @@ stop:
 	if (rn.opts->progress != NULL)
 		fputc('\n', rn.opts->progress);
 out:
-	backend_close(rn.be, false);
+	/* Before the claim, or failing to make it: another runner may own
+	 * the campaign's files. */
+	backend_close(rn.be, BACKEND_CLOSE_KILL);
 	if (installed)
 		runner_signals_restore(old);
 	loop_free(rn.loop);

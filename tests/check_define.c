@@ -138,6 +138,51 @@ START_TEST(test_form_edit)
 }
 END_TEST
 
+/* The worker toggle: --worker on the run line; a placeholder of a value
+ * or the ssh backend is refused, saying why. */
+START_TEST(test_worker)
+{
+	static const char *const want[] = {
+		"run", "-p", "x=1..3", "--cores", "0", "--retries", "0",
+		"--repeat", "1", "--order", "random", "--worker", "--",
+		"python3", "w.py", NULL,
+	};
+	struct define_form f;
+	struct define_check chk;
+	char **v, *err = NULL;
+
+	define_form_init(&f);
+	ck_assert_str_eq(define_form_get(&f, DEFINE_WORKER, 0), "no");
+	ck_assert(define_field_is_toggle(DEFINE_WORKER));
+	define_form_set(&f, DEFINE_PARAMS, 0, "x=1..3");
+	define_form_set(&f, DEFINE_COMMAND, 0, "python3 w.py");
+	define_form_toggle(&f, DEFINE_WORKER);
+	ck_assert_str_eq(define_form_get(&f, DEFINE_WORKER, 0), "yes");
+	define_check(&f, NULL, NULL, &chk);
+	ck_assert(chk.ok);
+	define_check_clear(&chk);
+	v = define_argv(&f, &err);
+	t_words_eq(v, want);
+	util_strv_free(v);
+	define_form_set(&f, DEFINE_COMMAND, 0, "python3 w.py {x}");
+	define_check(&f, NULL, NULL, &chk);
+	ck_assert(!chk.ok);
+	ck_assert_ptr_nonnull(strstr(chk.error, "no placeholder"));
+	define_check_clear(&chk);
+	define_form_set(&f, DEFINE_COMMAND, 0, "python3 w.py");
+	define_form_toggle(&f, DEFINE_BACKEND);
+	define_form_set(&f, DEFINE_HOSTS, 0, "node1/4");
+	define_check(&f, NULL, NULL, &chk);
+	ck_assert(!chk.ok);
+	ck_assert_int_eq(chk.field, DEFINE_WORKER);
+	ck_assert_ptr_nonnull(strstr(chk.error, "local backend"));
+	define_check_clear(&chk);
+	define_form_remove(&f, DEFINE_WORKER, 0);
+	ck_assert(!f.worker);
+	define_form_clear(&f);
+}
+END_TEST
+
 START_TEST(test_argv)
 {
 	static const char *const want[] = {
@@ -1104,7 +1149,7 @@ START_TEST(test_draw_hosts)
 	ck_assert_ptr_null(strstr(t_row(0), "SSH"));
 
 	/* Enter flips the backend to ssh: hosts instead of cores. */
-	for (y = 0; y < 6; y++)
+	for (y = 0; y < 7; y++)
 		t_key('j');
 	t_key('\r');
 	t_draw();
@@ -1169,6 +1214,7 @@ suite_define(void)
 
 	tcase_add_test(tc, test_form_edit);
 	tcase_add_test(tc, test_argv);
+	tcase_add_test(tc, test_worker);
 	tcase_add_test(tc, test_preview);
 	tcase_add_test(tc, test_hosts);
 	tcase_add_test(tc, test_hosts_complete);

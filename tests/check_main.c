@@ -35,6 +35,7 @@ main(void)
 	srunner_add_suite(sr, suite_view_plot());
 	srunner_add_suite(sr, suite_hosts());
 	srunner_add_suite(sr, suite_engines());
+	srunner_add_suite(sr, suite_worker());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -104,13 +104,19 @@ start_plain(struct notebook *n, const struct nb_set *s, uint64_t pos)
 	return start_at(n, s, pos, params);
 }
 
-/* The result set of job id (read on the test's own connection). */
+/* The result set of job id (read on the test's own connection, or from
+ * the start held in its transaction). */
 static int64_t
 job_set(struct notebook *n, int64_t id)
 {
 	sqlite3_stmt *st;
 	int64_t set = 0;
+	size_t i;
 
+	for (i = 0; i < n->npending; i++) {
+		if (n->pending[i].job_id == id)
+			return n->pending[i].set_id;
+	}
 	ck_assert_int_eq(sqlite3_prepare_v2(n->db, "SELECT set_id FROM job "
 	    "WHERE id = ?1", -1, &st, NULL), SQLITE_OK);
 	sqlite3_bind_int64(st, 1, id);
@@ -1930,6 +1936,135 @@ START_TEST(test_transactions)
 }
 END_TEST
 
+/*
+ * Inside a batch a fresh job's start is held until its end and both are
+ * written as one row; a start whose end is not in the batch, or that is
+ * followed by another write, is written as before; a rollback forgets
+ * held starts.  Whatever the path, the notebook says the same.
+ */
+START_TEST(test_held_starts)
+{
+	struct nb_set s, f;
+	struct nb_counts c;
+	struct seen x;
+	char *err = NULL;
+	int64_t a, b, d, e, g;
+	int fails;
+
+	make_set(nb, "held", 10, 1, &s);
+	testutil_ok(notebook_begin(nb, &err), err, "begin");
+	a = start_plain(nb, &s, 0);
+	b = start_plain(nb, &s, 1);
+	/* Ends out of order, held with their starts; an end held already
+	 * is not recorded twice. */
+	finish_ok(nb, b, "{\"y\":2,\"p\":9}");
+	finish_ok(nb, a, "{\"y\":1}");
+	ck_assert_int_eq(finish(nb, a, NB_OK, "{\"y\":7}", false, &err),
+	    NOTEBOOK_NOT_RUNNING);
+	ck_assert_uint_eq(nb->npending, 2);
+	/* Another statement sees them written first. */
+	d = start_plain(nb, &s, 2);
+	ck_assert_uint_eq(nb->npending, 3);
+	testutil_ok(notebook_failures(nb, s.id, 2, 0, &fails, &err), err,
+	    "failures");
+	ck_assert_uint_eq(nb->npending, 0);
+	finish_ok(nb, d, "{\"y\":3}");
+	/* A start whose end asks for a retry, and one left running. */
+	e = start_plain(nb, &s, 3);
+	testutil_ok(finish(nb, e, NB_FAILED, NULL, true, &err), err,
+	    "fail and retry");
+	g = start_plain(nb, &s, 4);
+	testutil_ok(notebook_commit(nb, &err), err, "commit");
+	ck_assert_uint_eq(nb->npending, 0);
+	ck_assert_int_lt(a, b);
+	ck_assert_int_lt(b, d);
+	ck_assert_int_lt(d, e);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM job"), 6);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM job WHERE "
+	    "state = 'running' AND \"end\" IS NULL"), 1);
+	ck_assert_int_eq(sql_int(path, "SELECT max(id) FROM job"), g);
+
+	testutil_ok(notebook_set_find(nb, "held", &f, &err), err, "find");
+	ck_assert_uint_eq(f.cursor, 5);
+	notebook_set_clear(&f);
+	c = counts_of(nb, &s);
+	ck_assert_uint_eq(c.n[NB_OK], 3);
+	ck_assert_uint_eq(c.n[NB_RUNNING], 1);
+	ck_assert_uint_eq(c.n[NB_QUEUED], 1);
+	ck_assert_uint_eq(c.n[NB_FAILED], 0);
+	/* Row, start, end and values as a start and an end write them. */
+	each(nb, &s, NB_STATE_BIT(NB_OK), true, &x);
+	ck_assert_uint_eq(x.n, 3);
+	ck_assert_int_eq(x.id[1], b);
+	ck_assert_str_eq(x.params[1], "{\"p\":1}");
+	ck_assert_str_eq(x.results[1], "{\"y\":2,\"p\":9}");
+	ck_assert(x.start[1] == 1001.0 && x.end[1] == 2000.0);
+	seen_free(&x);
+	/* A result never overrides a parameter's sort value. */
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM value"), 3 + 3 +
+	    1 + 1);
+	ck_assert_int_eq(sql_int(path, "SELECT num FROM value WHERE job_id = "
+	    "(SELECT id FROM job WHERE point = 1) AND name = 'p'"), 1);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM name"), 3);
+
+	/* A rollback forgets held starts, their position and their names. */
+	testutil_ok(notebook_begin(nb, &err), err, "begin");
+	start_at(nb, &s, 5, "{\"q\":1}");
+	notebook_rollback(nb);
+	ck_assert_uint_eq(nb->npending, 0);
+	testutil_ok(notebook_begin(nb, &err), err, "begin");
+	a = start_at(nb, &s, 5, "{\"q\":1}");
+	finish_ok(nb, a, NULL);
+	testutil_ok(notebook_commit(nb, &err), err, "commit");
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM name WHERE "
+	    "name = 'q'"), 1);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM job WHERE "
+	    "point = 5"), 1);
+	notebook_set_clear(&s);
+}
+END_TEST
+
+/*
+ * A held start that cannot be written (here a second current row of a
+ * point) fails the statement that writes it, the commit here: the whole
+ * transaction is undone, as the runner undoes a batch that failed, and the
+ * notebook takes the next one.
+ */
+START_TEST(test_held_start_fails)
+{
+	struct nb_set s, f;
+	struct nb_work w;
+	char *err = NULL;
+	int64_t id;
+
+	make_set(nb, "heldfail", 10, 1, &s);
+	finish_ok(nb, start_plain(nb, &s, 0), "{\"y\":1}");
+	testutil_ok(notebook_begin(nb, &err), err, "begin");
+	memset(&w, 0, sizeof w);
+	w.pos = 1;
+	w.point = 0;
+	w.attempt = 1;
+	testutil_ok(notebook_job_start(nb, s.id, &w, "{}", 5, NULL, -1, NULL,
+	    &err), err, "held start");
+	ck_assert_int_eq(notebook_commit(nb, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "UNIQUE"));
+	free(err);
+	err = NULL;
+	ck_assert_uint_eq(nb->npending, 0);
+	testutil_ok(notebook_set_find(nb, "heldfail", &f, &err), err, "find");
+	ck_assert_uint_eq(f.cursor, 1);
+	notebook_set_clear(&f);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM job"), 1);
+	testutil_ok(notebook_begin(nb, &err), err, "begin again");
+	id = start_plain(nb, &s, 1);
+	finish_ok(nb, id, "{\"y\":2}");
+	testutil_ok(notebook_commit(nb, &err), err, "commit");
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM job WHERE "
+	    "state = 'ok'"), 2);
+	notebook_set_clear(&s);
+}
+END_TEST
+
 /* Six points, all started: 0 ok {"r":1}, 1 failed {"r":2}, 2 failed,
  * 3 cancelled, 4 ok {"r":0}; 5 still runs. */
 static void
@@ -2780,6 +2915,8 @@ suite_notebook(void)
 	tcase_add_test(tc, test_utf8);
 	tcase_add_test(tc, test_data_version);
 	tcase_add_test(tc, test_transactions);
+	tcase_add_test(tc, test_held_starts);
+	tcase_add_test(tc, test_held_start_fails);
 	tcase_add_test(tc, test_requeue_finished);
 	tcase_add_test(tc, test_requeue_refused);
 	tcase_add_test(tc, test_purge);

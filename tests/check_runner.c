@@ -292,11 +292,11 @@ fake_engines(struct backend *b, struct buf *json)
 }
 
 static void
-fake_close(struct backend *b, bool detach)
+fake_close(struct backend *b, enum backend_close_mode mode)
 {
 	struct fake *f = (struct fake *)b;
 
-	(void)detach;
+	(void)mode;
 	loop_timer(b->loop, 0, fake_on_timer, f);
 	free(f->jobs);
 	free(f);

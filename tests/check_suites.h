@@ -24,5 +24,6 @@ Suite *suite_define(void);
 Suite *suite_view_plot(void);
 Suite *suite_hosts(void);
 Suite *suite_engines(void);
+Suite *suite_worker(void);
 
 #endif

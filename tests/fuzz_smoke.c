@@ -67,12 +67,20 @@ static const char *const hosts_seeds[] = {
 	NULL,
 };
 
+static const char *const worker_seeds[] = {
+	"{\"y\":1}\n{\"@error\":\"bad\"}\nnot json\n\n",
+	"{\"a\":\"0123456789012345678901234567890123456789012345678901234567890123456789\"}\n{}\n",
+	"  {\"@error\": [1, 2]}\r\n\xff\xfe\n{\"@error\"\n",
+	NULL,
+};
+
 static const struct target targets[] = {
 	{ "space", fuzz_space, space_seeds },
 	{ "output", fuzz_output, output_seeds },
 	{ "json", fuzz_json, json_seeds },
 	{ "shellquote", fuzz_shellquote, shellquote_seeds },
 	{ "hosts", fuzz_hosts, hosts_seeds },
+	{ "worker", fuzz_worker, worker_seeds },
 };
 
 static const char *const tokens[] = {

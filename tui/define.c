@@ -24,6 +24,7 @@
 #include "hosts.h"
 #include "pool.h"
 #include "space.h"
+#include "worker.h"
 
 /* Most characters in a tag (as `labrat run` allows). */
 #define DEFINE_TAG_MAX 200
@@ -35,6 +36,7 @@ static const char *const define_labels[DEFINE_NFIELDS] = {
 	[DEFINE_ZIPS] = "zip groups",
 	[DEFINE_COMMAND] = "command",
 	[DEFINE_SHELL] = "shell",
+	[DEFINE_WORKER] = "worker",
 	[DEFINE_BACKEND] = "backend",
 	[DEFINE_HOSTS] = "hosts",
 	[DEFINE_CORES] = "cores",
@@ -75,8 +77,8 @@ define_field_is_list(enum define_field field)
 bool
 define_field_is_toggle(enum define_field field)
 {
-	return field == DEFINE_SHELL || field == DEFINE_ORDER ||
-	    field == DEFINE_BACKEND;
+	return field == DEFINE_SHELL || field == DEFINE_WORKER ||
+	    field == DEFINE_ORDER || field == DEFINE_BACKEND;
 }
 
 void
@@ -135,6 +137,8 @@ define_form_get(const struct define_form *f, enum define_field field,
 		return item < f->nzips ? f->zips[item] : "";
 	case DEFINE_SHELL:
 		return f->shell ? "yes" : "no";
+	case DEFINE_WORKER:
+		return f->worker ? "yes" : "no";
 	case DEFINE_ORDER:
 		return f->sequential ? "sequential" : "random";
 	case DEFINE_BACKEND:
@@ -168,6 +172,8 @@ define_form_set(struct define_form *f, enum define_field field, size_t item,
 	if (define_field_is_toggle(field)) {
 		if (field == DEFINE_SHELL)
 			f->shell = *t == 'y' || *t == 'Y' || *t == '1';
+		else if (field == DEFINE_WORKER)
+			f->worker = *t == 'y' || *t == 'Y' || *t == '1';
 		else if (field == DEFINE_BACKEND)
 			f->ssh = *t == 's' || *t == 'S';
 		else
@@ -206,6 +212,8 @@ define_form_remove(struct define_form *f, enum define_field field,
 
 	if (field == DEFINE_SHELL)
 		f->shell = false;
+	else if (field == DEFINE_WORKER)
+		f->worker = false;
 	else if (field == DEFINE_ORDER)
 		f->sequential = false;
 	else if (field == DEFINE_BACKEND)
@@ -229,6 +237,8 @@ define_form_toggle(struct define_form *f, enum define_field field)
 {
 	if (field == DEFINE_SHELL)
 		f->shell = !f->shell;
+	else if (field == DEFINE_WORKER)
+		f->worker = !f->worker;
 	else if (field == DEFINE_ORDER)
 		f->sequential = !f->sequential;
 	else if (field == DEFINE_BACKEND)
@@ -278,6 +288,10 @@ define_form_hint(const struct define_form *f, enum define_field field,
 	case DEFINE_SHELL:
 		buf_adds(&b, f->shell ? "run by /bin/sh -c, values passed "
 		    "as variables" : "run directly, never by a shell");
+		break;
+	case DEFINE_WORKER:
+		buf_adds(&b, f->worker ? "started once per engine, a JSON "
+		    "line per point (help worker)" : "one process per point");
 		break;
 	case DEFINE_BACKEND:
 		buf_adds(&b, f->ssh ? "on other machines over ssh: write "
@@ -554,6 +568,8 @@ define_check_command(const struct define_form *f,
 	}
 	rc = experiment_init(&ex, words, (int)util_strv_len(words), f->shell,
 	    &err);
+	if (rc == 0 && f->worker)
+		rc = experiment_set_worker(&ex, WORKER_DEPTH_DEFAULT, &err);
 	if (rc == 0 && (rc = experiment_check(&ex, sp, &err)) != 0) {
 		define_fail(out, true, DEFINE_COMMAND, 0, "%s", err);
 		out->text = xstrdup(text);
@@ -754,6 +770,13 @@ define_check(const struct define_form *f, const struct define_edit *edit,
 	free(tag);
 	if (rc != 0 || (sp = define_check_space(f, edit, out)) == NULL)
 		return;
+	if (f->worker && f->ssh) {
+		define_fail(out, true, DEFINE_WORKER, 0, "worker: workers run "
+		    "on the local backend for now; set worker to no to run "
+		    "one process per point on the hosts");
+		space_free(sp);
+		return;
+	}
 	if (define_check_command(f, edit, sp, out) != 0 ||
 	    define_check_hosts(f, edit, &hosts, out) != 0 ||
 	    define_check_limits(f, edit, &repeat, out) != 0) {
@@ -856,6 +879,8 @@ define_argv(const struct define_form *f, char **err)
 	}
 	if (f->shell)
 		define_push(&v, &n, "--shell");
+	if (f->worker)
+		define_push(&v, &n, "--worker");
 	define_push(&v, &n, "--");
 	for (i = 0; words[i] != NULL; i++)
 		define_push(&v, &n, words[i]);

@@ -25,6 +25,7 @@ enum define_field {
 	DEFINE_ZIPS,         /* a list of "x,y" */
 	DEFINE_COMMAND,      /* the command template */
 	DEFINE_SHELL,        /* a toggle: yes/no */
+	DEFINE_WORKER,       /* a toggle: yes/no (--worker) */
 	DEFINE_BACKEND,      /* a toggle: local/ssh */
 	DEFINE_HOSTS,        /* ssh: the hosts, as --hosts takes them */
 	DEFINE_CORES,        /* local: the cores rule: 0, N, -N */
@@ -45,6 +46,7 @@ struct define_form {
 	char **zips;                 /* NULL-terminated */
 	size_t nzips;
 	bool shell;
+	bool worker;                 /* --worker: a persistent worker */
 	bool sequential;
 	bool ssh;                    /* the backend: ssh, or local */
 };
@@ -107,7 +109,7 @@ void define_form_set(struct define_form *f, enum define_field field,
  * default. */
 void define_form_remove(struct define_form *f, enum define_field field,
     size_t item);
-/* Flip a toggle (shell, order). */
+/* Flip a toggle (shell, worker, backend, order). */
 void define_form_toggle(struct define_form *f, enum define_field field);
 /* What a field's value means, shown beside it ("none", "drawn at start",
  * what the cores rule gives on this machine...): owned, "" if nothing. */

@@ -138,6 +138,8 @@ define_describe_set(const struct nb_set *s, int cores_available)
 		free(err);
 	} else {
 		experiment_describe(&ex, &b);
+		if (ex.worker)
+			buf_printf(&b, " (worker, depth %d)", ex.depth);
 		define_line(&v, &n, "command", "%s", b.data);
 		experiment_free(&ex);
 	}

@@ -195,8 +195,15 @@ engines_header(const struct nb_set *s, bool live, uint64_t running,
 	size_t n;
 
 	if (!engines_remote(s)) {
-		buf_printf(b, "engines %" PRIu64 "/%d", running,
-		    pool_cores_rule(s->cores, cores));
+		int total = pool_cores_rule(s->cores, cores);
+
+		/* A worker holds up to --worker-depth points, and points go
+		 * to the least loaded worker: that many workers are busy. */
+		if (s->experiment != NULL &&
+		    strstr(s->experiment, "\"worker\":true") != NULL &&
+		    running > (uint64_t)total)
+			running = (uint64_t)total;
+		buf_printf(b, "engines %" PRIu64 "/%d", running, total);
 		return;
 	}
 	engines_parse(s->engines, 0, &e);

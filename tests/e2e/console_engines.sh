@@ -66,8 +66,8 @@ type_text "echo {x}"
 keys Enter
 wait_screen "1 parameter, 3 points x repeat 1 = 3 jobs"
 wait_screen "backend local, "
-# Down to the backend (shell, then backend); Enter makes it ssh.
-keys j j Enter
+# Down to the backend (shell, worker, then backend); Enter makes it ssh.
+keys j j j Enter
 wait_screen "backend      ssh  on other machines over ssh"
 wait_screen "!hosts        e.g. node1/4,alice@node2:2222"
 wait_screen "error: hosts: no host given"

@@ -22,6 +22,7 @@ static const struct {
 } backend_table[] = {
 	{ "local", backend_local_open, NULL },
 	{ "ssh", backend_ssh_open, backend_ssh_check },
+	{ "slurm", backend_slurm_open, backend_slurm_check },
 };
 
 int

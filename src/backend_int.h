@@ -27,4 +27,9 @@ struct backend *backend_ssh_open(const struct nb_set *s, struct loop *loop,
     char **err);
 int backend_ssh_check(const struct nb_set *s, char **warn, char **err);
 
+/* backend_slurm.c: points run as SLURM job arrays. */
+struct backend *backend_slurm_open(const struct nb_set *s, struct loop *loop,
+    char **err);
+int backend_slurm_check(const struct nb_set *s, char **warn, char **err);
+
 #endif

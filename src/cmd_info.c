@@ -184,6 +184,46 @@ cmd_info_json_engines(struct buf *b, const struct nb_set *s)
 	}
 }
 
+/* Print the sbatch options and spool of a SLURM campaign. */
+static void
+cmd_show_slurm(const struct json_object *o, struct buf *t)
+{
+	static const char *const strs[] = { "partition", "account", "qos" };
+	static const char *const nums[][2] = {
+		{ "points_per_task", "points a task" },
+		{ "throttle", "tasks at once at most" },
+		{ "cpus_per_task", "cpus a task" },
+		{ "interval", "s between polls" } };
+	const struct json_member *m;
+	char *err = NULL, **args = NULL;
+	size_t i;
+
+	printf("slurm      ");
+	for (i = 0; i < UTIL_ARRLEN(strs); i++) {
+		if ((m = json_object_get(o, strs[i])) != NULL &&
+		    m->type == JSON_STRING)
+			printf(" %s %s,", strs[i], cmd_info_clean(t, m->text, 0));
+	}
+	for (i = 0; i < UTIL_ARRLEN(nums); i++) {
+		if ((m = json_object_get(o, nums[i][0])) != NULL &&
+		    m->type == JSON_NUMBER && strcmp(m->text, "0") != 0)
+			printf(" %s %s%s", m->text, nums[i][1],
+			    i + 1 < UTIL_ARRLEN(nums) ? "," : "");
+	}
+	putchar('\n');
+	if ((m = json_object_get(o, "sbatch")) != NULL &&
+	    m->type == JSON_ARRAY &&
+	    json_parse_string_array(m->text, m->len, &args, &err) == 0) {
+		for (i = 0; args[i] != NULL; i++)
+			printf("%s %s\n", i == 0 ? "sbatch     " : "           ",
+			    cmd_info_clean(t, args[i], 0));
+		util_strv_free(args);
+	}
+	free(err);
+	if ((m = json_object_get(o, "dir")) != NULL && m->type == JSON_STRING)
+		printf("spool       %s\n", cmd_info_clean(t, m->text, 0));
+}
+
 /* Print the hosts and staged files of a remote campaign. */
 static void
 cmd_show_backend(const struct nb_set *s, struct buf *t)
@@ -202,6 +242,8 @@ cmd_show_backend(const struct nb_set *s, struct buf *t)
 	if ((m = json_object_get(&o, "hosts")) != NULL &&
 	    m->type == JSON_STRING)
 		printf("hosts       %s\n", cmd_info_clean(t, m->text, 0));
+	if (strcmp(s->backend, "slurm") == 0)
+		cmd_show_slurm(&o, t);
 	if ((m = json_object_get(&o, "stage")) != NULL &&
 	    m->type == JSON_ARRAY &&
 	    json_parse_string_array(m->text, m->len, &stage, &err) == 0) {

@@ -37,8 +37,11 @@ const char cmd_run_args[] =
     "[--zip X,Y]... [--order random|sequential] [--seed N] [--cores N] "
     "[--timeout T] [--mem SIZE] [--retries N] [--repeat N] [--shell] "
     "[--worker [--worker-depth N]] "
-    "[--backend local|ssh] [--hosts SPEC,...] [--hostfile FILE] "
+    "[--backend local|ssh|slurm] [--hosts SPEC,...] [--hostfile FILE] "
     "[--stage PATH]... [--reconnections N] [--accept-new-hosts] "
+    "[--partition P] [--account A] [--qos Q] [--cpus-per-task N] "
+    "[--throttle N] [--points-per-task N] [--sbatch-arg ARG]... "
+    "[--spool DIR] [--poll-interval T] "
     "[--dry-run] [--wait] [--] COMMAND [ARG...]";
 
 const char cmd_run_help[] =
@@ -69,7 +72,7 @@ const char cmd_run_help[] =
 "                           points, one JSON line each, on its stdin; it\n"
 "                           answers one result line per point (help worker)\n"
 "      --worker-depth N     points in flight per worker, 1 to 64 (2)\n"
-"      --backend B          where jobs run: local (default) or ssh\n"
+"      --backend B          where jobs run: local (default), ssh or slurm\n"
 "      --hosts SPEC,...     ssh: [user@]host[:port][/slots] (labrat help hosts)\n"
 "      --hostfile FILE      ssh: one host spec a line, # comments\n"
 "      --stage PATH         ssh: copy a file (or a directory's files) to\n"
@@ -78,6 +81,16 @@ const char cmd_run_help[] =
 "                           host is down and its jobs run elsewhere (5)\n"
 "      --accept-new-hosts   ssh: record the key of a host not yet in\n"
 "                           known_hosts (a changed key is always refused)\n"
+"      --partition P, --account A, --qos Q, --cpus-per-task N\n"
+"                           slurm: sbatch's options of the same names\n"
+"      --throttle N         slurm: at most N tasks of an array at once (%N)\n"
+"      --points-per-task N  slurm: points one array task runs in turn (1), or\n"
+"                           auto: from one point timed on the cluster, tasks\n"
+"                           of about 3 minutes\n"
+"      --sbatch-arg ARG     slurm: one more sbatch option, as is (repeatable)\n"
+"      --spool DIR          slurm: where tasks write their results, on a file\n"
+"                           system the nodes share (~/.labrat/slurm)\n"
+"      --poll-interval T    slurm: between looks at the spools and squeue (1s)\n"
 "      --dry-run            run one random point, report its time and memory\n"
 "                           and estimate the campaign; record nothing\n"
 "      --wait               run in the foreground until the end, with a\n"
@@ -137,6 +150,13 @@ struct run_args {
 	int reconnections;
 	bool accept_new;
 	char *backend_args;     /* the JSON the result set records */
+	struct {                /* --backend slurm's options */
+		const char *partition, *account, *qos, *spool;
+		long cpus, throttle, ppt;
+		double interval;
+		char **sbatch;
+		bool given;
+	} slurm;
 };
 
 /* Print a grammar error with a caret under the offending byte. */
@@ -214,6 +234,9 @@ cmd_run_stage(struct run_args *a, const char *path)
 	return 0;
 }
 
+static int cmd_run_slurm_args(struct run_args *a, const char *key,
+    struct buf *b);
+
 /* Check the backend's options and build what the result set records:
  * 0 or an exit code. */
 static int
@@ -222,9 +245,33 @@ cmd_run_backend_args(struct run_args *a)
 	struct buf b, hosts;
 	uint8_t key[8];
 	size_t i;
+	int rc;
 
 	if (a->backend == NULL)
 		a->backend = a->hosts.n > 0 ? "ssh" : "local";
+	if (a->slurm.given && strcmp(a->backend, "slurm") != 0)
+		return cmd_usage("run", "--partition, --account, --qos, "
+		    "--cpus-per-task, --throttle, --points-per-task, "
+		    "--sbatch-arg, --spool and --poll-interval are for "
+		    "--backend slurm");
+	if (strcmp(a->backend, "slurm") == 0) {
+		if (a->hosts.n > 0 || a->stage != NULL || a->accept_new)
+			return cmd_usage("run", "--hosts, --hostfile, --stage "
+			    "and --accept-new-hosts are for --backend ssh");
+		if (getrandom(key, sizeof key, 0) != (ssize_t)sizeof key)
+			util_fatal("cannot draw a campaign key: %s",
+			    strerror(errno));
+		buf_init(&hosts);
+		for (i = 0; i < sizeof key; i++)
+			buf_printf(&hosts, "%02x", key[i]);
+		buf_init(&b);
+		rc = cmd_run_slurm_args(a, hosts.data, &b);
+		if (rc == 0)
+			a->backend_args = buf_steal(&b);
+		buf_free(&b);
+		buf_free(&hosts);
+		return rc;
+	}
 	if (strcmp(a->backend, "local") == 0) {
 		if (a->hosts.n > 0 || a->stage != NULL || a->accept_new)
 			return cmd_usage("run", "--hosts, --hostfile, --stage "
@@ -264,6 +311,70 @@ cmd_run_backend_args(struct run_args *a)
 	return 0;
 }
 
+/* The arguments of --backend slurm as JSON into b, with campaign key
+ * key (hex): 0 or an exit code. */
+static int
+cmd_run_slurm_args(struct run_args *a, const char *key, struct buf *b)
+{
+	const char *home = getenv("HOME");
+	char *dir, *abs, cwd[PATH_MAX];
+	size_t i;
+
+	if (a->slurm.spool != NULL)
+		dir = xasprintf("%s/%s", a->slurm.spool, key);
+	else if (home != NULL && *home == '/')
+		dir = xasprintf("%s/.labrat/slurm/%s", home, key);
+	else
+		return cmd_usage("run", "--backend slurm needs --spool DIR "
+		    "(HOME is not set)");
+	if (*dir != '/') {
+		if (getcwd(cwd, sizeof cwd) == NULL)
+			util_fatal("cannot tell the working directory: %s",
+			    strerror(errno));
+		abs = xasprintf("%s/%s", cwd, dir);
+		free(dir);
+		dir = abs;
+	}
+	if (strpbrk(dir, "%\n:") != NULL) {
+		free(dir);
+		return cmd_usage("run", "--spool: sbatch cannot take a "
+		    "directory whose name has '%%', ':' or a newline");
+	}
+	buf_printf(b, "{\"key\":\"%s\",\"dir\":", key);
+	json_append_string(b, dir, strlen(dir));
+	free(dir);
+	if (a->slurm.partition != NULL) {
+		buf_adds(b, ",\"partition\":");
+		json_append_string(b, a->slurm.partition,
+		    strlen(a->slurm.partition));
+	}
+	if (a->slurm.account != NULL) {
+		buf_adds(b, ",\"account\":");
+		json_append_string(b, a->slurm.account,
+		    strlen(a->slurm.account));
+	}
+	if (a->slurm.qos != NULL) {
+		buf_adds(b, ",\"qos\":");
+		json_append_string(b, a->slurm.qos, strlen(a->slurm.qos));
+	}
+	buf_printf(b, ",\"cpus_per_task\":%ld,\"throttle\":%ld,"
+	    "\"points_per_task\":%ld,\"interval\":", a->slurm.cpus,
+	    a->slurm.throttle, a->slurm.ppt > 0 ? a->slurm.ppt : 1);
+	util_format_double(b, a->slurm.interval > 0 ? a->slurm.interval : 1);
+	if (a->slurm.sbatch != NULL) {
+		buf_adds(b, ",\"sbatch\":[");
+		for (i = 0; a->slurm.sbatch[i] != NULL; i++) {
+			if (i > 0)
+				buf_addc(b, ',');
+			json_append_string(b, a->slurm.sbatch[i],
+			    strlen(a->slurm.sbatch[i]));
+		}
+		buf_addc(b, ']');
+	}
+	buf_addc(b, '}');
+	return 0;
+}
+
 /* Try the campaign's backend before anything is recorded: 0 or an exit
  * code (the message printed). */
 static int
@@ -295,7 +406,9 @@ cmd_run_parse(int argc, char **argv, struct run_args *a)
 	enum { OPT_ZIP = 256, OPT_ORDER, OPT_SEED, OPT_CORES, OPT_TIMEOUT,
 	    OPT_MEM, OPT_RETRIES, OPT_REPEAT, OPT_DRY, OPT_WAIT, OPT_SHELL,
 	    OPT_BACKEND, OPT_HOSTS, OPT_HOSTFILE, OPT_STAGE, OPT_RECONNECT,
-	    OPT_ACCEPT_NEW, OPT_WORKER, OPT_WORKER_DEPTH };
+	    OPT_ACCEPT_NEW, OPT_WORKER, OPT_WORKER_DEPTH, OPT_PARTITION,
+	    OPT_ACCOUNT, OPT_QOS, OPT_CPT, OPT_THROTTLE, OPT_PPT, OPT_SBATCH,
+	    OPT_SPOOL, OPT_POLL };
 	static const struct option longopts[] = {
 		{ "notebook", required_argument, NULL, 'n' },
 		{ "tag", required_argument, NULL, 't' },
@@ -321,6 +434,15 @@ cmd_run_parse(int argc, char **argv, struct run_args *a)
 		{ "stage", required_argument, NULL, OPT_STAGE },
 		{ "reconnections", required_argument, NULL, OPT_RECONNECT },
 		{ "accept-new-hosts", no_argument, NULL, OPT_ACCEPT_NEW },
+		{ "partition", required_argument, NULL, OPT_PARTITION },
+		{ "account", required_argument, NULL, OPT_ACCOUNT },
+		{ "qos", required_argument, NULL, OPT_QOS },
+		{ "cpus-per-task", required_argument, NULL, OPT_CPT },
+		{ "throttle", required_argument, NULL, OPT_THROTTLE },
+		{ "points-per-task", required_argument, NULL, OPT_PPT },
+		{ "sbatch-arg", required_argument, NULL, OPT_SBATCH },
+		{ "spool", required_argument, NULL, OPT_SPOOL },
+		{ "poll-interval", required_argument, NULL, OPT_POLL },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -423,8 +545,9 @@ cmd_run_parse(int argc, char **argv, struct run_args *a)
 			break;
 		case OPT_BACKEND:
 			if (strcmp(optarg, "local") != 0 &&
-			    strcmp(optarg, "ssh") != 0)
-				rc = cmd_usage("run", "--backend is local or ssh, "
+			    strcmp(optarg, "ssh") != 0 &&
+			    strcmp(optarg, "slurm") != 0)
+				rc = cmd_usage("run", "--backend is local, ssh or slurm, "
 				    "not '%s'", optarg);
 			a->backend = optarg;
 			break;
@@ -454,6 +577,47 @@ cmd_run_parse(int argc, char **argv, struct run_args *a)
 		case OPT_ACCEPT_NEW:
 			a->accept_new = true;
 			break;
+		case OPT_PARTITION:
+		case OPT_ACCOUNT:
+		case OPT_QOS:
+		case OPT_SPOOL:
+			a->slurm.given = true;
+			*(c == OPT_PARTITION ? &a->slurm.partition :
+			    c == OPT_ACCOUNT ? &a->slurm.account :
+			    c == OPT_QOS ? &a->slurm.qos : &a->slurm.spool) =
+			    optarg;
+			break;
+		case OPT_PPT:
+			if (strcmp(optarg, "auto") == 0) {
+				a->slurm.given = true;
+				a->slurm.ppt = -1;
+				break;
+			}
+			/* FALLTHROUGH */
+		case OPT_CPT:
+		case OPT_THROTTLE:
+			a->slurm.given = true;
+			rc = cmd_run_parse_int(argv[optind - 1], optarg, 1,
+			    1000000, &v);
+			*(c == OPT_CPT ? &a->slurm.cpus : c == OPT_THROTTLE ?
+			    &a->slurm.throttle : &a->slurm.ppt) = v;
+			break;
+		case OPT_SBATCH:
+			a->slurm.given = true;
+			v = (long)util_strv_len(a->slurm.sbatch);
+			a->slurm.sbatch = xreallocarray(a->slurm.sbatch,
+			    (size_t)v + 2, sizeof *a->slurm.sbatch);
+			a->slurm.sbatch[v] = xstrdup(optarg);
+			a->slurm.sbatch[v + 1] = NULL;
+			break;
+		case OPT_POLL:
+			a->slurm.given = true;
+			if (util_parse_duration(optarg, &a->slurm.interval) !=
+			    0 || a->slurm.interval < 0.1)
+				rc = cmd_usage("run", "--poll-interval takes a "
+				    "duration of at least 0.1s, not '%s'",
+				    optarg);
+			break;
 		case 'h':
 			printf("usage: labrat run %s\n\n%s", cmd_run_args,
 			    cmd_run_help);
@@ -474,8 +638,8 @@ cmd_run_parse(int argc, char **argv, struct run_args *a)
 		return cmd_usage("run", "--worker-depth is for --worker");
 	if (a->worker && strcmp(a->backend, "local") != 0)
 		return cmd_usage("run", "--worker runs on the local backend for "
-		    "now: workers over SSH are not supported yet (drop --worker "
-		    "to run one process per point on the hosts)");
+		    "now: workers over SSH or SLURM are not supported yet (drop "
+		    "--worker to run one process per point)");
 	if (space_finish(a->space, &se) != 0) {
 		fprintf(stderr, "labrat run: %s\n", se.msg);
 		space_error_clear(&se);
@@ -578,6 +742,73 @@ cmd_run_engines(const struct run_args *a)
 	for (i = 0; i < a->hosts.n; i++)
 		n += a->hosts.specs[i].slots > 0 ? a->hosts.specs[i].slots : 1;
 	return n;
+}
+
+/* Seconds an array task of --points-per-task auto aims at: scheduling a
+ * task costs tens to hundreds of milliseconds, a few minutes of work
+ * make it negligible. */
+#define CMD_RUN_TASK_AIM 180.0
+
+/* --points-per-task auto: time one point on the cluster, then record as
+ * many points a task as fill CMD_RUN_TASK_AIM.  0 or an exit code. */
+static int
+cmd_run_slurm_auto(struct run_args *a)
+{
+	uint64_t n = space_size(a->space);
+	struct perm perm;
+	struct value *vals;
+	struct experiment_job ej;
+	struct backend_job req;
+	struct backend_result pr;
+	struct nb_set s;
+	double took;
+	char *err = NULL;
+	long ppt = 1;
+
+	perm_init(&perm, n, a->seed, a->sequential);
+	vals = xcalloc(space_nparams(a->space) + 1, sizeof *vals);
+	space_point(a->space, perm_at(&perm, 0), vals);
+	experiment_prepare(&a->exp, a->space, vals, perm_at(&perm, 0), 0, 1,
+	    a->tag != NULL ? a->tag : "dry-run", &ej);
+	memset(&req, 0, sizeof req);
+	req.argv = ej.argv;
+	req.env = ej.env;
+	req.input = ej.input.data;
+	req.input_len = ej.input.len;
+	req.timeout = a->timeout;
+	req.mem_limit = a->mem;
+	memset(&s, 0, sizeof s);
+	s.tag = (char *)(a->tag != NULL ? a->tag : "dry-run");
+	s.backend = (char *)a->backend;
+	s.backend_args = a->backend_args;
+	s.timeout = a->timeout;
+	s.mem_limit = a->mem;
+	fprintf(stderr, "labrat run: timing one point on the cluster for "
+	    "--points-per-task auto...\n");
+	if (runner_try(&s, &req, &pr, &err) != 0) {
+		cmd_error("%s", err);
+		free(err);
+		experiment_job_clear(&ej);
+		free(vals);
+		return CMD_EXIT_RUNNER;
+	}
+	took = pr.end_time - pr.start;
+	if (pr.end == BACKEND_EXITED && pr.code == 0) {
+		ppt = (long)ceil(CMD_RUN_TASK_AIM / fmax(took, 0.001));
+		ppt = ppt < 1 ? 1 : ppt > 100000 ? 100000 : ppt;
+		fprintf(stderr, "labrat run: a point took %.3f s: %ld point(s) "
+		    "a task (about %.0f s a task)\n", took, ppt,
+		    CMD_RUN_TASK_AIM);
+	} else
+		fprintf(stderr, "labrat run: the timed point failed: 1 point a "
+		    "task\n");
+	backend_result_clear(&pr);
+	experiment_job_clear(&ej);
+	free(vals);
+	a->slurm.ppt = ppt;
+	free(a->backend_args);
+	a->backend_args = NULL;
+	return cmd_run_backend_args(a);
 }
 
 /* Run one random point without recording it; estimate the campaign. */
@@ -851,6 +1082,8 @@ cmd_run(int argc, char **argv)
 	 * is refused now, not by the runner after it detached. */
 	if ((rc = cmd_run_check_backend(&a)) != 0)
 		goto out;
+	if (a.slurm.ppt < 0 && (rc = cmd_run_slurm_auto(&a)) != 0)
+		goto out;
 	if ((rc = cmd_open_notebook(&nb, NOTEBOOK_CREATE)) != 0)
 		goto out;
 	if ((rc = cmd_run_create(nb, &a, &tag)) != 0)
@@ -869,6 +1102,7 @@ out:
 	buf_free(&a.attrs);
 	hosts_list_free(&a.hosts);
 	util_strv_free(a.stage);
+	util_strv_free(a.slurm.sbatch);
 	free(a.backend_args);
 	return rc;
 }
@@ -1024,6 +1258,7 @@ out:
 	buf_free(&a.attrs);
 	hosts_list_free(&a.hosts);
 	util_strv_free(a.stage);
+	util_strv_free(a.slurm.sbatch);
 	free(a.backend_args);
 	return rc;
 }

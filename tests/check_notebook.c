@@ -2027,8 +2027,9 @@ END_TEST
 /*
  * A held start that cannot be written (here a second current row of a
  * point) fails the statement that writes it, the commit here: the whole
- * transaction is undone, as the runner undoes a batch that failed, and the
- * notebook takes the next one.
+ * transaction is undone, the rows and values the commit wrote before it
+ * too (it writes them without a savepoint of its own), as the runner
+ * undoes a batch that failed, and the notebook takes the next one.
  */
 START_TEST(test_held_start_fails)
 {
@@ -2040,8 +2041,9 @@ START_TEST(test_held_start_fails)
 	make_set(nb, "heldfail", 10, 1, &s);
 	finish_ok(nb, start_plain(nb, &s, 0), "{\"y\":1}");
 	testutil_ok(notebook_begin(nb, &err), err, "begin");
+	finish_ok(nb, start_plain(nb, &s, 1), "{\"y\":3}");
 	memset(&w, 0, sizeof w);
-	w.pos = 1;
+	w.pos = 2;
 	w.point = 0;
 	w.attempt = 1;
 	testutil_ok(notebook_job_start(nb, s.id, &w, "{}", 5, NULL, -1, NULL,
@@ -2055,6 +2057,9 @@ START_TEST(test_held_start_fails)
 	ck_assert_uint_eq(f.cursor, 1);
 	notebook_set_clear(&f);
 	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM job"), 1);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM value"), 2);
+	ck_assert_int_eq(sql_int(path, "SELECT n FROM counts WHERE "
+	    "state = 'ok'"), 1);
 	testutil_ok(notebook_begin(nb, &err), err, "begin again");
 	id = start_plain(nb, &s, 1);
 	finish_ok(nb, id, "{\"y\":2}");

@@ -1132,6 +1132,28 @@ START_TEST(test_jobs_each)
 	    &x);
 	ck_assert_uint_eq(x.n, 3);
 	seen_free(&x);
+	/* One state of few current jobs is read through job_state: the same
+	 * jobs in the same order as through the whole set. */
+	for (i = 0; i < NB_NSTATES; i++) {
+		struct nb_page_limits saved = nb_page_limits;
+		struct seen y;
+		size_t k;
+
+		each(nb, &s, NB_STATE_BIT(i), true, &x);
+		nb_page_limits.few = 0;
+		each(nb, &s, NB_STATE_BIT(i), true, &y);
+		nb_page_limits = saved;
+		ck_assert_uint_eq(x.n, y.n);
+		for (k = 0; k < x.n; k++)
+			ck_assert_int_eq(x.id[k], y.id[k]);
+		seen_free(&x);
+		seen_free(&y);
+	}
+	each(nb, &s, NB_STATE_BIT(NB_RUNNING), true, &x);
+	ck_assert_uint_eq(x.n, 2);
+	ck_assert_int_eq(x.id[0], id[3]);
+	ck_assert_int_eq(x.id[1], id[5]);
+	seen_free(&x);
 	/* A callback can stop the visit. */
 	memset(&x, 0, sizeof x);
 	x.stop_after = 2;

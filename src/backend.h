@@ -142,6 +142,10 @@ struct backend_ops {
 	/* record_first backends: run the job reserved on engine.  If it
 	 * cannot start, its end comes through reap as BACKEND_NOT_STARTED. */
 	void (*launch)(struct backend *b, int engine);
+	/* Optional: hand over what start left buffered (the worker
+	 * backend's request lines, one write for many).  The caller calls
+	 * it after a run of starts, before it does anything else. */
+	void (*flush)(struct backend *b);
 	/* Where engine's job runs, and its handle. */
 	void (*describe)(struct backend *b, int engine, char *host,
 	    size_t hlen, char *handle, size_t len);
@@ -230,6 +234,13 @@ backend_launch(struct backend *b, int engine)
 {
 	if (b->ops->record_first)
 		b->ops->launch(b, engine);
+}
+
+static inline void
+backend_flush(struct backend *b)
+{
+	if (b->ops->flush != NULL)
+		b->ops->flush(b);
 }
 
 static inline void

@@ -54,6 +54,9 @@
 /* Bytes read from a worker's output at once, and reads per wake-up. */
 #define WORKER_READ_SIZE (64 * 1024)
 #define WORKER_READS 16
+/* Request lines a worker's buffer holds before start writes them itself
+ * rather than wait for the backend's flush. */
+#define WORKER_WRITE_BATCH (64 * 1024)
 /* Milliseconds a worker whose output closed has to be seen exiting
  * before the close itself is blamed. */
 #define WORKER_EXIT_WAIT_MS 200
@@ -766,11 +769,25 @@ wk_start(struct backend *b, const struct backend_job *job, char **why)
 		w->head_since = util_monotonic();
 	worker_proto_push(&w->proto, job->udata, slot);
 	bw->slots[slot].held = true;
+	/* Written with the others started in the same run, at the
+	 * runner's flush (wk_flush_all): one write, not one a point. */
 	buf_add(&w->pending, job->input, job->input_len);
-	wk_flush(w);
+	if (w->pending.len - w->pending_off >= WORKER_WRITE_BATCH)
+		wk_flush(w);
 	if (w->proto.n == 1)
 		wk_arm(bw);
 	return slot;
+}
+
+/* Write every worker's buffered request lines. */
+static void
+wk_flush_all(struct backend *b)
+{
+	struct backend_worker *bw = (struct backend_worker *)b;
+	int i;
+
+	for (i = 0; i < bw->nworkers; i++)
+		wk_flush(&bw->w[i]);
 }
 
 static void
@@ -887,6 +904,7 @@ static const struct backend_ops backend_worker_ops = {
 	.slots = wk_slots,
 	.busy = wk_busy,
 	.start = wk_start,
+	.flush = wk_flush_all,
 	.describe = wk_describe,
 	.signal = wk_signal,
 	.reap = wk_reap,

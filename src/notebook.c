@@ -120,7 +120,7 @@ nb_prepare(struct notebook *nb, sqlite3_stmt **slot, const char *sql,
 {
 	if (nb_flushes(nb, slot)) {
 		if ((nb->npending > 0 || nb->held_set != 0) &&
-		    nb_pending_flush(nb, err) != 0)
+		    nb_pending_flush(nb, true, err) != 0)
 			return NULL;
 		/* It may insert jobs: ask the table for the next id. */
 		nb->next_id = 0;
@@ -547,7 +547,8 @@ notebook_commit(struct notebook *nb, char **err)
 		    "(it was rolled back)", nb->path);
 		return -1;
 	}
-	if (nb->depth == 1 && nb_pending_flush(nb, err) != 0) {
+	/* A failed flush here undoes the whole transaction: no savepoint. */
+	if (nb->depth == 1 && nb_pending_flush(nb, false, err) != 0) {
 		notebook_rollback(nb);
 		return -1;
 	}

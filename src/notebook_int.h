@@ -94,6 +94,8 @@ enum nb_stmt {
 	ST_NAME_LIST,
 	ST_NAME_KNOWN,
 	ST_JOBS_EACH,
+	ST_JOBS_STATE,
+	ST_COUNT_STATE,
 	ST_POINTS,
 	ST_COUNT
 };
@@ -254,7 +256,7 @@ int nb_write_begin(struct notebook *nb, bool *own, char **err);
 int nb_write_end(struct notebook *nb, bool own, int rc, char **err);
 
 /* notebook_job.c: held starts and the names seen. */
-int nb_pending_flush(struct notebook *nb, char **err);
+int nb_pending_flush(struct notebook *nb, bool atomic, char **err);
 void nb_pending_drop(struct notebook *nb);
 void nb_names_forget(struct notebook *nb);
 

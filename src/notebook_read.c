@@ -129,6 +129,45 @@ nb_visit(struct notebook *nb, sqlite3_stmt *st, nb_job_fn fn, void *arg,
 	return 0;
 }
 
+/* The one state in states, or -1 if there are none or several. */
+static int
+nb_only_state(unsigned states)
+{
+	int i;
+
+	for (i = 0; i < NB_NSTATES; i++) {
+		if (states == NB_STATE_BIT(i))
+			return i;
+	}
+	return -1;
+}
+
+/* Tell if the set has few current jobs in state (the counters say), so
+ * that reading them through job_state and sorting them costs less than
+ * reading every job of the set. */
+static bool
+nb_state_few(struct notebook *nb, int64_t set_id, int state)
+{
+	sqlite3_stmt *st;
+	int64_t n = -1;
+
+	if ((st = nb_stmt(nb, ST_COUNT_STATE, NULL)) == NULL)
+		return false;
+	sqlite3_bind_int64(st, 1, set_id);
+	sqlite3_bind_text(st, 2, notebook_state_name(state), -1,
+	    SQLITE_STATIC);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		n = sqlite3_column_int64(st, 0);
+		break;
+	case SQLITE_DONE:
+		n = 0;          /* no counter: none */
+		break;
+	}
+	sqlite3_reset(st);
+	return n >= 0 && (uint64_t)n <= nb_page_limits.few;
+}
+
 /* Visit the set's jobs in (point, rep, attempt) order. */
 int
 notebook_jobs_each(struct notebook *nb, int64_t set_id, unsigned states,
@@ -137,7 +176,18 @@ notebook_jobs_each(struct notebook *nb, int64_t set_id, unsigned states,
 	sqlite3_stmt *st;
 	uint64_t visited = 0;
 	bool stopped = false;
+	int state = nb_only_state(states);
 
+	/* The running jobs a runner reclaims at its end, say, among a
+	 * million finished ones. */
+	if (current_only && state >= 0 && nb_state_few(nb, set_id, state)) {
+		if ((st = nb_stmt(nb, ST_JOBS_STATE, err)) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, set_id);
+		sqlite3_bind_text(st, 2, notebook_state_name(state), -1,
+		    SQLITE_STATIC);
+		return nb_visit(nb, st, fn, arg, &visited, &stopped, err);
+	}
 	if ((st = nb_stmt(nb, ST_JOBS_EACH, err)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, set_id);

@@ -287,6 +287,14 @@ const char *const nb_sql[ST_COUNT] = {
 	    "WHERE j.set_id = ?1 AND (j.current OR NOT ?2) AND "
 	    NB_STATE_FILTER " "
 	    "ORDER BY j.point, j.rep, j.attempt",
+	/* The current jobs of one state, few: through job_state, sorted in
+	 * memory (ST_JOBS_EACH would read every job of the set). */
+	[ST_JOBS_STATE] = "SELECT " NB_JOB_COLS " FROM job j "
+	    "INDEXED BY job_state "
+	    "WHERE j.set_id = ?1 AND j.current AND j.state = ?2 "
+	    "ORDER BY j.point, j.rep, j.attempt",
+	[ST_COUNT_STATE] = "SELECT n FROM counts WHERE set_id = ?1 AND "
+	    "state = ?2",
 	/* Plot points after a job id, through the values' primary key. */
 	[ST_POINTS] = "SELECT j.id, vx.num, vy.num, vs.txt, vs.num "
 	    "FROM job j "

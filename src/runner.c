@@ -1099,6 +1099,7 @@ runner_try(const struct nb_set *s, const struct backend_job *job,
 	}
 	/* Nothing is recorded in a dry run: it runs at once. */
 	backend_launch(be, engine);
+	backend_flush(be);
 	while (backend_reap(be, r) == 0)
 		loop_run_once(loop, -1);
 	rc = 0;
@@ -1318,6 +1319,9 @@ runner_run(struct notebook *nb, const char *tag, const struct runner_opts *o,
 			if (n != 1)
 				break;
 		}
+		/* The points started go out together, before the commit:
+		 * the engines work while the notebook writes. */
+		backend_flush(rn.be);
 		if (util_monotonic() - rn.last_heartbeat >= RUNNER_HEARTBEAT) {
 			runner_journal_add(&rn, EV_HEARTBEAT);
 			runner_say_engines(&rn);

@@ -1132,6 +1132,28 @@ START_TEST(test_jobs_each)
 	    &x);
 	ck_assert_uint_eq(x.n, 3);
 	seen_free(&x);
+	/* One state of few current jobs is read through job_state: the same
+	 * jobs in the same order as through the whole set. */
+	for (i = 0; i < NB_NSTATES; i++) {
+		struct nb_page_limits saved = nb_page_limits;
+		struct seen y;
+		size_t k;
+
+		each(nb, &s, NB_STATE_BIT(i), true, &x);
+		nb_page_limits.few = 0;
+		each(nb, &s, NB_STATE_BIT(i), true, &y);
+		nb_page_limits = saved;
+		ck_assert_uint_eq(x.n, y.n);
+		for (k = 0; k < x.n; k++)
+			ck_assert_int_eq(x.id[k], y.id[k]);
+		seen_free(&x);
+		seen_free(&y);
+	}
+	each(nb, &s, NB_STATE_BIT(NB_RUNNING), true, &x);
+	ck_assert_uint_eq(x.n, 2);
+	ck_assert_int_eq(x.id[0], id[3]);
+	ck_assert_int_eq(x.id[1], id[5]);
+	seen_free(&x);
 	/* A callback can stop the visit. */
 	memset(&x, 0, sizeof x);
 	x.stop_after = 2;
@@ -2027,8 +2049,9 @@ END_TEST
 /*
  * A held start that cannot be written (here a second current row of a
  * point) fails the statement that writes it, the commit here: the whole
- * transaction is undone, as the runner undoes a batch that failed, and the
- * notebook takes the next one.
+ * transaction is undone, the rows and values the commit wrote before it
+ * too (it writes them without a savepoint of its own), as the runner
+ * undoes a batch that failed, and the notebook takes the next one.
  */
 START_TEST(test_held_start_fails)
 {
@@ -2040,8 +2063,9 @@ START_TEST(test_held_start_fails)
 	make_set(nb, "heldfail", 10, 1, &s);
 	finish_ok(nb, start_plain(nb, &s, 0), "{\"y\":1}");
 	testutil_ok(notebook_begin(nb, &err), err, "begin");
+	finish_ok(nb, start_plain(nb, &s, 1), "{\"y\":3}");
 	memset(&w, 0, sizeof w);
-	w.pos = 1;
+	w.pos = 2;
 	w.point = 0;
 	w.attempt = 1;
 	testutil_ok(notebook_job_start(nb, s.id, &w, "{}", 5, NULL, -1, NULL,
@@ -2055,6 +2079,9 @@ START_TEST(test_held_start_fails)
 	ck_assert_uint_eq(f.cursor, 1);
 	notebook_set_clear(&f);
 	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM job"), 1);
+	ck_assert_int_eq(sql_int(path, "SELECT count(*) FROM value"), 2);
+	ck_assert_int_eq(sql_int(path, "SELECT n FROM counts WHERE "
+	    "state = 'ok'"), 1);
 	testutil_ok(notebook_begin(nb, &err), err, "begin again");
 	id = start_plain(nb, &s, 1);
 	finish_ok(nb, id, "{\"y\":2}");

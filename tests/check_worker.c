@@ -334,12 +334,14 @@ send(struct backend *b, int i)
 	return slot;
 }
 
-/* Wait for the next end. */
+/* Wait for the next end, the points sent so far written out first (as
+ * the runner flushes after a run of starts). */
 static void
 next_end(struct backend *b, struct loop *loop, struct backend_result *r)
 {
 	double until = util_monotonic() + 30;
 
+	backend_flush(b);
 	while (backend_reap(b, r) == 0) {
 		ck_assert(util_monotonic() < until);
 		loop_run_once(loop, 100);

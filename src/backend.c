@@ -4,12 +4,14 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backend.h"
 #include "backend_int.h"
+#include "experiment.h"
 #include "notebook.h"
 #include "util.h"
 
@@ -77,6 +79,31 @@ backend_result_clear(struct backend_result *r)
 	free(r->out);
 	free(r->err);
 	memset(r, 0, sizeof *r);
+}
+
+void
+backend_job_shell(const struct backend_job *job, uint64_t mem_limit,
+    struct buf *b)
+{
+	const char *eq;
+	char **p;
+
+	for (p = job->env; p != NULL && *p != NULL; p++) {
+		if ((eq = strchr(*p, '=')) == NULL ||
+		    !util_is_ident(*p, (size_t)(eq - *p)))
+			continue;
+		buf_printf(b, "export %.*s=", (int)(eq - *p), *p);
+		experiment_shell_quote(b, eq + 1, strlen(eq + 1));
+		buf_addc(b, '\n');
+	}
+	if (mem_limit > 0)
+		buf_printf(b, "ulimit -v %" PRIu64 " || exit 126\n",
+		    mem_limit / 1024);
+	buf_adds(b, "exec");
+	for (p = job->argv; *p != NULL; p++) {
+		buf_addc(b, ' ');
+		experiment_shell_quote(b, *p, strlen(*p));
+	}
 }
 
 void

@@ -7,6 +7,12 @@
 
 #include "backend.h"
 
+/* Append the shell text that runs job as a remote backend's script does:
+ * its environment exported (strictly quoted), the memory limit as
+ * ulimit -v (0: none), then exec of its argv -- no newline after. */
+void backend_job_shell(const struct backend_job *job, uint64_t mem_limit,
+    struct buf *b);
+
 /* backend_local.c: the local pool of engines. */
 struct backend *backend_local_open(const struct nb_set *s, struct loop *loop,
     char **err);

@@ -321,28 +321,12 @@ static void
 slurm_point_script(const struct backend_slurm *bs,
     const struct backend_job *job, struct buf *b)
 {
-	const char *eq, *cwd = job->cwd != NULL ? job->cwd : bs->cwd;
-	char **p;
+	const char *cwd = job->cwd != NULL ? job->cwd : bs->cwd;
 
 	buf_adds(b, "cd ");
 	experiment_shell_quote(b, cwd, strlen(cwd));
 	buf_adds(b, " || exit 126\n");
-	for (p = job->env; p != NULL && *p != NULL; p++) {
-		if ((eq = strchr(*p, '=')) == NULL ||
-		    !util_is_ident(*p, (size_t)(eq - *p)))
-			continue;
-		buf_printf(b, "export %.*s=", (int)(eq - *p), *p);
-		experiment_shell_quote(b, eq + 1, strlen(eq + 1));
-		buf_addc(b, '\n');
-	}
-	if (bs->mem_limit > 0)
-		buf_printf(b, "ulimit -v %" PRIu64 " || exit 126\n",
-		    bs->mem_limit / 1024);
-	buf_adds(b, "exec");
-	for (p = job->argv; *p != NULL; p++) {
-		buf_addc(b, ' ');
-		experiment_shell_quote(b, *p, strlen(*p));
-	}
+	backend_job_shell(job, bs->mem_limit, b);
 	buf_addc(b, '\n');
 }
 

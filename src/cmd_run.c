@@ -749,6 +749,26 @@ cmd_run_engines(const struct run_args *a)
  * make it negligible. */
 #define CMD_RUN_TASK_AIM 180.0
 
+/* The job and the set through which a point is tried before anything is
+ * recorded (the dry run, --points-per-task auto): ej's point as the
+ * campaign would run it, on the backend it names. */
+static void
+cmd_run_try_job(const struct run_args *a, struct experiment_job *ej,
+    struct backend_job *req, struct nb_set *s)
+{
+	memset(req, 0, sizeof *req);
+	req->argv = ej->argv;
+	req->env = ej->env;
+	req->input = ej->input.data;
+	req->input_len = ej->input.len;
+	req->timeout = a->timeout;
+	req->mem_limit = a->mem;
+	memset(s, 0, sizeof *s);
+	s->tag = (char *)(a->tag != NULL ? a->tag : "dry-run");
+	s->backend = (char *)(a->backend != NULL ? a->backend : "local");
+	s->backend_args = a->backend_args;
+}
+
 /* --points-per-task auto: time one point on the cluster, then record as
  * many points a task as fill CMD_RUN_TASK_AIM.  0 or an exit code. */
 static int
@@ -770,17 +790,7 @@ cmd_run_slurm_auto(struct run_args *a)
 	space_point(a->space, perm_at(&perm, 0), vals);
 	experiment_prepare(&a->exp, a->space, vals, perm_at(&perm, 0), 0, 1,
 	    a->tag != NULL ? a->tag : "dry-run", &ej);
-	memset(&req, 0, sizeof req);
-	req.argv = ej.argv;
-	req.env = ej.env;
-	req.input = ej.input.data;
-	req.input_len = ej.input.len;
-	req.timeout = a->timeout;
-	req.mem_limit = a->mem;
-	memset(&s, 0, sizeof s);
-	s.tag = (char *)(a->tag != NULL ? a->tag : "dry-run");
-	s.backend = (char *)a->backend;
-	s.backend_args = a->backend_args;
+	cmd_run_try_job(a, &ej, &req, &s);
 	s.timeout = a->timeout;
 	s.mem_limit = a->mem;
 	fprintf(stderr, "labrat run: timing one point on the cluster for "
@@ -862,17 +872,7 @@ cmd_run_dry(struct run_args *a)
 	printf("  command:  %s\n", clean.data);
 	buf_reset(&clean);
 
-	memset(&req, 0, sizeof req);
-	req.argv = ej.argv;
-	req.env = ej.env;
-	req.input = ej.input.data;
-	req.input_len = ej.input.len;
-	req.timeout = a->timeout;
-	req.mem_limit = a->mem;
-	memset(&s, 0, sizeof s);
-	s.tag = (char *)(a->tag != NULL ? a->tag : "dry-run");
-	s.backend = (char *)(a->backend != NULL ? a->backend : "local");
-	s.backend_args = a->backend_args;
+	cmd_run_try_job(a, &ej, &req, &s);
 	s.cores = 1;
 	/* A worker is tried as a worker: started, sent the point, killed. */
 	buf_init(&ex);

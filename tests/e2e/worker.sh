@@ -178,7 +178,14 @@ contains "$LABRAT_NOTEBOOK.log" "broke the protocol, a line with no request to a
 
 # 4. A worker that dies at start-up stops the campaign with a clear
 # reason, failing no point.
-FAULT=startup expect_exit 0 "$LABRAT" run -t startup --worker --cores 2 \
+# The runner may stop before `run` looks: `run` then says how, exit 6.
+run_may_stop() {
+	"$LABRAT" "$@" >out 2>err
+	_rc=$?
+	[ $_rc = 0 ] || [ $_rc = 6 ] ||
+		{ cat out err >&2; fail "'labrat $*' exited $_rc, expected 0 or 6"; }
+}
+FAULT=startup run_may_stop run -t startup --worker --cores 2 \
 	-p 'x=1..50' -- "$PY" "$FW"
 wait_until "the campaign stops" state_is startup stopped
 expect_exit 0 "$LABRAT" status startup
@@ -188,7 +195,7 @@ contains out "No module named 'numpy'"
 [ "$(q startup 'count(*)' "and j.state in ('ok', 'failed', 'running')")" = 0 ] ||
 	fail "startup: points ran or failed"
 # A command that cannot run at all says so.
-expect_exit 0 "$LABRAT" run -t nocmd --worker -p 'x=1..5' -- "$T/no-such-worker"
+run_may_stop run -t nocmd --worker -p 'x=1..5' -- "$T/no-such-worker"
 wait_until "the campaign stops" state_is nocmd stopped
 expect_exit 0 "$LABRAT" status nocmd
 contains out "cannot be started: No such file or directory"

@@ -254,9 +254,10 @@ int notebook_failures(struct notebook *nb, int64_t set_id, uint64_t point,
 int notebook_recover(struct notebook *nb, int64_t set_id, uint64_t *n,
     char **err);
 /* The same for one job, if it is still a running job of the set: 1 if it
- * was re-queued, 0 if it was not running any more. */
+ * was re-queued, 0 if it was not running any more.  why is its error
+ * (e.g. lost with its host), NULL: its runner stopped while it ran. */
 int notebook_job_interrupt(struct notebook *nb, int64_t set_id,
-    int64_t job_id, char **err);
+    int64_t job_id, const char *why, char **err);
 /*
  * `labrat retry`: every current job of the set whose state is in states
  * (a mask of NB_STATE_BIT(NB_FAILED), NB_CANCELLED, NB_OK; any other

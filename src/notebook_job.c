@@ -1109,7 +1109,7 @@ notebook_recover(struct notebook *nb, int64_t set_id, uint64_t *n,
 /* Re-queue one running job of the set. */
 int
 notebook_job_interrupt(struct notebook *nb, int64_t set_id, int64_t job_id,
-    char **err)
+    const char *why, char **err)
 {
 	sqlite3_stmt *st;
 	bool own;
@@ -1121,6 +1121,10 @@ notebook_job_interrupt(struct notebook *nb, int64_t set_id, int64_t job_id,
 	    (st = nb_stmt(nb, ST_JOB_INTERRUPT_ONE, err)) != NULL) {
 		sqlite3_bind_int64(st, 1, job_id);
 		sqlite3_bind_int64(st, 2, set_id);
+		if (why != NULL)
+			sqlite3_bind_text(st, 3, why, -1, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(st, 3);
 		if (nb_run(nb, st, "marking a job interrupted", err) == 0) {
 			changed = sqlite3_changes(nb->db);
 			rc = changed == 0 ? 0 : nb_job_requeue(nb, job_id,

@@ -260,9 +260,9 @@ const char *const nb_sql[ST_COUNT] = {
 	    "current = 0, error = 'interrupted: its runner stopped while it "
 	    "ran' WHERE id = ?1",
 	[ST_JOB_INTERRUPT_ONE] = "UPDATE job SET state = 'interrupted', "
-	    "current = 0, error = 'interrupted: its runner stopped while it "
-	    "ran' WHERE id = ?1 AND set_id = ?2 AND current AND "
-	    "state = 'running'",
+	    "current = 0, error = coalesce(?3, 'interrupted: its runner "
+	    "stopped while it ran') WHERE id = ?1 AND set_id = ?2 AND current "
+	    "AND state = 'running'",
 	[ST_JOB_PURGE] = "UPDATE job SET state = 'cancelled', error = ?2, "
 	    "\"end\" = ?3 WHERE set_id = ?1 AND current AND state = 'running' "
 	    "AND (?4 <= 0 OR start < ?4)",

@@ -408,7 +408,8 @@ runner_apply_end(struct runner *rn, struct runner_event *ev, char **err)
 
 	if (ev->lost) {
 		switch (notebook_job_interrupt(rn->nb, rn->set.id,
-		    job->w.job_id, err)) {
+		    job->w.job_id, ev->error.len > 0 ? ev->error.data : NULL,
+		    err)) {
 		case 1:
 			ev->verdict = VERDICT_LOST;
 			rn->queued_hint++;
@@ -937,7 +938,8 @@ runner_reclaim_rows(struct runner *rn, struct notebook *nb,
 		}
 		if (!requeue)
 			continue;
-		switch (notebook_job_interrupt(nb, s->id, rr.rows[i].id, err)) {
+		switch (notebook_job_interrupt(nb, s->id, rr.rows[i].id, NULL,
+		    err)) {
 		case 1:
 			(*done)++;
 			break;

@@ -2713,6 +2713,20 @@ job_handle_seen(const struct nb_job *j, void *arg)
 	return 0;
 }
 
+/* Keep the error of the job visited. */
+static int
+job_error_seen(const struct nb_job *j, void *arg)
+{
+	struct {
+		char e[128];
+		int n;
+	} *x = arg;
+
+	snprintf(x->e, sizeof x->e, "%s", j->error != NULL ? j->error : "");
+	x->n++;
+	return 0;
+}
+
 /* Open file as how, expecting a refusal whose message holds want. */
 static void
 refused_as(const char *file, enum nb_open how, const char *want)
@@ -2906,10 +2920,26 @@ START_TEST(test_job_handle)
 	    true, job_handle_seen, &x, &err), err, "each");
 	ck_assert_int_eq(x.n, 1);
 	ck_assert_str_eq(x.h, "local:boot:123:456");
-	/* Re-queued one by one: only a running job of the set. */
-	ck_assert_int_eq(notebook_job_interrupt(nb, s.id, w.job_id, &err), 1);
-	ck_assert_int_eq(notebook_job_interrupt(nb, s.id, w.job_id, &err), 0);
+	/* Re-queued one by one: only a running job of the set; the
+	 * interrupted row says why. */
+	ck_assert_int_eq(notebook_job_interrupt(nb, s.id, w.job_id,
+	    "lost with its host h1: it runs again", &err), 1);
+	ck_assert_int_eq(notebook_job_interrupt(nb, s.id, w.job_id, NULL,
+	    &err), 0);
 	ck_assert_int_eq(counts_of(nb, &s).n[NB_QUEUED], 1);
+	{
+		struct {
+			char e[128];
+			int n;
+		} y;
+
+		memset(&y, 0, sizeof y);
+		testutil_ok(notebook_jobs_each(nb, s.id,
+		    NB_STATE_BIT(NB_INTERRUPTED), false, job_error_seen, &y,
+		    &err), err, "each");
+		ck_assert_int_eq(y.n, 1);
+		ck_assert_str_eq(y.e, "lost with its host h1: it runs again");
+	}
 	notebook_set_clear(&s);
 }
 END_TEST

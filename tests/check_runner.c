@@ -462,6 +462,38 @@ check_once_fn(const struct nb_job *j, void *arg)
 	return 0;
 }
 
+/* Count the interrupted jobs whose error starts with what. */
+struct count_why {
+	const char *what;
+	int n;
+};
+
+static int
+count_why_fn(const struct nb_job *j, void *arg)
+{
+	struct count_why *c = arg;
+
+	if (j->error != NULL &&
+	    strncmp(j->error, c->what, strlen(c->what)) == 0)
+		c->n++;
+	return 0;
+}
+
+static int
+interrupted_saying(const char *tag, const char *what)
+{
+	struct count_why c = { what, 0 };
+	struct nb_set s;
+	char *err = NULL;
+
+	testutil_ok(notebook_set_find(t_nb, tag, &s, &err), err, "find");
+	testutil_ok(notebook_jobs_each(t_nb, s.id,
+	    NB_STATE_BIT(NB_INTERRUPTED), false, count_why_fn, &c, &err), err,
+	    "each");
+	notebook_set_clear(&s);
+	return c.n;
+}
+
 static void
 assert_all_once(const char *tag, uint64_t n)
 {
@@ -531,6 +563,8 @@ START_TEST(test_host_lost)
 	ck_assert_uint_eq(r.failed, 0);
 	ck_assert_uint_eq(r.requeued, 3);
 	assert_all_once("lost", 20);
+	/* Their rows say why they ran again, not that a runner stopped. */
+	ck_assert_int_eq(interrupted_saying("lost", "lost with its host "), 3);
 }
 END_TEST
 
@@ -548,6 +582,7 @@ START_TEST(test_never_started)
 	ck_assert_uint_eq(r.ok, 8);
 	ck_assert_uint_eq(r.failed, 0);
 	assert_all_once("ns", 8);
+	ck_assert_int_eq(interrupted_saying("ns", "it never started on "), 2);
 }
 END_TEST
 
